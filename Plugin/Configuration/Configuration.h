@@ -1,0 +1,76 @@
+#pragma once
+
+#include "../Policy/Policy.h"
+
+#include <json/value.h>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace OrthancCors
+{
+  enum class CrossOriginIsolation
+  {
+    Off,
+    RequireCorp,       // Cross-Origin-Embedder-Policy: require-corp
+    Credentialless     // Cross-Origin-Embedder-Policy: credentialless
+  };
+
+  struct FolderSettings
+  {
+    std::string prefix;               // "/ohif/" (always ends with "/"; "/" allowed on the gateway only)
+    std::string path;                 // absolute filesystem path of the folder
+    bool singlePageApplication = false;
+    CrossOriginIsolation crossOriginIsolation = CrossOriginIsolation::Off;
+  };
+
+  struct GatewaySettings
+  {
+    bool enabled = true;
+    uint16_t port = 8043;
+    std::string bindAddress = "0.0.0.0";   // forced to "127.0.0.1" when Orthanc's RemoteAccessAllowed is false
+    bool sslEnabled = false;
+    std::string sslCertificate;            // PEM file
+    std::string sslPrivateKey;             // PEM file (may be the certificate file)
+    unsigned int threads = 0;              // 0 = hardware threads
+    unsigned int maxConnections = 1000;
+    unsigned int idleTimeoutSeconds = 60;
+    unsigned int upstreamTimeoutSeconds = 300;
+  };
+
+  // How the gateway reaches Orthanc's own HTTP server, read from Orthanc's settings.
+  struct UpstreamSettings
+  {
+    uint16_t httpPort = 8042;              // HttpPort
+    bool sslEnabled = false;               // SslEnabled
+    bool remoteAccessAllowed = false;      // RemoteAccessAllowed (Orthanc's default is false)
+    bool authenticationEnabled = false;    // AuthenticationEnabled (effective value)
+    std::string dicomWebRoot = "/dicom-web/";   // DicomWeb.Root, normalized to end with "/"
+  };
+
+  // The whole, validated "Cors" section plus the Orthanc settings it depends on.
+  struct Configuration
+  {
+    Policy policy;
+    bool rejectForeignOrigins = true;
+    GatewaySettings gateway;
+    UpstreamSettings upstream;
+    std::vector<FolderSettings> folders;            // sorted by decreasing prefix length
+    std::map<std::string, std::string> mimeTypes;   // lower-case extension with dot -> MIME type, overrides
+    bool allowCache = true;
+    bool generateETag = true;
+  };
+
+  // Parses Orthanc's whole configuration (the JSON OrthancPluginGetConfiguration
+  // returns). Returns std::nullopt when there is no "Cors" section (the plugin stays
+  // inactive). Throws ConfigurationError naming the key for anything invalid:
+  // unknown keys, wrong types, out-of-range numbers, invalid origins or regexes,
+  // credentials with "*"/"null" origins or "*" header lists, a folder that is not
+  // a readable directory, unreadable TLS files.
+  std::optional<Configuration> ParseConfiguration(const Json::Value& orthancConfiguration);
+
+  // The effective policy and settings as JSON, for GET /cors/policy.
+  Json::Value DescribeConfiguration(const Configuration& configuration);
+}

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "HttpHeaders.h"
+#include "Policy.h"
+
+#include <string>
+#include <vector>
+
+namespace OrthancCors
+{
+  // What of an incoming request matters to CORS. Header lists keep every field
+  // line, so that "several Origin fields" can be told apart from one.
+  struct CorsRequest
+  {
+    std::string method;                            // as received, case-sensitive
+    std::string path;                              // request target path, without query
+    std::vector<std::string> origins;              // values of every Origin field
+    std::vector<std::string> requestMethods;       // Access-Control-Request-Method fields
+    std::vector<std::string> requestHeaders;       // Access-Control-Request-Headers fields
+    std::vector<std::string> requestPrivateNetwork;// Access-Control-Request-Private-Network fields
+
+    // `target` is the request-target (origin-form), query included; it is cut at "?".
+    static CorsRequest FromHeaders(const std::string& method,
+                                   const std::string& target,
+                                   const HttpHeaders& headers);
+
+    bool HasOrigin() const { return !origins.empty(); }
+
+    // OPTIONS with an Origin and an Access-Control-Request-Method (Fetch "CORS-preflight request").
+    bool IsPreflight() const;
+  };
+
+  struct CorsDecision
+  {
+    enum class Outcome
+    {
+      NotCors,      // no Origin: no CORS headers at all
+      NotExposed,   // the path is under no route: no CORS headers (same-origin only)
+      Allowed,      // headers grant access
+      Refused       // Vary only (plus, for a preflight, status 403)
+    };
+
+    Outcome outcome = Outcome::NotCors;
+    int status = 0;                // preflight: 204 or 403; actual request: 0 (keep the upstream status)
+    HttpHeaders headers;           // to merge into the response with ApplyCorsHeaders
+    std::string reason;            // human-readable, for every refusal (and "allowed" otherwise)
+    const RoutePolicy* route = nullptr;
+  };
+
+  // The answer to a CORS-preflight request: 204 with Content-Length: 0 and the
+  // Access-Control-* headers, or 403 without any Access-Control-* header. All or
+  // nothing: one requested header not allowed refuses the whole preflight.
+  CorsDecision EvaluatePreflight(const Policy& policy, const CorsRequest& request);
+
+  // The headers to put on the response to an actual (non-preflight) request.
+  CorsDecision EvaluateActualRequest(const Policy& policy, const CorsRequest& request);
+
+  // Merges a decision's headers into a response's: Access-Control-* fields and
+  // Cross-Origin-Resource-Policy already present (from Orthanc or another plugin)
+  // are replaced so that exactly one of each remains; Vary tokens are added.
+  void ApplyCorsHeaders(HttpHeaders& response, const CorsDecision& decision);
+}

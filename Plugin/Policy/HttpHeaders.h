@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace OrthancCors
+{
+  struct HttpHeader
+  {
+    std::string name;
+    std::string value;
+  };
+
+  // Ordered, possibly repeated header fields, as they travel on the wire.
+  using HttpHeaders = std::vector<HttpHeader>;
+
+  bool EqualsIgnoringCase(std::string_view a, std::string_view b);
+  std::string ToLowerAscii(std::string_view text);
+
+  // Every value of the fields named `name` (case-insensitive), in order.
+  std::vector<std::string> GetAll(const HttpHeaders& headers, std::string_view name);
+
+  // Removes every field named `name` (case-insensitive).
+  void RemoveAll(HttpHeaders& headers, std::string_view name);
+
+  // Replaces every field named `name` by a single one with `value`.
+  void SetSingle(HttpHeaders& headers, std::string_view name, std::string_view value);
+
+  // Fetch "get, decode, and split": comma-separated list elements with optional
+  // whitespace trimmed; empty elements are dropped; quoted strings are not split.
+  std::vector<std::string> SplitHeaderList(std::string_view value);
+
+  // Adds tokens to the Vary field of a response, keeping one Vary field and no
+  // duplicates (case-insensitive); a Vary of "*" is left alone.
+  void AddToVary(HttpHeaders& headers, const std::vector<std::string>& tokens);
+
+  // RFC 9110 token (header names, methods).
+  bool IsToken(std::string_view text);
+}
