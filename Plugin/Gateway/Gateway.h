@@ -16,7 +16,11 @@ namespace OrthancCors
   class Gateway
   {
   public:
-    // `folders` may be null (no folder mounted on the gateway).
+    // Loads TLS material (if configured) and binds the listening socket, so that
+    // configuration problems surface while Orthanc is still starting (the plugin's
+    // initialization then fails). Throws std::runtime_error with a one-line reason
+    // naming the configuration key involved (port in use, unreadable certificate,
+    // mismatched key...). Accepts nothing yet. `folders` may be null.
     Gateway(std::shared_ptr<const Configuration> configuration,
             std::shared_ptr<const FolderServer> folders,
             ILogger& logger);
@@ -25,9 +29,7 @@ namespace OrthancCors
     Gateway(const Gateway&) = delete;
     Gateway& operator=(const Gateway&) = delete;
 
-    // Loads TLS material (if configured), binds and starts the worker threads.
-    // Throws std::runtime_error with a one-line reason (port in use, unreadable
-    // certificate, mismatched key...) naming the configuration key involved.
+    // Starts the worker threads and accepting (on Orthanc's OrthancStarted event).
     void Start();
 
     // Closes the listener and every connection, cancels transfers in flight and
