@@ -31,9 +31,10 @@ namespace OrthancCors
     bool enabled = true;
     uint16_t port = 8043;
     std::string bindAddress = "0.0.0.0";   // forced to "127.0.0.1" when Orthanc's RemoteAccessAllowed is false
+    bool bindAddressForcedToLoopback = false;   // true when that happened, so that the plugin logs it
     bool sslEnabled = false;
-    std::string sslCertificate;            // PEM file
-    std::string sslPrivateKey;             // PEM file (may be the certificate file)
+    std::string sslCertificate;            // PEM file, absolute path (checked readable when sslEnabled)
+    std::string sslPrivateKey;             // PEM file, absolute path (the certificate file when not configured)
     unsigned int threads = 0;              // 0 = hardware threads
     unsigned int maxConnections = 1000;
     unsigned int idleTimeoutSeconds = 60;

@@ -4,6 +4,7 @@
 #include "Policy.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace OrthancCors
@@ -46,6 +47,9 @@ namespace OrthancCors
     std::string reason;            // human-readable, for every refusal (and "allowed" otherwise)
     const RoutePolicy* route = nullptr;
   };
+
+  // "not-cors", "not-exposed", "allowed", "refused": for logs and diagnostics.
+  std::string_view ToString(CorsDecision::Outcome outcome);
 
   // The answer to a CORS-preflight request: 204 with Content-Length: 0 and the
   // Access-Control-* headers, or 403 without any Access-Control-* header. All or

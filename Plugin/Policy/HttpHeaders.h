@@ -31,6 +31,9 @@ namespace OrthancCors
   // whitespace trimmed; empty elements are dropped; quoted strings are not split.
   std::vector<std::string> SplitHeaderList(std::string_view value);
 
+  // The inverse for output: elements joined with ", ".
+  std::string JoinHeaderList(const std::vector<std::string>& elements);
+
   // Adds tokens to the Vary field of a response, keeping one Vary field and no
   // duplicates (case-insensitive); a Vary of "*" is left alone.
   void AddToVary(HttpHeaders& headers, const std::vector<std::string>& tokens);

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <json/value.h>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace OrthancCors
+{
+  // Key paths as error messages show them: "Cors.Gateway.Port", "Cors.AllowedOrigins[2]",
+  // and, for keys that are not plain names (folder prefixes, extensions),
+  // Cors.Folders["/ohif"].Path.
+  std::string MemberKey(const std::string& parentKey, const std::string& member);
+  std::string ElementKey(const std::string& parentKey, Json::ArrayIndex index);
+
+  // Single values of the expected JSON type, or a ConfigurationError naming `key`
+  // and the type that was expected. Numbers must be integers (600, not 600.0).
+  bool ReadBoolean(const Json::Value& value, const std::string& key);
+  std::string ReadString(const Json::Value& value, const std::string& key);
+  int64_t ReadInteger(const Json::Value& value, const std::string& key,
+                      int64_t minimum, int64_t maximum);
+  std::vector<std::string> ReadStringList(const Json::Value& value, const std::string& key);
+
+  // One JSON object of the configuration, read member by member with defaults.
+  // Absent members take the default; present ones must have the right type (null
+  // included: "MaxAge": null is an error, not a default).
+  class ConfigurationObject
+  {
+  public:
+    // Throws ConfigurationError naming `key` unless `value` is a JSON object.
+    ConfigurationObject(const Json::Value& value, std::string key);
+
+    // Throws ConfigurationError "unknown key" for the first member not listed,
+    // suggesting the closest listed one: a typo in a security setting must never
+    // be silently ignored.
+    void RefuseUnknownKeys(const std::vector<std::string>& knownKeys) const;
+
+    const std::string& GetKey() const { return key_; }
+    std::string KeyOf(const std::string& member) const { return MemberKey(key_, member); }
+
+    bool Has(const std::string& member) const { return value_.isMember(member); }
+    const Json::Value& Get(const std::string& member) const { return value_[member]; }
+    std::vector<std::string> GetMemberNames() const { return value_.getMemberNames(); }
+
+    bool GetBoolean(const std::string& member, bool defaultValue) const;
+    std::string GetString(const std::string& member, const std::string& defaultValue) const;
+    int64_t GetInteger(const std::string& member, int64_t defaultValue,
+                       int64_t minimum, int64_t maximum) const;
+
+  private:
+    const Json::Value& value_;
+    std::string key_;
+  };
+}

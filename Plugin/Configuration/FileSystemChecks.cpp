@@ -1,0 +1,64 @@
+#include "FileSystemChecks.h"
+
+#include "ConfigurationError.h"
+
+#include <filesystem>
+#include <system_error>
+#include <unistd.h>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    enum class Expected
+    {
+      Directory,
+      File
+    };
+
+    std::string Resolve(const std::string& path, const std::string& key, Expected expected)
+    {
+      const std::string what = (expected == Expected::Directory ? "directory" : "file");
+
+      if (path.empty())
+      {
+        throw ConfigurationError(key, "the path of a " + what + " is required");
+      }
+
+      std::error_code error;
+      const std::filesystem::path canonical = std::filesystem::canonical(path, error);
+      if (error)
+      {
+        throw ConfigurationError(key, "\"" + path + "\": " + error.message());
+      }
+
+      const std::filesystem::file_status status = std::filesystem::status(canonical, error);
+      const bool rightKind = !error && (expected == Expected::Directory ?
+                                        std::filesystem::is_directory(status) :
+                                        std::filesystem::is_regular_file(status));
+      if (!rightKind)
+      {
+        throw ConfigurationError(key, "\"" + path + "\" is not a " + what);
+      }
+
+      // A directory must also be searchable to reach its files.
+      const int mode = (expected == Expected::Directory ? R_OK | X_OK : R_OK);
+      if (::access(canonical.c_str(), mode) != 0)
+      {
+        throw ConfigurationError(key, "\"" + path + "\" is not readable by Orthanc's user");
+      }
+
+      return canonical.string();
+    }
+  }
+
+  std::string ResolveReadableDirectory(const std::string& path, const std::string& key)
+  {
+    return Resolve(path, key, Expected::Directory);
+  }
+
+  std::string ResolveReadableFile(const std::string& path, const std::string& key)
+  {
+    return Resolve(path, key, Expected::File);
+  }
+}

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+
+namespace OrthancCors
+{
+  // The absolute, canonical path of an existing directory the plugin can list
+  // and read; otherwise a ConfigurationError naming `key` and the path. Relative
+  // paths are taken from Orthanc's working directory.
+  std::string ResolveReadableDirectory(const std::string& path, const std::string& key);
+
+  // The same for a regular file the plugin can read (certificates, keys).
+  std::string ResolveReadableFile(const std::string& path, const std::string& key);
+}

@@ -1,0 +1,172 @@
+#include "Folders.h"
+
+#include "../Policy/HttpHeaders.h"
+#include "ConfigurationError.h"
+#include "FileSystemChecks.h"
+#include "UriPrefix.h"
+
+#include <algorithm>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    const char* const FOLDERS = "Folders";
+    const char* const EXTENSIONS = "Extensions";
+    const char* const PATH = "Path";
+    const char* const SINGLE_PAGE_APPLICATION = "SinglePageApplication";
+    const char* const CROSS_ORIGIN_ISOLATION = "CrossOriginIsolation";
+
+    CrossOriginIsolation ParseCrossOriginIsolation(const std::string& value, const std::string& key)
+    {
+      for (CrossOriginIsolation isolation : { CrossOriginIsolation::Off,
+                                              CrossOriginIsolation::RequireCorp,
+                                              CrossOriginIsolation::Credentialless })
+      {
+        if (value == ToConfigurationValue(isolation))
+        {
+          return isolation;
+        }
+      }
+
+      throw ConfigurationError(key, "\"" + value + "\" is not one of \"require-corp\", "
+                               "\"credentialless\" or \"off\"");
+    }
+
+    FolderSettings ReadFolder(const std::string& prefix, const Json::Value& entry, const std::string& key)
+    {
+      FolderSettings folder;
+      folder.prefix = WithTrailingSlash(prefix);
+
+      if (entry.isString())
+      {
+        folder.path = ResolveReadableDirectory(entry.asString(), key);
+      }
+      else if (entry.isObject())
+      {
+        const ConfigurationObject object(entry, key);
+        object.RefuseUnknownKeys({ PATH, SINGLE_PAGE_APPLICATION, CROSS_ORIGIN_ISOLATION });
+
+        if (!object.Has(PATH))
+        {
+          throw ConfigurationError(key, "a folder object needs a \"Path\" (the directory to serve)");
+        }
+
+        folder.path = ResolveReadableDirectory(ReadString(object.Get(PATH), object.KeyOf(PATH)),
+                                               object.KeyOf(PATH));
+        folder.singlePageApplication = object.GetBoolean(SINGLE_PAGE_APPLICATION, false);
+        folder.crossOriginIsolation = ParseCrossOriginIsolation(
+          object.GetString(CROSS_ORIGIN_ISOLATION, "off"), object.KeyOf(CROSS_ORIGIN_ISOLATION));
+      }
+      else
+      {
+        throw ConfigurationError(key, "expected a directory path string or an object with a \"Path\"");
+      }
+
+      return folder;
+    }
+
+    // "type/subtype" with token characters, optionally followed by parameters.
+    bool LooksLikeMimeType(const std::string& mime)
+    {
+      const size_t slash = mime.find('/');
+      const size_t end = std::min(mime.find(';'), mime.size());
+      return (slash != std::string::npos &&
+              slash < end &&
+              IsToken(std::string_view(mime).substr(0, slash)) &&
+              IsToken(std::string_view(mime).substr(slash + 1, end - slash - 1)) &&
+              std::all_of(mime.begin(), mime.end(), [](char c)
+              {
+                return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+              }));
+    }
+  }
+
+  const char* ToConfigurationValue(CrossOriginIsolation isolation)
+  {
+    switch (isolation)
+    {
+      case CrossOriginIsolation::RequireCorp:
+        return "require-corp";
+      case CrossOriginIsolation::Credentialless:
+        return "credentialless";
+      case CrossOriginIsolation::Off:
+      default:
+        return "off";
+    }
+  }
+
+  std::vector<FolderSettings> ReadFolders(const ConfigurationObject& cors, bool gatewayEnabled)
+  {
+    std::vector<FolderSettings> folders;
+    if (!cors.Has(FOLDERS))
+    {
+      return folders;
+    }
+
+    const ConfigurationObject object(cors.Get(FOLDERS), cors.KeyOf(FOLDERS));
+
+    for (const std::string& prefix : object.GetMemberNames())
+    {
+      const std::string key = object.KeyOf(prefix);
+      CheckUriPrefix(prefix, key);
+
+      if (prefix == "/" && !gatewayEnabled)
+      {
+        throw ConfigurationError(key, "a folder at \"/\" is served by the gateway only, and "
+                                 "Cors.Gateway.Enable is false: it would serve nothing");
+      }
+
+      FolderSettings folder = ReadFolder(prefix, object.Get(prefix), key);
+
+      const auto same = std::find_if(folders.begin(), folders.end(), [&](const FolderSettings& other)
+                                     { return other.prefix == folder.prefix; });
+      if (same != folders.end())
+      {
+        throw ConfigurationError(key, "the same prefix as another folder (\"" + same->prefix + "\")");
+      }
+
+      folders.push_back(std::move(folder));
+    }
+
+    // Longest prefix first: the first folder whose prefix matches is the most specific one.
+    std::stable_sort(folders.begin(), folders.end(), [](const FolderSettings& a, const FolderSettings& b)
+                     { return a.prefix.size() > b.prefix.size(); });
+    return folders;
+  }
+
+  std::map<std::string, std::string> ReadExtensions(const ConfigurationObject& cors)
+  {
+    std::map<std::string, std::string> mimeTypes;
+    if (!cors.Has(EXTENSIONS))
+    {
+      return mimeTypes;
+    }
+
+    const ConfigurationObject object(cors.Get(EXTENSIONS), cors.KeyOf(EXTENSIONS));
+
+    for (const std::string& extension : object.GetMemberNames())
+    {
+      const std::string key = object.KeyOf(extension);
+
+      if (extension.size() < 2 || extension[0] != '.' ||
+          extension.find('/') != std::string::npos)
+      {
+        throw ConfigurationError(key, "an extension starts with \".\", as in \".wasm\"");
+      }
+
+      const std::string mime = ReadString(object.Get(extension), key);
+      if (!LooksLikeMimeType(mime))
+      {
+        throw ConfigurationError(key, "\"" + mime + "\" is not a MIME type (\"type/subtype\")");
+      }
+
+      if (!mimeTypes.emplace(ToLowerAscii(extension), mime).second)
+      {
+        throw ConfigurationError(key, "given twice (extensions are case-insensitive)");
+      }
+    }
+
+    return mimeTypes;
+  }
+}

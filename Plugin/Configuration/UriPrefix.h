@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+namespace OrthancCors
+{
+  // Checks a URI path prefix of "Routes" or "Folders", naming `key` when it is
+  // wrong: it starts with "/", has no query, fragment, space or control character,
+  // and is already in the normalized form requests are brought to before they are
+  // matched (no dot segment, no needless percent-escape) — otherwise it could
+  // never match anything, which would silently leave a route unexposed.
+  void CheckUriPrefix(const std::string& prefix, const std::string& key);
+
+  // "/ohif" -> "/ohif/"; "/ohif/" and "/" are kept.
+  std::string WithTrailingSlash(const std::string& prefix);
+
+  // "/wado/" -> "/wado"; "/" is kept. Two prefixes that only differ by a final
+  // "/" cover the same requests.
+  std::string WithoutTrailingSlash(const std::string& prefix);
+}

@@ -1,0 +1,242 @@
+#include "CorsPlugin.h"
+
+#include "Diagnostics.h"
+#include "FolderCallbacks.h"
+#include "IncomingFilter.h"
+#include "../Configuration/ConfigurationError.h"
+#include "../Folders/FolderServer.h"
+#include "../Gateway/Gateway.h"
+
+#include <json/json.h>
+
+#include <cassert>
+#include <memory>
+#include <sstream>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    // The one piece of process-wide state: Orthanc's C callbacks carry no user pointer.
+    std::unique_ptr<CorsPlugin> instance_;
+
+    constexpr size_t MaxRefusedOriginsLogged = 1000;
+
+    bool ReadOrthancConfiguration(OrthancPluginContext* context, Json::Value& target, std::string& error)
+    {
+      char* text = OrthancPluginGetConfiguration(context);
+      if (text == nullptr)
+      {
+        error = "Orthanc did not provide its configuration";
+        return false;
+      }
+
+      Json::CharReaderBuilder builder;
+      builder["collectComments"] = false;
+      const std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+      const size_t length = std::char_traits<char>::length(text);
+      const bool parsed = reader->parse(text, text + length, &target, &error);
+      OrthancPluginFreeString(context, text);
+      return parsed;
+    }
+
+    std::vector<std::string> GetRelayPrefixes(const Configuration& configuration)
+    {
+      // Single-page fallback must never hide Orthanc's own applications or the
+      // routes exposed to other origins.
+      std::vector<std::string> prefixes = { configuration.upstream.dicomWebRoot, "/app/", "/ui/" };
+      for (const RoutePolicy& route : configuration.policy.GetRoutes())
+      {
+        bool isFolder = false;
+        for (const FolderSettings& folder : configuration.folders)
+        {
+          isFolder = isFolder || folder.prefix == route.prefix;
+        }
+        if (!isFolder)
+        {
+          prefixes.push_back(route.prefix);
+        }
+      }
+      return prefixes;
+    }
+
+    std::string DescribeGatewayUrl(const GatewaySettings& gateway, uint16_t port)
+    {
+      std::ostringstream url;
+      const bool isIpv6 = gateway.bindAddress.find(':') != std::string::npos;
+      url << (gateway.sslEnabled ? "https://" : "http://")
+          << (isIpv6 ? "[" : "") << gateway.bindAddress << (isIpv6 ? "]" : "")
+          << ":" << port << "/";
+      return url.str();
+    }
+
+    OrthancPluginErrorCode OnChange(OrthancPluginChangeType changeType,
+                                    OrthancPluginResourceType /* resourceType */,
+                                    const char* /* resourceId */)
+    {
+      if (changeType == OrthancPluginChangeType_OrthancStarted)
+      {
+        CorsPlugin::Get().OnOrthancStarted();
+      }
+      else if (changeType == OrthancPluginChangeType_OrthancStopped)
+      {
+        CorsPlugin::Get().OnOrthancStopped();
+      }
+      return OrthancPluginErrorCode_Success;
+    }
+  }
+
+  CorsPlugin::CorsPlugin(OrthancPluginContext* context, std::shared_ptr<const Configuration> configuration) :
+    context_(context),
+    logger_(context),
+    configuration_(std::move(configuration))
+  {
+    folders_ = std::make_shared<FolderServer>(configuration_->folders,
+                                              configuration_->mimeTypes,
+                                              configuration_->allowCache,
+                                              configuration_->generateETag,
+                                              GetRelayPrefixes(*configuration_));
+    if (configuration_->gateway.enabled)
+    {
+      gateway_ = std::make_unique<Gateway>(configuration_, folders_, logger_);
+    }
+  }
+
+  CorsPlugin::~CorsPlugin()
+  {
+    if (gateway_)
+    {
+      gateway_->Stop();
+    }
+  }
+
+  int32_t CorsPlugin::Initialize(OrthancPluginContext* context)
+  {
+    OrthancLogger logger(context);
+
+    Json::Value orthancConfiguration;
+    std::string error;
+    if (!ReadOrthancConfiguration(context, orthancConfiguration, error))
+    {
+      logger.Error("Cors: cannot read Orthanc's configuration: " + error);
+      return -1;
+    }
+
+    try
+    {
+      std::optional<Configuration> configuration = ParseConfiguration(orthancConfiguration);
+      if (!configuration)
+      {
+        logger.Warning("Cors: no \"Cors\" section in the configuration: the plugin is inactive");
+        return 0;
+      }
+
+      auto shared = std::make_shared<const Configuration>(std::move(*configuration));
+      instance_.reset(new CorsPlugin(context, shared));
+      instance_->RegisterCallbacks();
+      return 0;
+    }
+    catch (const ConfigurationError& e)
+    {
+      logger.Error(std::string("Cors: invalid configuration: ") + e.what());
+    }
+    catch (const std::exception& e)
+    {
+      logger.Error(std::string("Cors: cannot start: ") + e.what());
+    }
+    instance_.reset();
+    return -1;
+  }
+
+  void CorsPlugin::Finalize()
+  {
+    instance_.reset();
+  }
+
+  CorsPlugin& CorsPlugin::Get()
+  {
+    assert(instance_);
+    return *instance_;
+  }
+
+  void CorsPlugin::RegisterCallbacks()
+  {
+    const Configuration& configuration = *configuration_;
+
+    if (configuration.rejectForeignOrigins)
+    {
+      OrthancPluginRegisterIncomingHttpRequestFilter2(context_, FilterIncomingRequest);
+    }
+
+    for (const FolderSettings& folder : configuration.folders)
+    {
+      if (folder.prefix == "/")
+      {
+        logger_.Info("Cors: folder " + folder.path + " is mounted at / on the gateway only "
+                     "(Orthanc's own port keeps its root)");
+        continue;
+      }
+      OrthancPluginRegisterRestCallbackNoLock(context_, MakeFolderRouteRegex(folder.prefix).c_str(), ServeFolder);
+      logger_.Info("Cors: serving " + folder.path + " at " + folder.prefix);
+    }
+
+    OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/policy", AnswerPolicy);
+    OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/check", AnswerCheck);
+    OrthancPluginRegisterOnChangeCallback(context_, OnChange);
+
+    std::string origins;
+    for (const RoutePolicy& route : configuration.policy.GetRoutes())
+    {
+      origins += (origins.empty() ? "" : "; ") + route.prefix + " <- ";
+      for (size_t i = 0; i < route.allowedOrigins.size(); i++)
+      {
+        origins += (i == 0 ? "" : ", ") + route.allowedOrigins[i].GetText();
+      }
+    }
+    logger_.Warning("Cors: policy loaded, routes: " + origins);
+  }
+
+  void CorsPlugin::OnOrthancStarted()
+  {
+    if (!gateway_)
+    {
+      return;
+    }
+    try
+    {
+      gateway_->Start();
+      const GatewaySettings& settings = configuration_->gateway;
+      if (settings.bindAddressForcedToLoopback)
+      {
+        logger_.Warning("Cors: RemoteAccessAllowed is false, so the gateway listens on loopback only");
+      }
+      logger_.Warning("Cors: gateway listening on " + DescribeGatewayUrl(settings, gateway_->GetPort()));
+    }
+    catch (const std::exception& e)
+    {
+      logger_.Error(std::string("Cors: the gateway cannot start: ") + e.what());
+    }
+  }
+
+  void CorsPlugin::OnOrthancStopped()
+  {
+    if (gateway_)
+    {
+      gateway_->Stop();
+    }
+  }
+
+  void CorsPlugin::LogRefusedOriginOnce(const std::string& origin, const std::string& message)
+  {
+    {
+      std::lock_guard<std::mutex> lock(refusedOriginsMutex_);
+      if (refusedOriginsLogged_.size() >= MaxRefusedOriginsLogged ||
+          !refusedOriginsLogged_.insert(origin).second)
+      {
+        logger_.Info(message);
+        return;
+      }
+    }
+    logger_.Warning(message);
+  }
+}

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "OrthancLogger.h"
+#include "../Configuration/Configuration.h"
+
+#include <orthanc/OrthancCPlugin.h>
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+namespace OrthancCors
+{
+  class FolderServer;
+  class Gateway;
+
+  // The plugin's single context object: the validated configuration, the folder
+  // server, the gateway, and the few pieces of state the Orthanc callbacks share.
+  // Orthanc's C callbacks carry no user pointer, so they reach it through
+  // CorsPlugin::Get().
+  class CorsPlugin
+  {
+  public:
+    // Returns 0 on success; on bad configuration logs one error line naming the
+    // key and returns -1, which makes Orthanc refuse to start.
+    static int32_t Initialize(OrthancPluginContext* context);
+    static void Finalize();
+    static CorsPlugin& Get();
+
+    ~CorsPlugin();
+
+    OrthancPluginContext* GetContext() const { return context_; }
+    ILogger& GetLogger() { return logger_; }
+    const Configuration& GetConfiguration() const { return *configuration_; }
+    const FolderServer& GetFolders() const { return *folders_; }
+
+    void OnOrthancStarted();
+    void OnOrthancStopped();
+
+    // Logs a refused foreign origin once per origin (bounded), so a CSRF attempt
+    // or a misconfigured proxy is visible without flooding the log.
+    void LogRefusedOriginOnce(const std::string& origin, const std::string& message);
+
+  private:
+    CorsPlugin(OrthancPluginContext* context, std::shared_ptr<const Configuration> configuration);
+
+    void RegisterCallbacks();
+
+    OrthancPluginContext* context_;
+    OrthancLogger logger_;
+    std::shared_ptr<const Configuration> configuration_;
+    std::shared_ptr<const FolderServer> folders_;
+    std::unique_ptr<Gateway> gateway_;
+
+    std::mutex refusedOriginsMutex_;
+    std::set<std::string> refusedOriginsLogged_;
+  };
+}

@@ -1,0 +1,65 @@
+#include "FolderCallbacks.h"
+
+#include "CorsPlugin.h"
+#include "OrthancHttp.h"
+#include "../Folders/FolderServer.h"
+#include "../Policy/CorsEvaluation.h"
+
+#include <boost/regex.hpp>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    const FolderSettings* FindMountedFolder(const Configuration& configuration, const std::string& url)
+    {
+      // Folders are sorted by decreasing prefix length: the first match is the longest.
+      for (const FolderSettings& folder : configuration.folders)
+      {
+        const std::string bare = folder.prefix.substr(0, folder.prefix.size() - 1);
+        if (folder.prefix != "/" && (url == bare || url.compare(0, folder.prefix.size(), folder.prefix) == 0))
+        {
+          return &folder;
+        }
+      }
+      return nullptr;
+    }
+  }
+
+  std::string MakeFolderRouteRegex(const std::string& prefix)
+  {
+    static const boost::regex special("[.^$|()\\[\\]{}*+?\\\\]");
+    const std::string bare = prefix.substr(0, prefix.size() - 1);   // prefixes end with "/"
+    return boost::regex_replace(bare, special, "\\\\&", boost::format_sed) + "(/.*)?";
+  }
+
+  OrthancPluginErrorCode ServeFolder(OrthancPluginRestOutput* output,
+                                     const char* url,
+                                     const OrthancPluginHttpRequest* request)
+  {
+    CorsPlugin& plugin = CorsPlugin::Get();
+    const Configuration& configuration = plugin.GetConfiguration();
+    const FolderSettings* folder = FindMountedFolder(configuration, url);
+    if (folder == nullptr)
+    {
+      OrthancPluginSendHttpStatusCode(plugin.GetContext(), output, 404);
+      return OrthancPluginErrorCode_Success;
+    }
+
+    FolderRequest folderRequest;
+    folderRequest.method = GetMethodName(request->method);
+    folderRequest.target = GetRequestTarget(url, *request);
+    folderRequest.headers = ToHttpHeaders(*request);
+
+    FolderResponse response = plugin.GetFolders().ServeMounted(folder->prefix, folderRequest);
+
+    const CorsRequest corsRequest = CorsRequest::FromHeaders(folderRequest.method, folderRequest.target,
+                                                             folderRequest.headers);
+    ApplyCorsHeaders(response.headers, EvaluateActualRequest(configuration.policy, corsRequest));
+
+    static const std::string empty;
+    AnswerWithHeaders(plugin.GetContext(), output, response.status, response.headers,
+                      response.body ? *response.body : empty, "application/octet-stream");
+    return OrthancPluginErrorCode_Success;
+  }
+}

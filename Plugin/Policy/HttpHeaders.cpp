@@ -1,0 +1,217 @@
+#include "HttpHeaders.h"
+
+#include <algorithm>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    char LowerAscii(char c)
+    {
+      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+
+    // HTTP whitespace inside a field value (RFC 9110 OWS).
+    bool IsOptionalWhitespace(char c)
+    {
+      return c == ' ' || c == '\t';
+    }
+
+    std::string_view TrimOptionalWhitespace(std::string_view text)
+    {
+      while (!text.empty() && IsOptionalWhitespace(text.front()))
+      {
+        text.remove_prefix(1);
+      }
+      while (!text.empty() && IsOptionalWhitespace(text.back()))
+      {
+        text.remove_suffix(1);
+      }
+      return text;
+    }
+
+    bool ContainsIgnoringCase(const std::vector<std::string>& list, std::string_view item)
+    {
+      return std::any_of(list.begin(), list.end(),
+                         [&](const std::string& element) { return EqualsIgnoringCase(element, item); });
+    }
+  }
+
+
+  bool EqualsIgnoringCase(std::string_view a, std::string_view b)
+  {
+    return a.size() == b.size() &&
+      std::equal(a.begin(), a.end(), b.begin(),
+                 [](char x, char y) { return LowerAscii(x) == LowerAscii(y); });
+  }
+
+
+  std::string ToLowerAscii(std::string_view text)
+  {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(), LowerAscii);
+    return lower;
+  }
+
+
+  std::vector<std::string> GetAll(const HttpHeaders& headers, std::string_view name)
+  {
+    std::vector<std::string> values;
+    for (const HttpHeader& header : headers)
+    {
+      if (EqualsIgnoringCase(header.name, name))
+      {
+        values.push_back(header.value);
+      }
+    }
+    return values;
+  }
+
+
+  void RemoveAll(HttpHeaders& headers, std::string_view name)
+  {
+    headers.erase(std::remove_if(headers.begin(), headers.end(),
+                                 [&](const HttpHeader& header) { return EqualsIgnoringCase(header.name, name); }),
+                  headers.end());
+  }
+
+
+  void SetSingle(HttpHeaders& headers, std::string_view name, std::string_view value)
+  {
+    // Keep the position of the first occurrence, so that replacing a field does
+    // not reorder a response needlessly.
+    auto first = std::find_if(headers.begin(), headers.end(),
+                              [&](const HttpHeader& header) { return EqualsIgnoringCase(header.name, name); });
+    if (first == headers.end())
+    {
+      headers.push_back(HttpHeader{std::string(name), std::string(value)});
+      return;
+    }
+
+    first->value = std::string(value);
+    headers.erase(std::remove_if(first + 1, headers.end(),
+                                 [&](const HttpHeader& header) { return EqualsIgnoringCase(header.name, name); }),
+                  headers.end());
+  }
+
+
+  std::vector<std::string> SplitHeaderList(std::string_view value)
+  {
+    std::vector<std::string> elements;
+    std::string current;
+    size_t position = 0;
+
+    while (position < value.size())
+    {
+      const char c = value[position];
+      if (c == '"')
+      {
+        // A quoted string is copied verbatim, quotes and escapes included: a comma
+        // inside it does not separate elements.
+        current += c;
+        position++;
+        while (position < value.size() && value[position] != '"')
+        {
+          if (value[position] == '\\' && position + 1 < value.size())
+          {
+            current += value[position];
+            position++;
+          }
+          current += value[position];
+          position++;
+        }
+        if (position < value.size())
+        {
+          current += value[position];   // closing quote
+          position++;
+        }
+      }
+      else if (c == ',')
+      {
+        std::string_view element = TrimOptionalWhitespace(current);
+        if (!element.empty())
+        {
+          elements.emplace_back(element);
+        }
+        current.clear();
+        position++;
+      }
+      else
+      {
+        current += c;
+        position++;
+      }
+    }
+
+    std::string_view last = TrimOptionalWhitespace(current);
+    if (!last.empty())
+    {
+      elements.emplace_back(last);
+    }
+    return elements;
+  }
+
+
+  void AddToVary(HttpHeaders& headers, const std::vector<std::string>& tokens)
+  {
+    std::vector<std::string> merged;
+    for (const std::string& value : GetAll(headers, "Vary"))
+    {
+      for (const std::string& token : SplitHeaderList(value))
+      {
+        if (token == "*")
+        {
+          // "Vary: *" already says that the response varies on everything.
+          return;
+        }
+        if (!ContainsIgnoringCase(merged, token))
+        {
+          merged.push_back(token);
+        }
+      }
+    }
+
+    for (const std::string& token : tokens)
+    {
+      if (!token.empty() && !ContainsIgnoringCase(merged, token))
+      {
+        merged.push_back(token);
+      }
+    }
+
+    if (merged.empty())
+    {
+      return;
+    }
+    SetSingle(headers, "Vary", JoinHeaderList(merged));
+  }
+
+
+  std::string JoinHeaderList(const std::vector<std::string>& elements)
+  {
+    std::string joined;
+    for (const std::string& element : elements)
+    {
+      if (!joined.empty())
+      {
+        joined += ", ";
+      }
+      joined += element;
+    }
+    return joined;
+  }
+
+
+  bool IsToken(std::string_view text)
+  {
+    static const std::string_view TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
+    return !text.empty() &&
+      std::all_of(text.begin(), text.end(), [](char c)
+      {
+        return (c >= 'a' && c <= 'z') ||
+          (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') ||
+          TOKEN_SYMBOLS.find(c) != std::string_view::npos;
+      });
+  }
+}
