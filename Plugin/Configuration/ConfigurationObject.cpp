@@ -90,7 +90,7 @@ namespace OrthancCors
   }
 
   int64_t ReadInteger(const Json::Value& value, const std::string& key,
-                      int64_t minimum, int64_t maximum)
+                      int64_t minimum, int64_t maximum, const std::string& rangeReason)
   {
     const std::string range = "an integer between " + std::to_string(minimum) +
       " and " + std::to_string(maximum);
@@ -107,7 +107,8 @@ namespace OrthancCors
     {
       const std::string written = value.isInt64() ?
         std::to_string(value.asInt64()) : std::to_string(value.asUInt64());
-      throw ConfigurationError(key, "expected " + range + ", got " + written);
+      throw ConfigurationError(key, "expected " + range + ", got " + written +
+                               (rangeReason.empty() ? "" : ": " + rangeReason));
     }
 
     return value.asInt64();
@@ -169,8 +170,9 @@ namespace OrthancCors
   }
 
   int64_t ConfigurationObject::GetInteger(const std::string& member, int64_t defaultValue,
-                                          int64_t minimum, int64_t maximum) const
+                                          int64_t minimum, int64_t maximum,
+                                          const std::string& rangeReason) const
   {
-    return Has(member) ? ReadInteger(Get(member), KeyOf(member), minimum, maximum) : defaultValue;
+    return Has(member) ? ReadInteger(Get(member), KeyOf(member), minimum, maximum, rangeReason) : defaultValue;
   }
 }

@@ -17,8 +17,9 @@ namespace OrthancCors
   // and the type that was expected. Numbers must be integers (600, not 600.0).
   bool ReadBoolean(const Json::Value& value, const std::string& key);
   std::string ReadString(const Json::Value& value, const std::string& key);
+  // `rangeReason` explains the bounds, when they deserve it.
   int64_t ReadInteger(const Json::Value& value, const std::string& key,
-                      int64_t minimum, int64_t maximum);
+                      int64_t minimum, int64_t maximum, const std::string& rangeReason = "");
   std::vector<std::string> ReadStringList(const Json::Value& value, const std::string& key);
 
   // One JSON object of the configuration, read member by member with defaults.
@@ -45,7 +46,7 @@ namespace OrthancCors
     bool GetBoolean(const std::string& member, bool defaultValue) const;
     std::string GetString(const std::string& member, const std::string& defaultValue) const;
     int64_t GetInteger(const std::string& member, int64_t defaultValue,
-                       int64_t minimum, int64_t maximum) const;
+                       int64_t minimum, int64_t maximum, const std::string& rangeReason = "") const;
 
   private:
     const Json::Value& value_;

@@ -40,7 +40,7 @@ namespace OrthancCors
       return slash == std::string_view::npos ? path : path.substr(slash + 1);
     }
 
-    // Calls `visit(part)` on each part of `text` between `separators`; true as soon as one visit is.
+    // Whether `predicate` holds for one of the parts of `text` between `separators`.
     template <typename Predicate>
     bool AnyPart(std::string_view text, std::string_view separators, Predicate predicate)
     {

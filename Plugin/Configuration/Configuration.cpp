@@ -1,0 +1,101 @@
+#include "Configuration.h"
+
+#include "ConfigurationError.h"
+#include "ConfigurationObject.h"
+#include "Folders.h"
+#include "GatewaySection.h"
+#include "OrthancSettings.h"
+#include "RouteSettings.h"
+#include "Routes.h"
+
+namespace OrthancCors
+{
+  namespace
+  {
+    const char* const CORS = "Cors";
+    const char* const MAX_AGE = "MaxAge";
+    const char* const ALLOW_PRIVATE_NETWORK = "AllowPrivateNetwork";
+    const char* const RESOURCE_POLICY = "ResourcePolicy";
+    const char* const ROUTES = "Routes";
+    const char* const REJECT_FOREIGN_ORIGINS = "RejectForeignOrigins";
+    const char* const GATEWAY = "Gateway";
+    const char* const FOLDERS = "Folders";
+    const char* const EXTENSIONS = "Extensions";
+    const char* const ALLOW_CACHE = "AllowCache";
+    const char* const GENERATE_ETAG = "GenerateETag";
+
+    // Browsers cap the preflight cache anyway (Chromium at 7200 s, Firefox at 86400 s):
+    // a larger value only says the configuration was misunderstood.
+    const int64_t MAX_AGE_LIMIT = 86400;
+
+    std::vector<std::string> GetSectionKeys()
+    {
+      std::vector<std::string> keys = GetRouteSettingNames();
+      keys.insert(keys.end(), { MAX_AGE, ALLOW_PRIVATE_NETWORK, RESOURCE_POLICY, ROUTES,
+                                REJECT_FOREIGN_ORIGINS, GATEWAY, FOLDERS, EXTENSIONS,
+                                ALLOW_CACHE, GENERATE_ETAG });
+      return keys;
+    }
+
+    std::string ReadResourcePolicy(const ConfigurationObject& cors)
+    {
+      const std::string value = cors.GetString(RESOURCE_POLICY, "cross-origin");
+      if (value != "same-origin" && value != "same-site" && value != "cross-origin" && !value.empty())
+      {
+        throw ConfigurationError(cors.KeyOf(RESOURCE_POLICY), "\"" + value + "\" is not one of \"same-origin\", "
+                                 "\"same-site\", \"cross-origin\", or \"\" (send no Cross-Origin-Resource-Policy)");
+      }
+      return value;
+    }
+
+    unsigned int ReadMaxAge(const ConfigurationObject& cors)
+    {
+      return static_cast<unsigned int>(cors.GetInteger(
+        MAX_AGE, 600, 0, MAX_AGE_LIMIT, "the preflight cache lifetime in seconds, "
+        "which browsers cap (Chromium at 7200, Firefox at 86400)"));
+    }
+  }
+
+  std::optional<Configuration> ParseConfiguration(const Json::Value& orthancConfiguration)
+  {
+    if (orthancConfiguration.isNull() ||
+        (orthancConfiguration.isObject() && !orthancConfiguration.isMember(CORS)))
+    {
+      return std::nullopt;
+    }
+
+    if (!orthancConfiguration.isObject())
+    {
+      throw ConfigurationError("(Orthanc configuration)", "expected a JSON object");
+    }
+
+    Configuration configuration;
+    configuration.upstream = ReadOrthancSettings(orthancConfiguration);
+
+    const ConfigurationObject cors(orthancConfiguration[CORS], CORS);
+    cors.RefuseUnknownKeys(GetSectionKeys());
+
+    RoutePolicy sectionSettings = MakeDefaultRouteSettings();
+    RouteSettingKeys sectionKeys;
+    ReadRouteSettings(cors, false, sectionSettings, sectionKeys);
+    CheckCredentialsAreSafe(sectionSettings, sectionKeys);
+
+    const unsigned int maxAge = ReadMaxAge(cors);
+    const bool allowPrivateNetwork = cors.GetBoolean(ALLOW_PRIVATE_NETWORK, false);
+    const std::string resourcePolicy = ReadResourcePolicy(cors);
+
+    configuration.rejectForeignOrigins = cors.GetBoolean(REJECT_FOREIGN_ORIGINS, true);
+    configuration.allowCache = cors.GetBoolean(ALLOW_CACHE, true);
+    configuration.generateETag = cors.GetBoolean(GENERATE_ETAG, true);
+    configuration.gateway = ReadGatewaySection(cors, configuration.upstream);
+    configuration.folders = ReadFolders(cors, configuration.gateway.enabled);
+    configuration.mimeTypes = ReadExtensions(cors);
+
+    std::vector<RoutePolicy> routes = ReadRoutes(
+      cors, sectionSettings, sectionKeys,
+      MakeDefaultRoutePrefixes(configuration.upstream.dicomWebRoot, configuration.folders));
+
+    configuration.policy = Policy(std::move(routes), maxAge, allowPrivateNetwork, resourcePolicy);
+    return configuration;
+  }
+}

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "../Configuration/Configuration.h"
+#include "../Policy/HttpHeaders.h"
+#include "FileCache.h"
+#include "MimeTypes.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace OrthancCors
+{
+  struct FolderRequest
+  {
+    std::string method;    // "GET", "HEAD"... (case-sensitive, as on the wire)
+    std::string target;    // raw request-target, percent-encoded, query included
+    HttpHeaders headers;
+  };
+
+  struct FolderResponse
+  {
+    int status = 200;
+    // Always carries Content-Length: the size of the body, or for HEAD and 304 the
+    // size of the representation a GET would have sent (RFC 9110, 8.6).
+    HttpHeaders headers;
+    // Never null; empty for HEAD and 304. Shared with the file cache: do not copy it.
+    std::shared_ptr<const std::string> body;
+  };
+
+  // Serves the configured folders (a single-page viewer build, typically) with
+  // the headers such a viewer needs: MIME types, ETag and 304, cache lifetimes by
+  // file name, precompressed siblings, cross-origin isolation. Never answers a path
+  // outside a folder. Free of any Orthanc dependency; thread-safe.
+  class FolderServer
+  {
+  public:
+    // `relayPrefixes`: paths the gateway must relay to Orthanc even for a
+    // navigation under a single-page folder (CORS routes, DICOMweb root, "/app/",
+    // "/ui/"). A relay prefix only counts for a folder when it is more specific
+    // than the folder's prefix, so that a route equal to a folder (the default
+    // Routes list every folder) or "/" does not disable the fallback.
+    FolderServer(std::vector<FolderSettings> folders,
+                 std::map<std::string, std::string> mimeOverrides,
+                 bool allowCache,
+                 bool generateETag,
+                 std::vector<std::string> relayPrefixes,
+                 FileCacheLimits cacheLimits = {});
+
+    FolderServer(const FolderServer&) = delete;
+    FolderServer& operator=(const FolderServer&) = delete;
+
+    // For the gateway, with DESIGN.md's precedence: (1) an existing file inside the
+    // folder with the longest matching prefix; (2) for a GET/HEAD navigation to an
+    // extension-less path under a single-page folder and not under a relay prefix,
+    // the folder's index.html; (3) std::nullopt: relay the request to Orthanc. Only
+    // GET and HEAD are served; a path refused by DecodeRequestPath is relayed too
+    // (it never names a file of a folder; Orthanc answers it).
+    std::optional<FolderResponse> ServeOnGateway(const FolderRequest& request) const;
+
+    // For the Orthanc REST callback of the folder mounted at `prefix` (with or
+    // without its final '/'): always answers, 404 when nothing is found or the path
+    // is refused, 405 (Allow: GET, HEAD) for other methods.
+    FolderResponse ServeMounted(const std::string& prefix, const FolderRequest& request) const;
+
+    // The folders, prefixes normalized ("/x/"), longest prefix first.
+    const std::vector<FolderSettings>& GetFolders() const;
+
+  private:
+    const FolderSettings* FindLongestMount(const std::string& decodedPath) const;
+    bool IsUnderRelayPrefix(const FolderSettings& folder, const std::string& decodedPath) const;
+    std::optional<FolderResponse> ServeInFolder(const FolderSettings& folder,
+                                                const std::string& decodedPath,
+                                                const FolderRequest& request,
+                                                bool honourRelayPrefixes) const;
+    std::optional<FolderResponse> ServeFile(const FolderSettings& folder,
+                                            const std::string& relativePath,
+                                            const FolderRequest& request) const;
+
+    std::vector<FolderSettings> folders_;
+    MimeTypes mimeTypes_;
+    bool allowCache_;
+    bool generateETag_;
+    std::vector<std::string> relayPrefixes_;
+    mutable FileCache cache_;   // the only mutable state; synchronized inside
+  };
+}

@@ -1,0 +1,66 @@
+"""A small static server for a single-page viewer on its own origin.
+
+Serves a folder, answers index.html for client-side routes (paths without a file
+extension), and serves an app-config.js given on the command line instead of the
+one in the folder. Used by the demo and the end-to-end tests to put OHIF on an
+origin other than Orthanc's: it plays the part of the hospital's web server.
+
+    python3 spa_server.py --root DIST --port 3000 [--app-config FILE] [--bind 127.0.0.1]
+"""
+
+import argparse
+import functools
+import http.server
+import os
+import posixpath
+import urllib.parse
+
+
+class SinglePageHandler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args, app_config=None, **kwargs):
+        self.app_config = app_config
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format, *args):
+        pass   # the demo prints its own summary; access logs would drown it
+
+    def send_head(self):
+        path = urllib.parse.urlsplit(self.path).path
+        if self.app_config and path == "/app-config.js":
+            self.path = "/__app_config__"
+            return self._send_file(self.app_config, "application/javascript")
+        translated = self.translate_path(self.path)
+        last_segment = posixpath.basename(path)
+        if not os.path.exists(translated) and "." not in last_segment:
+            self.path = "/index.html"   # a client-side route of the viewer
+        return super().send_head()
+
+    def _send_file(self, file_path, content_type):
+        handle = open(file_path, "rb")
+        size = os.fstat(handle.fileno()).st_size
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(size))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        return handle
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--bind", default="127.0.0.1")
+    parser.add_argument("--app-config")
+    arguments = parser.parse_args()
+
+    SinglePageHandler.extensions_map.update({".js": "application/javascript", ".mjs": "application/javascript",
+                                             ".wasm": "application/wasm", ".json": "application/json"})
+    handler = functools.partial(SinglePageHandler, directory=arguments.root, app_config=arguments.app_config)
+    server = http.server.ThreadingHTTPServer((arguments.bind, arguments.port), handler)
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

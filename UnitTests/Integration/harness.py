@@ -1,0 +1,469 @@
+"""Runs a real Orthanc (Debian package) for the integration tests.
+
+An OrthancInstance owns one Orthanc process with the real DICOMweb plugin and this
+plugin, on free loopback ports, with its configuration, storage and log in a
+temporary folder. Typical use:
+
+    with OrthancInstance(cors={"AllowedOrigins": ["http://localhost:3000"],
+                               "Gateway": {"Port": free_port()}}) as orthanc:
+        response = orthanc.request("GET", "/cors/policy")
+
+or, inside a test, start_orthanc(self, cors=...) which stops it when the test ends.
+
+Python's standard library only: PyPI is not reachable where these tests run.
+"""
+
+import base64
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ORTHANC_BINARY = os.environ.get("ORTHANC_BINARY", "/usr/sbin/Orthanc")
+DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so"
+LOOPBACK = "127.0.0.1"
+
+START_TIMEOUT = 30        # seconds for Orthanc to answer GET /system (it takes ~0.1 s)
+STOP_TIMEOUT = 30         # seconds after SIGTERM before SIGKILL (a clean stop takes ~3.5 s)
+FAILURE_TIMEOUT = 30      # seconds for an Orthanc meant to refuse its configuration to exit
+POLL_INTERVAL = 0.05
+
+# Set to 1 to keep every temporary folder (configuration, storage, log), not only
+# those of failed tests.
+KEEP_TEMPORARY = os.environ.get("ORTHANC_CORS_KEEP_TEMP", "").upper() in ("1", "ON", "TRUE", "YES")
+
+# Orthanc's log lines start with the severity letter and the date: "E1124 10:55:07.856 ...".
+_ERROR_LINE = re.compile(r"^E\d{4} ", re.MULTILINE)
+
+
+class OrthancError(Exception):
+    """Orthanc did not start, did not stop cleanly, or died during a test."""
+
+
+def cors_plugin_path():
+    """Path of libOrthancCors.so under test (CTest sets ORTHANC_CORS_PLUGIN)."""
+    path = os.environ.get("ORTHANC_CORS_PLUGIN")
+    if not path:
+        raise OrthancError("ORTHANC_CORS_PLUGIN is not set: run these tests through ctest, or set it "
+                           "to the path of libOrthancCors.so")
+    if not os.path.isfile(path):
+        raise OrthancError("ORTHANC_CORS_PLUGIN=%s does not exist: build the OrthancCors target first" % path)
+    return path
+
+
+def default_plugins():
+    return [DICOMWEB_PLUGIN, cors_plugin_path()]
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 right now (for HttpPort, DicomPort, Cors.Gateway.Port)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+class HttpResponse:
+    """status, headers as (name, value) pairs in received order (repeats kept), body bytes."""
+
+    def __init__(self, status, reason, headers, body):
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+
+    def header_values(self, name):
+        """Every value of the header `name` (case-insensitive), one per header line."""
+        wanted = name.lower()
+        return [value for (key, value) in self.headers if key.lower() == wanted]
+
+    def header(self, name):
+        """The value of header `name`, None if absent; fails if it appears several times."""
+        values = self.header_values(name)
+        if len(values) > 1:
+            raise AssertionError("header %s appears %d times: %r" % (name, len(values), values))
+        return values[0] if values else None
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    def __repr__(self):
+        return "HttpResponse(%d %s, %r, %d bytes)" % (self.status, self.reason, self.headers, len(self.body))
+
+
+def _header_items(headers):
+    if headers is None:
+        return []
+    if isinstance(headers, dict):
+        return list(headers.items())
+    return list(headers)
+
+
+def http_request(port, method, path, headers=None, body=None, host=LOOPBACK, timeout=30, tls_context=None):
+    """One request on a new connection, sending exactly the given headers.
+
+    `headers` is a dict or a list of (name, value) pairs (a list may repeat a name,
+    e.g. two Access-Control-Request-Headers lines). Host is added unless given;
+    Content-Length is added when there is a body and none is given. `body` is
+    bytes, str (UTF-8) or None. `tls_context`: an ssl.SSLContext for HTTPS.
+    """
+    items = _header_items(headers)
+    names = {name.lower() for (name, _) in items}
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if tls_context is not None:
+        connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=tls_context)
+    else:
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        connection.putrequest(method, path, skip_host="host" in names, skip_accept_encoding=True)
+        for (name, value) in items:
+            connection.putheader(name, value)
+        if body is not None and "content-length" not in names and "transfer-encoding" not in names:
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        # HEAD and 204/304 have no body; http.client knows it.
+        data = response.read()
+        return HttpResponse(response.status, response.reason, response.getheaders(), data)
+    finally:
+        connection.close()
+
+
+def insecure_tls_context():
+    """For a gateway with a self-signed test certificate."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def basic_authorization(user, password):
+    token = base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
+    return "Basic " + token
+
+
+def wait_until_http_ready(port, timeout=START_TIMEOUT, path="/", tls_context=None):
+    """Polls until something answers HTTP on `port` (any status); e.g. the gateway,
+    which starts accepting when Orthanc signals OrthancStarted, just after /system answers."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            return http_request(port, "GET", path, timeout=2, tls_context=tls_context)
+        except (OSError, http.client.HTTPException) as error:
+            last_error = error
+            time.sleep(POLL_INTERVAL)
+    raise OrthancError("nothing answered HTTP on port %d within %d s (last error: %r)" % (port, timeout, last_error))
+
+
+class OrthancInstance:
+    """One Orthanc process on free loopback ports, with a temporary configuration.
+
+    cors: the "Cors" section (dict), or None for no section at all.
+    plugins: list of plugin paths; default: the DICOMweb plugin and this plugin.
+    registered_users: {"user": "password"}; with authentication_enabled the first
+      user's credentials are what api() sends.
+    extra_configuration: merged last into Orthanc's configuration (any other key).
+    """
+
+    def __init__(self, cors=None, plugins=None, remote_access_allowed=False, authentication_enabled=False,
+                 registered_users=None, extra_configuration=None, name="OrthancCorsTest"):
+        self.cors = cors
+        self.plugins = list(plugins) if plugins is not None else default_plugins()
+        self.remote_access_allowed = remote_access_allowed
+        self.authentication_enabled = authentication_enabled
+        self.registered_users = dict(registered_users or {})
+        self.extra_configuration = dict(extra_configuration or {})
+        self.name = name
+        self.http_port = free_port()
+        self.dicom_port = free_port()
+        self.directory = tempfile.mkdtemp(prefix="orthanc-cors-")
+        self.configuration_path = os.path.join(self.directory, "configuration.json")
+        self.log_path = os.path.join(self.directory, "orthanc.log")
+        self.process = None
+        self.exit_code = None
+        self._log_handle = None
+        self.start_seconds = None   # measured start-up time, for reports
+
+    # ---- configuration ----------------------------------------------------------
+
+    def configuration(self):
+        """The Orthanc configuration this instance runs with, as a dict."""
+        storage = os.path.join(self.directory, "storage")
+        configuration = {
+            "Name": self.name,
+            "HttpPort": self.http_port,
+            "DicomPort": self.dicom_port,
+            "StorageDirectory": storage,
+            "IndexDirectory": storage,
+            "Plugins": self.plugins,
+            "DicomWeb": {"Enable": True},
+            "RemoteAccessAllowed": self.remote_access_allowed,
+            "AuthenticationEnabled": self.authentication_enabled,
+            "RegisteredUsers": self.registered_users,
+            "HttpTimeout": 30,
+            "ConcurrentJobs": 1,
+        }
+        if self.cors is not None:
+            configuration["Cors"] = self.cors
+        configuration.update(self.extra_configuration)
+        return configuration
+
+    def _write_configuration(self):
+        with open(self.configuration_path, "w", encoding="utf-8") as output:
+            json.dump(self.configuration(), output, indent=2)
+
+    def _launch(self):
+        self._write_configuration()
+        # Orthanc reads options left to right; --logfile keeps the log in a file the
+        # tests can read while Orthanc runs. stdout/stderr (early errors) go there too.
+        self._log_handle = open(os.path.join(self.directory, "stdout-stderr.txt"), "wb")
+        self.process = subprocess.Popen(
+            [ORTHANC_BINARY, "--verbose", "--logfile=" + self.log_path, self.configuration_path],
+            cwd=self.directory, stdin=subprocess.DEVNULL, stdout=self._log_handle, stderr=subprocess.STDOUT)
+
+    # ---- life cycle -------------------------------------------------------------
+
+    def start(self, timeout=START_TIMEOUT):
+        """Starts Orthanc and returns once GET /system answers; raises OrthancError
+        (with the log's tail) if it exits or does not answer within `timeout`."""
+        began = time.monotonic()
+        self._launch()
+        deadline = began + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.exit_code = self.process.returncode
+                raise OrthancError("Orthanc exited with status %d while starting; folder %s\n%s"
+                                   % (self.exit_code, self.directory, self.log_tail()))
+            try:
+                # 401 also proves the HTTP server is up (authentication enabled).
+                response = http_request(self.http_port, "GET", "/system", timeout=2)
+                if response.status in (200, 401):
+                    self.start_seconds = time.monotonic() - began
+                    return self
+            except (OSError, http.client.HTTPException):
+                pass
+            time.sleep(POLL_INTERVAL)
+        self.stop()
+        raise OrthancError("Orthanc did not answer GET /system within %d s; folder %s\n%s"
+                           % (timeout, self.directory, self.log_tail()))
+
+    def is_running(self):
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, timeout=STOP_TIMEOUT):
+        """SIGTERM, then SIGKILL after `timeout` s. Returns a description of anything
+        abnormal (died before the stop, non-zero exit, had to be killed), or None."""
+        if self.process is None:
+            return None
+        problem = None
+        if self.process.poll() is not None:
+            problem = "Orthanc had already exited with status %d before the test stopped it" % self.process.returncode
+        else:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+                if self.process.returncode != 0:
+                    problem = "Orthanc exited with status %d after SIGTERM" % self.process.returncode
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+                problem = "Orthanc did not stop within %d s of SIGTERM and was killed" % timeout
+        self.exit_code = self.process.returncode
+        self.process = None
+        if self._log_handle is not None:
+            self._log_handle.close()
+            self._log_handle = None
+        return problem
+
+    def cleanup(self, failed):
+        """Stops Orthanc; removes the temporary folder unless `failed` (or
+        ORTHANC_CORS_KEEP_TEMP=1), printing where it is and the log's tail. Raises
+        OrthancError if Orthanc crashed or hung, so that a test cannot pass over it."""
+        problem = self.stop()
+        if failed or problem or KEEP_TEMPORARY:
+            if failed or problem:
+                sys.stderr.write("\n--- Orthanc folder kept for diagnosis: %s (log: %s)\n%s\n---\n"
+                                 % (self.directory, self.log_path, self.log_tail()))
+        else:
+            shutil.rmtree(self.directory, ignore_errors=True)
+        if problem and not failed:
+            raise OrthancError("%s; log: %s\n%s" % (problem, self.log_path, self.log_tail()))
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.cleanup(failed=True)
+            raise
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        self.cleanup(failed=exc_type is not None)
+        return False
+
+    def start_expecting_failure(self, timeout=FAILURE_TIMEOUT):
+        """Runs Orthanc with this configuration, expecting it to refuse to start.
+        Returns (exit code, log text) once it exits. If instead Orthanc starts
+        ("Orthanc has started" in its log, or GET /system answers), stops it and
+        raises AssertionError right away; after `timeout` s, kills it and raises."""
+        self._launch()
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    exit_code = self.process.returncode
+                    self.stop()
+                    text = self.log_text()
+                    if not KEEP_TEMPORARY:
+                        shutil.rmtree(self.directory, ignore_errors=True)
+                    return exit_code, text
+                if "Orthanc has started" in self.log_text():
+                    raise AssertionError("Orthanc started, it should have refused this configuration: %s\n%s"
+                                         % (json.dumps(self.cors), self.log_tail()))
+                time.sleep(POLL_INTERVAL)
+            raise AssertionError("Orthanc neither started nor exited within %d s\n%s" % (timeout, self.log_tail()))
+        except BaseException:
+            self.cleanup(failed=True)
+            raise
+
+    # ---- log ----------------------------------------------------------------------
+
+    def log_text(self):
+        """The whole log so far (Orthanc's --logfile, then its stdout/stderr)."""
+        text = ""
+        for path in (self.log_path, os.path.join(self.directory, "stdout-stderr.txt")):
+            try:
+                with open(path, "r", encoding="utf-8", errors="replace") as log:
+                    text += log.read()
+            except FileNotFoundError:
+                pass
+        return text
+
+    def log_tail(self, lines=40):
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    def error_lines(self):
+        """The log's error lines ("E..."), e.g. a configuration refusal."""
+        return [line for line in self.log_text().splitlines() if _ERROR_LINE.match(line)]
+
+    def wait_for_log(self, pattern, timeout=10):
+        """Waits until the regular expression `pattern` matches the log (multi-line
+        mode); returns the match, or raises AssertionError with the log's tail."""
+        expression = re.compile(pattern, re.MULTILINE)
+        deadline = time.monotonic() + timeout
+        while True:
+            match = expression.search(self.log_text())
+            if match:
+                return match
+            if time.monotonic() >= deadline:
+                raise AssertionError("%r not in Orthanc's log within %s s\n%s" % (pattern, timeout, self.log_tail()))
+            time.sleep(POLL_INTERVAL)
+
+    # ---- HTTP -----------------------------------------------------------------------
+
+    @property
+    def base_url(self):
+        return "http://%s:%d" % (LOOPBACK, self.http_port)
+
+    def origin(self, port=None):
+        """The serialized origin of Orthanc's port (or of another port, e.g. the gateway)."""
+        return "http://%s:%d" % (LOOPBACK, port or self.http_port)
+
+    def credentials(self):
+        """(user, password) that api() sends, or None without authentication."""
+        if not self.authentication_enabled or not self.registered_users:
+            return None
+        return next(iter(self.registered_users.items()))
+
+    def authorization_header(self):
+        """{"Authorization": "Basic ..."} for the first registered user, or {}."""
+        credentials = self.credentials()
+        return {"Authorization": basic_authorization(*credentials)} if credentials else {}
+
+    def request(self, method, path, headers=None, body=None, port=None, timeout=30, tls_context=None):
+        """Raw request sending exactly `headers` (no credentials added) to Orthanc's
+        port, or to `port` (e.g. the gateway's). Returns an HttpResponse."""
+        return http_request(port or self.http_port, method, path, headers=headers, body=body,
+                            timeout=timeout, tls_context=tls_context)
+
+    def api(self, method, path, json_body=None, expected_status=(200,)):
+        """Orthanc REST call with credentials (if any); checks the status and
+        returns the JSON answer (None for an empty body)."""
+        headers = dict(self.authorization_header())
+        body = None
+        if json_body is not None:
+            body = json.dumps(json_body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        response = self.request(method, path, headers=headers, body=body)
+        if response.status not in expected_status:
+            raise AssertionError("%s %s -> %d %s: %s" % (method, path, response.status, response.reason,
+                                                        response.body[:2000].decode("utf-8", "replace")))
+        if not response.body:
+            return None
+        return response.json()
+
+
+def start_orthanc(test, **options):
+    """Starts an OrthancInstance(**options) for one test and stops it when the test
+    ends (addCleanup), keeping its folder if the test failed."""
+    instance = OrthancInstance(**options)
+    try:
+        instance.start()
+    except BaseException:
+        instance.cleanup(failed=True)
+        raise
+    test.addCleanup(lambda: instance.cleanup(failed=test_failed(test)))
+    return instance
+
+
+def test_failed(test):
+    """Whether `test` (or one of its subTests) has failed so far; meant for cleanups,
+    which unittest runs after the test method. Unknown -> True, so that a folder is
+    kept rather than lost."""
+    outcome = getattr(test, "_outcome", None)
+    result = getattr(outcome, "result", None)
+    if result is None:
+        return True
+    for (failed, _) in list(getattr(result, "errors", [])) + list(getattr(result, "failures", [])):
+        if failed is test or getattr(failed, "test_case", None) is test:
+            return True
+    return False
+
+
+class OrthancTestCase(unittest.TestCase):
+    """Base class: one Orthanc per test (self.start_orthanc), or one shared by the
+    class (cls.start_class_orthanc in setUpClass), kept on disk if a test failed."""
+
+    _class_had_failure = False
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(self._record_failure)
+
+    def _record_failure(self):
+        if test_failed(self):
+            type(self)._class_had_failure = True
+
+    def start_orthanc(self, **options):
+        return start_orthanc(self, **options)
+
+    @classmethod
+    def start_class_orthanc(cls, **options):
+        instance = OrthancInstance(**options)
+        try:
+            instance.start()
+        except BaseException:
+            instance.cleanup(failed=True)
+            raise
+        cls._class_had_failure = False
+        cls.addClassCleanup(lambda: instance.cleanup(failed=cls._class_had_failure))
+        return instance

@@ -1,0 +1,164 @@
+#include "PolicyFixtures.h"
+
+#include "Policy/ForeignOriginGuard.h"
+
+#include <gtest/gtest.h>
+
+using namespace OrthancCors;
+using namespace OrthancCors::Testing;
+
+namespace
+{
+  Policy MakeGuardPolicy()
+  {
+    RouteSpec dicomWeb;
+    dicomWeb.origins = { "https://viewer.example", "https://*.hospital.example" };
+    dicomWeb.methods = { "GET", "POST" };
+    return MakePolicy(dicomWeb);
+  }
+
+  GuardDecision Check(const std::string& method, const std::string& uri, const HttpHeaders& headers,
+                      bool orthancUsesTls = false)
+  {
+    return CheckForeignOrigin(MakeGuardPolicy(), method, uri, headers, orthancUsesTls);
+  }
+}
+
+TEST(ForeignOriginGuard, RequestWithoutOriginIsNeverRefused)
+{
+  EXPECT_TRUE(Check("POST", "/instances", { { "host", "orthanc:8042" } }).allowed);
+  EXPECT_TRUE(Check("DELETE", "/patients/x", {}).allowed);
+}
+
+TEST(ForeignOriginGuard, SafeMethodFromForeignOriginIsLetThrough)
+{
+  // Reading is protected by the browser's CORS check, not by this guard.
+  EXPECT_TRUE(Check("GET", "/patients", { { "origin", "https://evil.example" }, { "host", "orthanc:8042" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, SimplePostFromForeignPageIsRefused)
+{
+  const GuardDecision decision = Check("POST", "/instances", { { "origin", "https://evil.example" },
+                                                              { "host", "orthanc:8042" },
+                                                              { "content-type", "text/plain" } });
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_EQ("https://evil.example", decision.origin);
+  EXPECT_NE(std::string::npos, decision.reason.find("Cors.Routes"));
+}
+
+TEST(ForeignOriginGuard, PutAndDeleteFromForeignPageAreRefused)
+{
+  const HttpHeaders headers = { { "origin", "http://attacker.test" }, { "host", "localhost:8042" } };
+  EXPECT_FALSE(Check("PUT", "/tools/execute-script", headers).allowed);
+  EXPECT_FALSE(Check("DELETE", "/studies/abc", headers).allowed);
+}
+
+TEST(ForeignOriginGuard, SameOriginPostIsAllowed)
+{
+  // Orthanc Explorer 2 posting to its own server.
+  EXPECT_TRUE(Check("POST", "/instances", { { "origin", "http://localhost:8042" }, { "host", "localhost:8042" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, SameOriginComparesPortAndHost)
+{
+  EXPECT_FALSE(Check("POST", "/instances", { { "origin", "http://localhost:3000" }, { "host", "localhost:8042" } }).allowed);
+  EXPECT_FALSE(Check("POST", "/instances", { { "origin", "http://127.0.0.1:8042" }, { "host", "localhost:8042" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, SameOriginWithPortlessHostUsesTheDefaultPort)
+{
+  EXPECT_TRUE(Check("POST", "/instances", { { "origin", "https://pacs.example" }, { "host", "pacs.example" } }).allowed);
+  EXPECT_FALSE(Check("POST", "/instances", { { "origin", "https://pacs.example:8443" }, { "host", "pacs.example" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, SameOriginHostComparisonIgnoresCaseOfHostHeader)
+{
+  EXPECT_TRUE(Check("POST", "/instances", { { "origin", "http://pacs.example:8042" }, { "host", "PACS.example:8042" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, ForwardedHostAndProtoDefineTheOwnOriginBehindAProxy)
+{
+  const HttpHeaders headers = { { "origin", "https://pacs.example" },
+                                { "host", "127.0.0.1:8042" },
+                                { "x-forwarded-host", "pacs.example" },
+                                { "x-forwarded-proto", "https" } };
+  EXPECT_TRUE(Check("POST", "/instances", headers).allowed);
+}
+
+TEST(ForeignOriginGuard, ForwardedProtoMismatchIsForeign)
+{
+  const HttpHeaders headers = { { "origin", "http://pacs.example" },
+                                { "host", "127.0.0.1:8042" },
+                                { "x-forwarded-host", "pacs.example" },
+                                { "x-forwarded-proto", "https" } };
+  EXPECT_FALSE(Check("POST", "/instances", headers).allowed);
+}
+
+TEST(ForeignOriginGuard, Rfc7239ForwardedHeaderDefinesTheOwnOrigin)
+{
+  const HttpHeaders headers = { { "origin", "https://gateway.example:8043" },
+                                { "host", "127.0.0.1:8042" },
+                                { "forwarded", "for=10.0.0.1;host=\"gateway.example:8043\";proto=https" } };
+  EXPECT_TRUE(Check("POST", "/instances", headers).allowed);
+}
+
+TEST(ForeignOriginGuard, OrthancOverTlsMakesTheOwnSchemeHttps)
+{
+  const HttpHeaders headers = { { "origin", "http://pacs.example:8042" }, { "host", "pacs.example:8042" } };
+  EXPECT_TRUE(Check("POST", "/instances", headers, false).allowed);
+  EXPECT_FALSE(Check("POST", "/instances", headers, true).allowed);
+}
+
+TEST(ForeignOriginGuard, AllowedOriginMayPostToItsRoute)
+{
+  const HttpHeaders headers = { { "origin", "https://viewer.example" }, { "host", "pacs:8042" } };
+  EXPECT_TRUE(Check("POST", "/dicom-web/studies", headers).allowed);
+  const HttpHeaders subdomain = { { "origin", "https://ohif.hospital.example" }, { "host", "pacs:8042" } };
+  EXPECT_TRUE(Check("POST", "/dicom-web/studies", subdomain).allowed);
+}
+
+TEST(ForeignOriginGuard, AllowedOriginIsRefusedOutsideItsRoutes)
+{
+  const HttpHeaders headers = { { "origin", "https://viewer.example" }, { "host", "pacs:8042" } };
+  EXPECT_FALSE(Check("POST", "/instances", headers).allowed);
+  EXPECT_FALSE(Check("POST", "/dicom-web/../tools/execute-script", headers).allowed);
+}
+
+TEST(ForeignOriginGuard, AllowedOriginIsRefusedForMethodNotInItsRoute)
+{
+  const GuardDecision decision = Check("DELETE", "/dicom-web/studies/1",
+                                       { { "origin", "https://viewer.example" }, { "host", "pacs:8042" } });
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_NE(std::string::npos, decision.reason.find("AllowedMethods"));
+}
+
+TEST(ForeignOriginGuard, UnlistedOriginIsRefusedOnAnExposedRoute)
+{
+  const GuardDecision decision = Check("POST", "/dicom-web/studies",
+                                       { { "origin", "https://evil.example" }, { "host", "pacs:8042" } });
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_NE(std::string::npos, decision.reason.find("AllowedOrigins"));
+}
+
+TEST(ForeignOriginGuard, OpaqueNullOriginIsRefused)
+{
+  // Sandboxed iframes and file: pages send "null"; it is never this server's origin.
+  EXPECT_FALSE(Check("POST", "/instances", { { "origin", "null" }, { "host", "pacs:8042" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, MalformedOriginIsRefused)
+{
+  EXPECT_FALSE(Check("POST", "/instances", { { "origin", "https://pacs:8042/" }, { "host", "pacs:8042" } }).allowed);
+  EXPECT_FALSE(Check("POST", "/instances", { { "origin", "https://a@pacs:8042" }, { "host", "pacs:8042" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, SeveralOriginFieldsAreRefused)
+{
+  EXPECT_FALSE(Check("POST", "/instances", { { "origin", "http://pacs:8042" }, { "origin", "http://pacs:8042" },
+                                             { "host", "pacs:8042" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, MissingHostMakesEveryOriginForeign)
+{
+  EXPECT_FALSE(Check("POST", "/instances", { { "origin", "http://pacs:8042" } }).allowed);
+}
