@@ -36,8 +36,8 @@ namespace OrthancCors
         }
         catch (const std::invalid_argument& e)
         {
-          throw ConfigurationError(ElementKey(key, static_cast<Json::ArrayIndex>(i)),
-                                   "\"" + entries[i] + "\": " + e.what());
+          // The reason quotes the entry already.
+          throw ConfigurationError(ElementKey(key, static_cast<Json::ArrayIndex>(i)), e.what());
         }
       }
       return patterns;

@@ -1,0 +1,337 @@
+#include "FolderServer.h"
+
+#include "CachePolicy.h"
+#include "ContentNegotiation.h"
+#include "PathResolver.h"
+
+#include <algorithm>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    const char* const INDEX_FILE = "index.html";
+
+    bool IsServedMethod(const std::string& method)
+    {
+      return method == "GET" || method == "HEAD";
+    }
+
+    std::string NormalizePrefix(std::string prefix)
+    {
+      if (prefix.empty() || prefix.front() != '/')
+      {
+        prefix.insert(prefix.begin(), '/');
+      }
+      if (prefix.back() != '/')
+      {
+        prefix.push_back('/');
+      }
+      return prefix;
+    }
+
+    // "/ohif/viewer" and "/ohif" are both under "/ohif/"; "/ohifx" is not.
+    // Without a final '/', a prefix is a plain string prefix ("/wado" covers "/wado-rs").
+    bool IsUnderPrefix(std::string_view path, std::string_view prefix)
+    {
+      if (path.starts_with(prefix))
+      {
+        return true;
+      }
+      return !prefix.empty() && prefix.back() == '/' && path == prefix.substr(0, prefix.size() - 1);
+    }
+
+    std::string_view LastNonEmptySegment(std::string_view path)
+    {
+      while (!path.empty() && path.back() == '/')
+      {
+        path.remove_suffix(1);
+      }
+      const size_t slash = path.find_last_of('/');
+      return slash == std::string_view::npos ? path : path.substr(slash + 1);
+    }
+
+    std::shared_ptr<const std::string> EmptyBody()
+    {
+      static const std::shared_ptr<const std::string> empty = std::make_shared<const std::string>();
+      return empty;
+    }
+
+    void AddIsolationHeaders(HttpHeaders& headers, CrossOriginIsolation isolation)
+    {
+      switch (isolation)
+      {
+        case CrossOriginIsolation::RequireCorp:
+          headers.push_back({"Cross-Origin-Opener-Policy", "same-origin"});
+          headers.push_back({"Cross-Origin-Embedder-Policy", "require-corp"});
+          headers.push_back({"Cross-Origin-Resource-Policy", "same-origin"});
+          break;
+
+        case CrossOriginIsolation::Credentialless:
+          headers.push_back({"Cross-Origin-Opener-Policy", "same-origin"});
+          headers.push_back({"Cross-Origin-Embedder-Policy", "credentialless"});
+          headers.push_back({"Cross-Origin-Resource-Policy", "same-origin"});
+          break;
+
+        case CrossOriginIsolation::Off:
+          break;
+      }
+    }
+
+    FolderResponse MakeTextResponse(int status, const std::string& text, const FolderRequest& request)
+    {
+      FolderResponse response;
+      response.status = status;
+      response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
+      response.headers.push_back({"Content-Length", std::to_string(text.size())});
+      response.headers.push_back({"X-Content-Type-Options", "nosniff"});
+      response.body = (request.method == "HEAD") ? EmptyBody() : std::make_shared<const std::string>(text);
+      return response;
+    }
+
+    FolderResponse MakeNotFound(const FolderRequest& request)
+    {
+      return MakeTextResponse(404, "Not found\n", request);
+    }
+
+    FolderResponse MakeMethodNotAllowed(const FolderRequest& request)
+    {
+      FolderResponse response = MakeTextResponse(405, "Method not allowed\n", request);
+      response.headers.push_back({"Allow", "GET, HEAD"});
+      return response;
+    }
+
+    std::string MakeEntityTag(const std::string& fileTag, const std::string& encoding)
+    {
+      return "\"" + fileTag + (encoding.empty() ? "" : "-" + encoding) + "\"";
+    }
+
+    const char* GetSiblingSuffix(const std::string& encoding)
+    {
+      return encoding == "br" ? ".br" : ".gz";
+    }
+  }
+
+
+  FolderServer::FolderServer(std::vector<FolderSettings> folders,
+                             std::map<std::string, std::string> mimeOverrides,
+                             bool allowCache,
+                             bool generateETag,
+                             std::vector<std::string> relayPrefixes,
+                             FileCacheLimits cacheLimits) :
+    folders_(std::move(folders)),
+    mimeTypes_(mimeOverrides),
+    allowCache_(allowCache),
+    generateETag_(generateETag),
+    cache_(cacheLimits)
+  {
+    for (FolderSettings& folder : folders_)
+    {
+      folder.prefix = NormalizePrefix(folder.prefix);
+    }
+    std::stable_sort(folders_.begin(), folders_.end(), [](const FolderSettings& a, const FolderSettings& b)
+    {
+      return a.prefix.size() > b.prefix.size();
+    });
+
+    for (std::string& prefix : relayPrefixes)
+    {
+      if (!prefix.empty())
+      {
+        relayPrefixes_.push_back(std::move(prefix));
+      }
+    }
+  }
+
+
+  std::optional<FolderResponse> FolderServer::ServeOnGateway(const FolderRequest& request) const
+  {
+    if (!IsServedMethod(request.method))
+    {
+      return std::nullopt;
+    }
+
+    const std::optional<std::string> decodedPath = DecodeRequestPath(request.target);
+    if (!decodedPath)
+    {
+      return std::nullopt;
+    }
+
+    const FolderSettings* folder = FindLongestMount(*decodedPath);
+    if (folder == nullptr)
+    {
+      return std::nullopt;
+    }
+    return ServeInFolder(*folder, *decodedPath, request, true);
+  }
+
+
+  FolderResponse FolderServer::ServeMounted(const std::string& prefix, const FolderRequest& request) const
+  {
+    const std::string normalizedPrefix = NormalizePrefix(prefix);
+    auto folder = std::find_if(folders_.begin(), folders_.end(),
+                               [&](const FolderSettings& candidate) { return candidate.prefix == normalizedPrefix; });
+    if (folder == folders_.end())
+    {
+      return MakeNotFound(request);
+    }
+
+    if (!IsServedMethod(request.method))
+    {
+      return MakeMethodNotAllowed(request);
+    }
+
+    const std::optional<std::string> decodedPath = DecodeRequestPath(request.target);
+    if (!decodedPath || !IsUnderPrefix(*decodedPath, folder->prefix))
+    {
+      return MakeNotFound(request);
+    }
+
+    // Orthanc only calls this for the folder's own URIs: nothing to relay.
+    std::optional<FolderResponse> response = ServeInFolder(*folder, *decodedPath, request, false);
+    return response ? std::move(*response) : MakeNotFound(request);
+  }
+
+
+  const std::vector<FolderSettings>& FolderServer::GetFolders() const
+  {
+    return folders_;
+  }
+
+
+  const FolderSettings* FolderServer::FindLongestMount(const std::string& decodedPath) const
+  {
+    for (const FolderSettings& folder : folders_)   // longest prefix first
+    {
+      if (IsUnderPrefix(decodedPath, folder.prefix))
+      {
+        return &folder;
+      }
+    }
+    return nullptr;
+  }
+
+
+  bool FolderServer::IsUnderRelayPrefix(const FolderSettings& folder, const std::string& decodedPath) const
+  {
+    return std::any_of(relayPrefixes_.begin(), relayPrefixes_.end(), [&](const std::string& relayPrefix)
+    {
+      const bool moreSpecificThanFolder = relayPrefix.size() > folder.prefix.size() &&
+        relayPrefix.starts_with(folder.prefix);
+      return moreSpecificThanFolder && IsUnderPrefix(decodedPath, relayPrefix);
+    });
+  }
+
+
+  std::optional<FolderResponse> FolderServer::ServeInFolder(const FolderSettings& folder,
+                                                            const std::string& decodedPath,
+                                                            const FolderRequest& request,
+                                                            bool honourRelayPrefixes) const
+  {
+    const std::string relativePath = decodedPath.size() > folder.prefix.size() ?
+      decodedPath.substr(folder.prefix.size()) : std::string();
+
+    if (std::optional<FolderResponse> response = ServeFile(folder, relativePath, request))
+    {
+      return response;
+    }
+
+    // Client-side routes of a single-page application ("/ohif/viewer") exist only in
+    // the browser: a navigation to one gets the application, which then routes itself.
+    // Paths with an extension are missing files, not routes.
+    const bool isClientSideRoute = folder.singlePageApplication &&
+      IsNavigationRequest(request.headers) &&
+      LastNonEmptySegment(relativePath).find('.') == std::string_view::npos &&
+      !(honourRelayPrefixes && IsUnderRelayPrefix(folder, decodedPath));
+    if (!isClientSideRoute)
+    {
+      return std::nullopt;
+    }
+
+    std::optional<FolderResponse> response = ServeFile(folder, INDEX_FILE, request);
+    if (response)
+    {
+      // The same URL gives a 404 or a relayed answer to requests that are not navigations.
+      AddToVary(response->headers, { "Sec-Fetch-Mode", "Accept" });
+    }
+    return response;
+  }
+
+
+  std::optional<FolderResponse> FolderServer::ServeFile(const FolderSettings& folder,
+                                                        const std::string& relativePath,
+                                                        const FolderRequest& request) const
+  {
+    std::string fileName = relativePath;
+    if (fileName.empty() || fileName.back() == '/')
+    {
+      fileName += INDEX_FILE;
+    }
+
+    const std::optional<std::filesystem::path> original = ResolveFileInFolder(folder.path, fileName);
+    if (!original)
+    {
+      return std::nullopt;
+    }
+
+    // A precompressed sibling ("app.js.br") is the same representation, encoded.
+    std::filesystem::path servedPath = *original;
+    std::string encoding;
+    const std::string extension = GetLowerCaseExtension(fileName);
+    if (extension != ".br" && extension != ".gz")
+    {
+      for (const std::string& candidate : GetAcceptedPrecompressedEncodings(request.headers))
+      {
+        if (auto sibling = ResolveFileInFolder(folder.path, fileName + GetSiblingSuffix(candidate)))
+        {
+          servedPath = *sibling;
+          encoding = candidate;
+          break;
+        }
+      }
+    }
+
+    // Without the content first: a file too big to cache is not read for a 304 or a HEAD.
+    std::optional<FileCache::File> file = cache_.Get(servedPath, false);
+    if (!file)
+    {
+      return std::nullopt;   // vanished since it was resolved
+    }
+    std::string entityTag = MakeEntityTag(file->tag, encoding);
+    const bool notModified = generateETag_ && MatchesIfNoneMatch(request.headers, entityTag);
+    if (!notModified && request.method == "GET" && !file->content)
+    {
+      file = cache_.Get(servedPath, true);
+      if (!file)
+      {
+        return std::nullopt;
+      }
+      entityTag = MakeEntityTag(file->tag, encoding);
+    }
+
+    FolderResponse response;
+    response.status = notModified ? 304 : 200;
+    if (!notModified)
+    {
+      // A 304 only repeats the fields that refresh a cached response (RFC 9110, 15.4.5).
+      response.headers.push_back({"Content-Type", mimeTypes_.GetContentType(fileName)});
+      if (!encoding.empty())
+      {
+        response.headers.push_back({"Content-Encoding", encoding});
+      }
+    }
+    response.headers.push_back({"Content-Length", std::to_string(file->size)});
+    response.headers.push_back({"Vary", "Accept-Encoding"});
+    response.headers.push_back({"Cache-Control", GetCacheControl(fileName, allowCache_)});
+    if (generateETag_)
+    {
+      response.headers.push_back({"ETag", entityTag});
+    }
+    AddIsolationHeaders(response.headers, folder.crossOriginIsolation);
+    response.headers.push_back({"X-Content-Type-Options", "nosniff"});
+
+    const bool sendBody = !notModified && request.method == "GET";
+    response.body = sendBody ? file->content : EmptyBody();
+    return response;
+  }
+}
