@@ -64,7 +64,8 @@ TEST(PreflightRequest, QueryIsCutFromTheTargetAndFieldsAreCollectedCaseInsensiti
 
 TEST(Preflight, AllowedIs204WithContentLengthZero)
 {
-  CorsDecision decision = Preflight(MakePolicy(RouteSpec()), "GET");
+  const Policy policy = MakePolicy(RouteSpec());   // decision.route points into it
+  CorsDecision decision = Preflight(policy, "GET");
   EXPECT_EQ(CorsDecision::Outcome::Allowed, decision.outcome);
   EXPECT_EQ(204, decision.status);
   EXPECT_EQ("0", ValueOf(decision.headers, "Content-Length"));
