@@ -69,13 +69,44 @@ namespace OrthancCors
         std::any_of(part.begin(), part.end(), IsHexadecimalLetter);
     }
 
+    // Lower-case, upper-case or digit: the classes a random string keeps switching between.
+    int CharacterClass(char c)
+    {
+      return IsLower(c) ? 0 : IsUpper(c) ? 1 : 2;
+    }
+
+    // Random base64url characters change class about two times in three; words and
+    // numbers ("CT-Coronary-Arteries-2", "cornerstoneWADOImageLoader2") rarely do.
     bool IsBase64UrlHash(std::string_view part)
     {
-      return part.size() >= MIN_BASE64_HASH &&
-        std::all_of(part.begin(), part.end(), IsBase64UrlCharacter) &&
-        std::any_of(part.begin(), part.end(), IsDigit) &&
-        std::any_of(part.begin(), part.end(), IsLower) &&
-        std::any_of(part.begin(), part.end(), IsUpper);
+      if (part.size() < MIN_BASE64_HASH ||
+          !std::all_of(part.begin(), part.end(), IsBase64UrlCharacter) ||
+          !std::any_of(part.begin(), part.end(), IsDigit) ||
+          !std::any_of(part.begin(), part.end(), IsLower) ||
+          !std::any_of(part.begin(), part.end(), IsUpper))
+      {
+        return false;
+      }
+
+      // '-' and '_' separate words in ordinary names: only alphanumerics are compared.
+      size_t alphanumerics = 0;
+      size_t changes = 0;
+      int previousClass = -1;
+      for (char c : part)
+      {
+        if (c == '-' || c == '_')
+        {
+          continue;
+        }
+        const int currentClass = CharacterClass(c);
+        if (previousClass != -1 && currentClass != previousClass)
+        {
+          changes++;
+        }
+        previousClass = currentClass;
+        alphanumerics++;
+      }
+      return changes * 3 >= alphanumerics;
     }
   }
 

@@ -11,7 +11,9 @@ namespace OrthancCors
   //     letter, between '.', '-' or '_' ("app.096daabbdde29bd851ab.bundle.js",
   //     "chunk-5f3a9c1b.js", "0ddf166f7a343eda.wasm");
   //   - a dot-separated part of 16 or more characters of [A-Za-z0-9_-] mixing
-  //     digits, upper- and lower-case letters (base64url hashes, "main.Xk3_b9QzR2mWv8Lp.js").
+  //     digits, upper- and lower-case letters as randomly as a base64url hash does
+  //     (changing character class at least every third character on average:
+  //     "main.Xk3_b9QzR2mWv8Lp.js", not "CT-Coronary-Arteries-2.png").
   // Conservative on purpose: taking a name for hashed when it is not would leave
   // browsers with a stale file for a year ("apple-touch-icon-1024x1024.png",
   // "1602.css", "report-20240101.pdf" are not hashed); missing a hash only costs a

@@ -93,13 +93,14 @@ namespace OrthancCors
 
   std::optional<FileCache::File> FileCache::Get(const std::filesystem::path& path, bool needContent)
   {
+    const std::string key = path.string();
     const std::optional<FileVersion> version = GetFileVersion(path);
     if (!version)
     {
+      Forget(key);
       return std::nullopt;
     }
 
-    const std::string key = path.string();
     if (std::optional<File> cached = Lookup(key, *version))
     {
       return cached;
@@ -164,6 +165,17 @@ namespace OrthancCors
 
     entries_.splice(entries_.begin(), entries_, found->second);
     return found->second->file;
+  }
+
+
+  void FileCache::Forget(const std::string& path)
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = index_.find(path);
+    if (found != index_.end())
+    {
+      EraseLocked(found->second);
+    }
   }
 
 

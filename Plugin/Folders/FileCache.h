@@ -72,6 +72,7 @@ namespace OrthancCors
     };
 
     std::optional<File> Lookup(const std::string& path, const FileVersion& version);
+    void Forget(const std::string& path);
     void Insert(const std::string& path, const FileVersion& version, const File& file);
     void EraseLocked(std::list<Entry>::iterator entry);
 

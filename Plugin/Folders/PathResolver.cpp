@@ -136,6 +136,29 @@ namespace OrthancCors
   }
 
 
+  std::string EncodeDecodedPath(std::string_view decodedPath)
+  {
+    static const char HEX[] = "0123456789ABCDEF";
+    std::string encoded;
+    encoded.reserve(decodedPath.size());
+    for (char c : decodedPath)
+    {
+      const unsigned char byte = static_cast<unsigned char>(c);
+      if (byte <= 0x20 || byte >= 0x7f || c == '%' || c == '?' || c == '#')
+      {
+        encoded.push_back('%');
+        encoded.push_back(HEX[byte >> 4]);
+        encoded.push_back(HEX[byte & 0x0f]);
+      }
+      else
+      {
+        encoded.push_back(c);
+      }
+    }
+    return encoded;
+  }
+
+
   std::optional<std::filesystem::path> ResolveFileInFolder(const std::filesystem::path& folder,
                                                            std::string_view relativePath)
   {
@@ -152,7 +175,7 @@ namespace OrthancCors
     // Joined segment by segment from checked pieces: operator/ with an absolute
     // piece would replace the whole path.
     std::filesystem::path candidate = root;
-    const bool acceptable = ForEachSegment(relativePath, [&candidate](std::string_view segment, bool isLast)
+    const bool acceptable = ForEachSegment(relativePath, [&candidate](std::string_view segment, bool /* isLast */)
     {
       if (!IsAcceptableSegment(segment, false))
       {

@@ -19,6 +19,12 @@ namespace OrthancCors
   // file name, never decoded again. The result starts with '/' and may end with '/'.
   std::optional<std::string> DecodeRequestPath(std::string_view target);
 
+  // For callers that only have an already decoded path (Orthanc hands its REST
+  // callbacks civetweb's decoded URI): percent-encodes '%', '?', '#', and bytes
+  // outside printable ASCII, so that DecodeRequestPath gives the same path back
+  // (and still refuses it when it is hostile).
+  std::string EncodeDecodedPath(std::string_view decodedPath);
+
   // Finds the regular file `relativePath` ('/'-separated segments, no leading '/',
   // as produced from DecodeRequestPath) inside `folder`. Symbolic links are followed,
   // but the file they lead to must lie inside the folder's canonical path. Returns

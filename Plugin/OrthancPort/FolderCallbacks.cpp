@@ -3,6 +3,7 @@
 #include "CorsPlugin.h"
 #include "OrthancHttp.h"
 #include "../Folders/FolderServer.h"
+#include "../Folders/PathResolver.h"
 #include "../Policy/CorsEvaluation.h"
 
 #include <boost/regex.hpp>
@@ -48,7 +49,7 @@ namespace OrthancCors
 
     FolderRequest folderRequest;
     folderRequest.method = GetMethodName(request->method);
-    folderRequest.target = GetRequestTarget(url, *request);
+    folderRequest.target = EncodeDecodedPath(url);   // Orthanc hands callbacks a percent-decoded path
     folderRequest.headers = ToHttpHeaders(*request);
 
     FolderResponse response = plugin.GetFolders().ServeMounted(folder->prefix, folderRequest);

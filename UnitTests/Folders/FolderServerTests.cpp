@@ -1,0 +1,622 @@
+#include "Folders/FolderServer.h"
+#include "TemporaryDirectory.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    const char* const HASHED_BUNDLE = "app.096daabbdde29bd851ab.bundle.js";
+
+    std::string Value(const FolderResponse& response, const std::string& name)
+    {
+      const std::vector<std::string> values = GetAll(response.headers, name);
+      return values.size() == 1 ? values.front() : "<" + std::to_string(values.size()) + " fields>";
+    }
+
+    bool Has(const FolderResponse& response, const std::string& name)
+    {
+      return !GetAll(response.headers, name).empty();
+    }
+
+    FolderRequest Request(const std::string& method, const std::string& target, HttpHeaders headers = {})
+    {
+      return FolderRequest{method, target, std::move(headers)};
+    }
+
+    FolderSettings Folder(const std::string& prefix, const std::filesystem::path& path,
+                          bool singlePageApplication = false,
+                          CrossOriginIsolation isolation = CrossOriginIsolation::Off)
+    {
+      FolderSettings folder;
+      folder.prefix = prefix;
+      folder.path = path.string();
+      folder.singlePageApplication = singlePageApplication;
+      folder.crossOriginIsolation = isolation;
+      return folder;
+    }
+
+    const HttpHeaders NAVIGATION = { { "Sec-Fetch-Mode", "navigate" }, { "Accept", "text/html" } };
+
+    // An OHIF-like build in "viewer/", served at "/ohif/" as a single-page application.
+    class FolderServerTest : public ::testing::Test
+    {
+    protected:
+      TemporaryDirectory directory_;
+
+      void SetUp() override
+      {
+        directory_.Write("viewer/index.html", "<html>viewer</html>");
+        directory_.Write("viewer/app-config.js", "window.config = {};");
+        directory_.Write(std::string("viewer/") + HASHED_BUNDLE, "bundle");
+        directory_.Write("viewer/app.bundle.css", "body {}");
+        directory_.Write("viewer/decoder.wasm", std::string("\0asm", 4));
+        directory_.Write("viewer/compressed.js", "plain text, rather long");
+        directory_.Write("viewer/compressed.js.gz", "gzip bytes");
+        directory_.Write("viewer/compressed.js.br", "br bytes");
+        directory_.Write("viewer/only-gzip.js", "plain");
+        directory_.Write("viewer/only-gzip.js.gz", "gz");
+      }
+
+      std::unique_ptr<FolderServer> MakeServer(bool singlePageApplication = true,
+                                               CrossOriginIsolation isolation = CrossOriginIsolation::Off,
+                                               bool allowCache = true,
+                                               bool generateETag = true,
+                                               std::map<std::string, std::string> mimeOverrides = {},
+                                               std::vector<std::string> relayPrefixes = {})
+      {
+        return std::make_unique<FolderServer>(
+          std::vector<FolderSettings>{ Folder("/ohif/", directory_.GetPath() / "viewer", singlePageApplication, isolation) },
+          std::move(mimeOverrides), allowCache, generateETag, std::move(relayPrefixes));
+      }
+
+      FolderResponse Get(const FolderServer& server, const std::string& target, HttpHeaders headers = {})
+      {
+        return server.ServeMounted("/ohif/", Request("GET", target, std::move(headers)));
+      }
+    };
+  }
+
+
+  TEST_F(FolderServerTest, FileIsServedWithTypeLengthAndBody)
+  {
+    const auto server = MakeServer();
+    const FolderResponse response = Get(*server, "/ohif/app-config.js");
+    EXPECT_EQ(200, response.status);
+    EXPECT_EQ("window.config = {};", *response.body);
+    EXPECT_EQ("text/javascript; charset=utf-8", Value(response, "Content-Type"));
+    EXPECT_EQ("19", Value(response, "Content-Length"));
+    EXPECT_EQ("application/wasm", Value(Get(*server, "/ohif/decoder.wasm"), "Content-Type"));
+  }
+
+
+  TEST_F(FolderServerTest, ExtensionsSettingOverridesTheContentType)
+  {
+    const auto server = MakeServer(true, CrossOriginIsolation::Off, true, true, { { ".wasm", "application/x-wasm-test" } });
+    EXPECT_EQ("application/x-wasm-test", Value(Get(*server, "/ohif/decoder.wasm"), "Content-Type"));
+  }
+
+
+  TEST_F(FolderServerTest, GenerateETagAddsAStrongQuotedTag)
+  {
+    const auto server = MakeServer();
+    const std::string tag = Value(Get(*server, "/ohif/index.html"), "ETag");
+    ASSERT_GE(tag.size(), 3u);
+    EXPECT_EQ('"', tag.front());
+    EXPECT_EQ('"', tag.back());
+    EXPECT_NE("W/", tag.substr(0, 2));
+    EXPECT_EQ(tag, Value(Get(*server, "/ohif/index.html"), "ETag"));
+    EXPECT_NE(tag, Value(Get(*server, "/ohif/app-config.js"), "ETag"));
+  }
+
+
+  TEST_F(FolderServerTest, WithoutGenerateETagThereIsNoTagAndNo304)
+  {
+    const auto server = MakeServer(true, CrossOriginIsolation::Off, true, false);
+    const FolderResponse response = Get(*server, "/ohif/index.html", { { "If-None-Match", "*" } });
+    EXPECT_EQ(200, response.status);
+    EXPECT_FALSE(Has(response, "ETag"));
+  }
+
+
+  TEST_F(FolderServerTest, MatchingIfNoneMatchAnswers304WithoutBody)
+  {
+    const auto server = MakeServer(true, CrossOriginIsolation::RequireCorp);
+    const FolderResponse full = Get(*server, "/ohif/index.html");
+    const std::string tag = Value(full, "ETag");
+
+    const FolderResponse response = Get(*server, "/ohif/index.html", { { "If-None-Match", "\"other\", W/" + tag } });
+    EXPECT_EQ(304, response.status);
+    EXPECT_TRUE(response.body->empty());
+    EXPECT_EQ(tag, Value(response, "ETag"));
+    EXPECT_EQ("no-cache", Value(response, "Cache-Control"));
+    EXPECT_EQ("Accept-Encoding", Value(response, "Vary"));
+    EXPECT_EQ("require-corp", Value(response, "Cross-Origin-Embedder-Policy"));
+    EXPECT_EQ("nosniff", Value(response, "X-Content-Type-Options"));
+    EXPECT_EQ(Value(full, "Content-Length"), Value(response, "Content-Length"));
+
+    EXPECT_EQ(304, Get(*server, "/ohif/index.html", { { "If-None-Match", "*" } }).status);
+  }
+
+
+  TEST_F(FolderServerTest, StaleIfNoneMatchAnswersTheFile)
+  {
+    const auto server = MakeServer();
+    const FolderResponse response = Get(*server, "/ohif/index.html", { { "If-None-Match", "\"0000-0\"" } });
+    EXPECT_EQ(200, response.status);
+    EXPECT_EQ("<html>viewer</html>", *response.body);
+  }
+
+
+  TEST_F(FolderServerTest, HeadHasHeadersAndLengthButNoBody)
+  {
+    const auto server = MakeServer();
+    const FolderResponse get = Get(*server, "/ohif/index.html");
+    const FolderResponse head = server->ServeMounted("/ohif/", Request("HEAD", "/ohif/index.html"));
+    EXPECT_EQ(200, head.status);
+    EXPECT_TRUE(head.body->empty());
+    EXPECT_EQ("19", Value(head, "Content-Length"));
+    EXPECT_EQ(get.headers.size(), head.headers.size());
+    EXPECT_EQ(Value(get, "ETag"), Value(head, "ETag"));
+    EXPECT_EQ(Value(get, "Content-Type"), Value(head, "Content-Type"));
+  }
+
+
+  TEST_F(FolderServerTest, HeadOfAFileTooBigToCacheGivesItsLengthWithoutBody)
+  {
+    FolderServer server({ Folder("/ohif/", directory_.GetPath() / "viewer") }, {}, true, true, {},
+                        FileCacheLimits{ 1024, 4 });
+    const FolderResponse head = server.ServeMounted("/ohif/", Request("HEAD", "/ohif/index.html"));
+    EXPECT_EQ(200, head.status);
+    EXPECT_TRUE(head.body->empty());
+    EXPECT_EQ("19", Value(head, "Content-Length"));
+
+    const FolderResponse get = server.ServeMounted("/ohif/", Request("GET", "/ohif/index.html"));
+    EXPECT_EQ("<html>viewer</html>", *get.body);
+    EXPECT_EQ(Value(head, "ETag"), Value(get, "ETag"));
+    EXPECT_EQ(304, server.ServeMounted("/ohif/", Request("GET", "/ohif/index.html",
+                                                          { { "If-None-Match", Value(get, "ETag") } })).status);
+  }
+
+
+  TEST_F(FolderServerTest, HashedBundleIsImmutableForAYear)
+  {
+    const auto server = MakeServer();
+    EXPECT_EQ("public, max-age=31536000, immutable",
+              Value(Get(*server, std::string("/ohif/") + HASHED_BUNDLE), "Cache-Control"));
+  }
+
+
+  TEST_F(FolderServerTest, IndexAppConfigAndUnhashedFilesAreRevalidated)
+  {
+    const auto server = MakeServer();
+    EXPECT_EQ("no-cache", Value(Get(*server, "/ohif/"), "Cache-Control"));
+    EXPECT_EQ("no-cache", Value(Get(*server, "/ohif/index.html"), "Cache-Control"));
+    EXPECT_EQ("no-cache", Value(Get(*server, "/ohif/app-config.js"), "Cache-Control"));
+    EXPECT_EQ("no-cache", Value(Get(*server, "/ohif/app.bundle.css"), "Cache-Control"));
+    EXPECT_EQ("no-cache", Value(Get(*server, "/ohif/viewer/123", NAVIGATION), "Cache-Control"));
+  }
+
+
+  TEST_F(FolderServerTest, AllowCacheOffSendsNoStore)
+  {
+    const auto server = MakeServer(true, CrossOriginIsolation::Off, false);
+    EXPECT_EQ("no-store", Value(Get(*server, std::string("/ohif/") + HASHED_BUNDLE), "Cache-Control"));
+    EXPECT_EQ("no-store", Value(Get(*server, "/ohif/index.html"), "Cache-Control"));
+  }
+
+
+  TEST_F(FolderServerTest, BrotliSiblingIsServedWhenAccepted)
+  {
+    const auto server = MakeServer();
+    const FolderResponse response = Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "gzip, deflate, br" } });
+    EXPECT_EQ("br bytes", *response.body);
+    EXPECT_EQ("br", Value(response, "Content-Encoding"));
+    EXPECT_EQ("text/javascript; charset=utf-8", Value(response, "Content-Type"));
+    EXPECT_EQ("8", Value(response, "Content-Length"));
+    EXPECT_EQ("Accept-Encoding", Value(response, "Vary"));
+  }
+
+
+  TEST_F(FolderServerTest, GzipSiblingIsServedWhenBrotliIsNotAccepted)
+  {
+    const auto server = MakeServer();
+    EXPECT_EQ("gzip bytes", *Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "gzip" } }).body);
+    EXPECT_EQ("gzip bytes", *Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "br;q=0, gzip" } }).body);
+    const FolderResponse preferred = Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "gzip;q=1, br;q=0.5" } });
+    EXPECT_EQ("gzip bytes", *preferred.body);
+    EXPECT_EQ("gzip", Value(preferred, "Content-Encoding"));
+  }
+
+
+  TEST_F(FolderServerTest, GzipSiblingIsTheFallbackWhenThereIsNoBrotliSibling)
+  {
+    const auto server = MakeServer();
+    const FolderResponse response = Get(*server, "/ohif/only-gzip.js", { { "Accept-Encoding", "br, gzip" } });
+    EXPECT_EQ("gz", *response.body);
+    EXPECT_EQ("gzip", Value(response, "Content-Encoding"));
+  }
+
+
+  TEST_F(FolderServerTest, OriginalIsServedWithoutAcceptableEncoding)
+  {
+    const auto server = MakeServer();
+    for (const HttpHeaders& headers : { HttpHeaders{}, HttpHeaders{ { "Accept-Encoding", "identity" } },
+                                        HttpHeaders{ { "Accept-Encoding", "br;q=0, gzip;q=0" } },
+                                        HttpHeaders{ { "Accept-Encoding", "deflate" } } })
+    {
+      const FolderResponse response = Get(*server, "/ohif/compressed.js", headers);
+      EXPECT_EQ("plain text, rather long", *response.body);
+      EXPECT_FALSE(Has(response, "Content-Encoding"));
+      EXPECT_EQ("Accept-Encoding", Value(response, "Vary"));
+    }
+  }
+
+
+  TEST_F(FolderServerTest, EachEncodingHasItsOwnETag)
+  {
+    const auto server = MakeServer();
+    const std::string plain = Value(Get(*server, "/ohif/compressed.js"), "ETag");
+    const std::string brotli = Value(Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "br" } }), "ETag");
+    const std::string gzip = Value(Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "gzip" } }), "ETag");
+    EXPECT_NE(plain, brotli);
+    EXPECT_NE(plain, gzip);
+    EXPECT_NE(brotli, gzip);
+    EXPECT_EQ(200, Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "gzip" }, { "If-None-Match", brotli } }).status);
+    EXPECT_EQ(304, Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "br" }, { "If-None-Match", brotli } }).status);
+  }
+
+
+  TEST_F(FolderServerTest, CompressedFileAskedByNameIsServedAsIs)
+  {
+    const auto server = MakeServer();
+    const FolderResponse response = Get(*server, "/ohif/compressed.js.gz", { { "Accept-Encoding", "gzip, br" } });
+    EXPECT_EQ("gzip bytes", *response.body);
+    EXPECT_FALSE(Has(response, "Content-Encoding"));
+    EXPECT_EQ("application/gzip", Value(response, "Content-Type"));
+  }
+
+
+  TEST_F(FolderServerTest, PrecompressedSiblingLeavingTheFolderIsIgnored)
+  {
+    directory_.Write("outside.js.br", "outside");
+    directory_.Write("viewer/escape.js", "inside");
+    directory_.Symlink(directory_.GetPath() / "outside.js.br", "viewer/escape.js.br");
+    const auto server = MakeServer();
+    const FolderResponse response = Get(*server, "/ohif/escape.js", { { "Accept-Encoding", "br" } });
+    EXPECT_EQ("inside", *response.body);
+    EXPECT_FALSE(Has(response, "Content-Encoding"));
+  }
+
+
+  TEST_F(FolderServerTest, RequireCorpIsolationHeaders)
+  {
+    const auto server = MakeServer(true, CrossOriginIsolation::RequireCorp);
+    const FolderResponse response = Get(*server, "/ohif/index.html");
+    EXPECT_EQ("same-origin", Value(response, "Cross-Origin-Opener-Policy"));
+    EXPECT_EQ("require-corp", Value(response, "Cross-Origin-Embedder-Policy"));
+    EXPECT_EQ("same-origin", Value(response, "Cross-Origin-Resource-Policy"));
+  }
+
+
+  TEST_F(FolderServerTest, CredentiallessIsolationHeaders)
+  {
+    const auto server = MakeServer(true, CrossOriginIsolation::Credentialless);
+    const FolderResponse response = Get(*server, std::string("/ohif/") + HASHED_BUNDLE);
+    EXPECT_EQ("same-origin", Value(response, "Cross-Origin-Opener-Policy"));
+    EXPECT_EQ("credentialless", Value(response, "Cross-Origin-Embedder-Policy"));
+    EXPECT_EQ("same-origin", Value(response, "Cross-Origin-Resource-Policy"));
+  }
+
+
+  TEST_F(FolderServerTest, IsolationOffAddsNoIsolationHeaders)
+  {
+    const auto server = MakeServer(true, CrossOriginIsolation::Off);
+    const FolderResponse response = Get(*server, "/ohif/index.html");
+    EXPECT_FALSE(Has(response, "Cross-Origin-Opener-Policy"));
+    EXPECT_FALSE(Has(response, "Cross-Origin-Embedder-Policy"));
+    EXPECT_FALSE(Has(response, "Cross-Origin-Resource-Policy"));
+  }
+
+
+  TEST_F(FolderServerTest, EveryAnswerForbidsSniffingAndCarriesItsLength)
+  {
+    const auto server = MakeServer();
+    const std::string tag = Value(Get(*server, "/ohif/index.html"), "ETag");
+    const FolderResponse answers[] = {
+      Get(*server, "/ohif/index.html"),
+      Get(*server, "/ohif/index.html", { { "If-None-Match", tag } }),
+      Get(*server, "/ohif/missing.js"),
+      server->ServeMounted("/ohif/", Request("POST", "/ohif/index.html")),
+      server->ServeMounted("/ohif/", Request("HEAD", "/ohif/missing.js")),
+    };
+    for (const FolderResponse& response : answers)
+    {
+      EXPECT_EQ("nosniff", Value(response, "X-Content-Type-Options")) << response.status;
+      EXPECT_TRUE(Has(response, "Content-Length")) << response.status;
+      ASSERT_NE(nullptr, response.body);
+    }
+    EXPECT_EQ(std::to_string(answers[2].body->size()), Value(answers[2], "Content-Length"));
+    EXPECT_TRUE(answers[4].body->empty());
+  }
+
+
+  TEST_F(FolderServerTest, MissingFileIsNotFoundOnTheOrthancPort)
+  {
+    const auto server = MakeServer();
+    const FolderResponse response = Get(*server, "/ohif/missing.js");
+    EXPECT_EQ(404, response.status);
+    EXPECT_EQ("text/plain; charset=utf-8", Value(response, "Content-Type"));
+  }
+
+
+  TEST_F(FolderServerTest, OtherMethodsAreRefusedWithAllowOnTheOrthancPort)
+  {
+    const auto server = MakeServer();
+    for (const char* method : { "POST", "PUT", "DELETE", "OPTIONS", "get" })
+    {
+      const FolderResponse response = server->ServeMounted("/ohif/", Request(method, "/ohif/index.html"));
+      EXPECT_EQ(405, response.status) << method;
+      EXPECT_EQ("GET, HEAD", Value(response, "Allow")) << method;
+    }
+  }
+
+
+  TEST_F(FolderServerTest, OtherMethodsAreRelayedByTheGateway)
+  {
+    const auto server = MakeServer();
+    EXPECT_FALSE(server->ServeOnGateway(Request("POST", "/ohif/index.html")).has_value());
+    EXPECT_FALSE(server->ServeOnGateway(Request("OPTIONS", "/ohif/index.html")).has_value());
+  }
+
+
+  TEST_F(FolderServerTest, UnknownMountIsNotFound)
+  {
+    const auto server = MakeServer();
+    EXPECT_EQ(404, server->ServeMounted("/other/", Request("GET", "/other/index.html")).status);
+  }
+
+
+  TEST_F(FolderServerTest, MountedPrefixIsAcceptedWithOrWithoutItsFinalSlash)
+  {
+    const auto server = MakeServer();
+    EXPECT_EQ("<html>viewer</html>", *server->ServeMounted("/ohif", Request("GET", "/ohif/index.html")).body);
+  }
+
+
+  TEST_F(FolderServerTest, ChangedFileIsServedWithItsNewContentAndTag)
+  {
+    const auto server = MakeServer();
+    directory_.SetModificationTime("viewer/app-config.js", 60);
+    const FolderResponse before = Get(*server, "/ohif/app-config.js");
+
+    directory_.Write("viewer/app-config.js", "window.config = { changed: true };");
+    const FolderResponse after = Get(*server, "/ohif/app-config.js", { { "If-None-Match", Value(before, "ETag") } });
+    EXPECT_EQ(200, after.status);
+    EXPECT_EQ("window.config = { changed: true };", *after.body);
+    EXPECT_NE(Value(before, "ETag"), Value(after, "ETag"));
+  }
+
+
+  TEST_F(FolderServerTest, UnchangedFileSharesOneBodyBetweenAnswers)
+  {
+    const auto server = MakeServer();
+    EXPECT_EQ(Get(*server, "/ohif/index.html").body.get(), Get(*server, "/ohif/index.html").body.get());
+  }
+
+
+  TEST_F(FolderServerTest, ConcurrentRequestsWhileTheFileChangesGetConsistentAnswers)
+  {
+    const auto server = MakeServer();
+    directory_.Write("viewer/data.txt", "version-0");
+    std::atomic<bool> inconsistent = false;
+    std::vector<std::thread> readers;
+    for (int thread = 0; thread < 4; thread++)
+    {
+      readers.emplace_back([&]
+      {
+        for (int i = 0; i < 300; i++)
+        {
+          const FolderResponse response = Get(*server, "/ohif/data.txt");
+          if (response.status == 200 &&
+              (response.body->rfind("version-", 0) != 0 ||
+               Value(response, "Content-Length") != std::to_string(response.body->size())))
+          {
+            inconsistent = true;
+          }
+        }
+      });
+    }
+    for (int version = 1; version < 50; version++)
+    {
+      directory_.Write("viewer/data.txt.tmp", "version-" + std::to_string(version));
+      std::filesystem::rename(directory_.GetPath() / "viewer/data.txt.tmp", directory_.GetPath() / "viewer/data.txt");
+    }
+    for (std::thread& reader : readers)
+    {
+      reader.join();
+    }
+    EXPECT_FALSE(inconsistent);
+    EXPECT_EQ("version-49", *Get(*server, "/ohif/data.txt").body);
+  }
+
+
+  // --- Single-page application fallback ---------------------------------------
+
+  TEST_F(FolderServerTest, NavigationToAClientSideRouteGetsIndex)
+  {
+    const auto server = MakeServer();
+    const FolderResponse response = Get(*server, "/ohif/viewer?StudyInstanceUIDs=1.2.3", NAVIGATION);
+    EXPECT_EQ(200, response.status);
+    EXPECT_EQ("<html>viewer</html>", *response.body);
+    EXPECT_EQ("text/html; charset=utf-8", Value(response, "Content-Type"));
+    EXPECT_NE(std::string::npos, Value(response, "Vary").find("Sec-Fetch-Mode"));
+
+    const auto onGateway = server->ServeOnGateway(Request("GET", "/ohif/viewer/dicomweb/sub/route", NAVIGATION));
+    ASSERT_TRUE(onGateway.has_value());
+    EXPECT_EQ("<html>viewer</html>", *onGateway->body);
+  }
+
+
+  TEST_F(FolderServerTest, AcceptTextHtmlCountsAsNavigationWithoutSecFetchMode)
+  {
+    const auto server = MakeServer();
+    const auto response = server->ServeOnGateway(Request("GET", "/ohif/local", { { "Accept", "text/html,*/*" } }));
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ("<html>viewer</html>", *response->body);
+  }
+
+
+  TEST_F(FolderServerTest, NonNavigationToAMissingPathIsNotGivenIndex)
+  {
+    const auto server = MakeServer();
+    const HttpHeaders fetch = { { "Sec-Fetch-Mode", "cors" }, { "Accept", "text/html" } };
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/ohif/viewer", fetch)).has_value());
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/ohif/viewer", { { "Accept", "application/json" } })).has_value());
+    EXPECT_EQ(404, Get(*server, "/ohif/viewer", fetch).status);
+  }
+
+
+  TEST_F(FolderServerTest, NavigationToAMissingPathWithAnExtensionIsNotGivenIndex)
+  {
+    const auto server = MakeServer();
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/ohif/missing.js", NAVIGATION)).has_value());
+    EXPECT_EQ(404, Get(*server, "/ohif/missing.js", NAVIGATION).status);
+  }
+
+
+  TEST_F(FolderServerTest, FolderWithoutSinglePageApplicationHasNoFallback)
+  {
+    const auto server = MakeServer(false);
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/ohif/viewer", NAVIGATION)).has_value());
+    EXPECT_EQ(404, Get(*server, "/ohif/viewer", NAVIGATION).status);
+  }
+
+
+  TEST_F(FolderServerTest, HeadNavigationGetsIndexWithoutBody)
+  {
+    const auto server = MakeServer();
+    const auto response = server->ServeOnGateway(Request("HEAD", "/ohif/viewer", NAVIGATION));
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(200, response->status);
+    EXPECT_TRUE(response->body->empty());
+    EXPECT_EQ("19", Value(*response, "Content-Length"));
+  }
+
+
+  TEST_F(FolderServerTest, PostNavigationIsRelayed)
+  {
+    const auto server = MakeServer();
+    EXPECT_FALSE(server->ServeOnGateway(Request("POST", "/ohif/viewer", NAVIGATION)).has_value());
+  }
+
+
+  TEST_F(FolderServerTest, FolderPrefixServesIndexWithOrWithoutSlash)
+  {
+    const auto server = MakeServer(false);
+    for (const char* target : { "/ohif", "/ohif/", "/ohif?x=1" })
+    {
+      const auto response = server->ServeOnGateway(Request("GET", target));
+      ASSERT_TRUE(response.has_value()) << target;
+      EXPECT_EQ("<html>viewer</html>", *response->body) << target;
+    }
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/ohifx", NAVIGATION)).has_value());
+  }
+
+
+  TEST_F(FolderServerTest, PathsOutsideEveryFolderAreRelayed)
+  {
+    const auto server = MakeServer();
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/dicom-web/studies", NAVIGATION)).has_value());
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/index.html")).has_value());
+  }
+
+
+  class RootFolderTest : public FolderServerTest
+  {
+  protected:
+    std::unique_ptr<FolderServer> MakeRootServer()
+    {
+      directory_.Write("docs/page.html", "docs page");
+      return std::make_unique<FolderServer>(
+        std::vector<FolderSettings>{ Folder("/", directory_.GetPath() / "viewer", true),
+                                     Folder("/docs/", directory_.GetPath() / "docs", false) },
+        std::map<std::string, std::string>(), true, true,
+        std::vector<std::string>{ "/dicom-web/", "/wado", "/app/", "/ui/", "/", "/ohif/" });
+    }
+  };
+
+
+  TEST_F(RootFolderTest, RootFolderServesFilesAndIndex)
+  {
+    const auto server = MakeRootServer();
+    EXPECT_EQ("<html>viewer</html>", *server->ServeOnGateway(Request("GET", "/"))->body);
+    EXPECT_EQ("window.config = {};", *server->ServeOnGateway(Request("GET", "/app-config.js"))->body);
+  }
+
+
+  TEST_F(RootFolderTest, NavigationUnderARelayPrefixIsRelayed)
+  {
+    const auto server = MakeRootServer();
+    for (const char* target : { "/dicom-web/studies", "/dicom-web", "/wado", "/wado-rs", "/app/explorer",
+                                "/ui/app", "/ui" })
+    {
+      EXPECT_FALSE(server->ServeOnGateway(Request("GET", target, NAVIGATION)).has_value()) << target;
+    }
+  }
+
+
+  TEST_F(RootFolderTest, RelayPrefixNoMoreSpecificThanTheFolderDoesNotDisableTheFallback)
+  {
+    // "/" is in the relay prefixes (a route equal to the folder): client-side routes still work.
+    const auto server = MakeRootServer();
+    for (const char* target : { "/viewer", "/viewer/dicomjson", "/localbasic", "/application" })
+    {
+      const auto response = server->ServeOnGateway(Request("GET", target, NAVIGATION));
+      ASSERT_TRUE(response.has_value()) << target;
+      EXPECT_EQ("<html>viewer</html>", *response->body) << target;
+    }
+  }
+
+
+  TEST_F(RootFolderTest, NonNavigationUnderRootFolderIsRelayed)
+  {
+    const auto server = MakeRootServer();
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/studies", { { "Accept", "application/dicom+json" } })).has_value());
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/instances", { { "Sec-Fetch-Mode", "cors" } })).has_value());
+  }
+
+
+  TEST_F(RootFolderTest, LongestPrefixWins)
+  {
+    directory_.Write("viewer/docs/page.html", "shadowed page of the root folder");
+    directory_.Write("viewer/only-in-root.html", "root");
+    const auto server = MakeRootServer();
+    EXPECT_EQ("docs page", *server->ServeOnGateway(Request("GET", "/docs/page.html"))->body);
+    EXPECT_EQ("root", *server->ServeOnGateway(Request("GET", "/only-in-root.html"))->body);
+    // The longest matching folder answers alone: no fall-back to the shorter prefix.
+    directory_.Write("viewer/docs/other.html", "root folder's docs/other.html");
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/docs/other.html")).has_value());
+  }
+
+
+  TEST_F(RootFolderTest, ExistingFileIsServedEvenUnderARelayPrefix)
+  {
+    directory_.Write("viewer/app/local.js", "local");
+    const auto server = MakeRootServer();
+    EXPECT_EQ("local", *server->ServeOnGateway(Request("GET", "/app/local.js"))->body);
+  }
+
+
+  TEST_F(RootFolderTest, FoldersAreListedLongestPrefixFirst)
+  {
+    const auto server = MakeRootServer();
+    ASSERT_EQ(2u, server->GetFolders().size());
+    EXPECT_EQ("/docs/", server->GetFolders()[0].prefix);
+    EXPECT_EQ("/", server->GetFolders()[1].prefix);
+  }
+}
