@@ -69,9 +69,16 @@ namespace OrthancCors
   // inactive). Throws ConfigurationError naming the key for anything invalid:
   // unknown keys, wrong types, out-of-range numbers, invalid origins or regexes,
   // credentials with "*"/"null" origins or "*" header lists, a folder that is not
-  // a readable directory, unreadable TLS files.
+  // a readable directory, unreadable TLS files. The example configuration,
+  // Configuration.json.example, documents every key, its type and its default.
+  // Without "Routes", the policy exposes the DICOMweb root, "/wado" and every
+  // folder prefix but "/" (a default never exposes the whole of Orthanc).
   std::optional<Configuration> ParseConfiguration(const Json::Value& orthancConfiguration);
 
-  // The effective policy and settings as JSON, for GET /cors/policy.
+  // The effective policy and settings as JSON, for GET /cors/policy: the "Cors"
+  // key names, every route with all its effective fields, paths (never file
+  // contents), plus "Upstream" (what was read from Orthanc's own settings) and
+  // "Gateway.BindAddressForcedToLoopback". Without these two additions it parses
+  // back, as a "Cors" section, to the same configuration.
   Json::Value DescribeConfiguration(const Configuration& configuration);
 }

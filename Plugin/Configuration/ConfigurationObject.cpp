@@ -62,8 +62,13 @@ namespace OrthancCors
     }
     else
     {
-      return parentKey + "[\"" + member + "\"]";
+      return EntryKey(parentKey, member);
     }
+  }
+
+  std::string EntryKey(const std::string& parentKey, const std::string& entry)
+  {
+    return parentKey + "[\"" + entry + "\"]";
   }
 
   std::string ElementKey(const std::string& parentKey, Json::ArrayIndex index)

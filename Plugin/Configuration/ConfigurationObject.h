@@ -11,6 +11,7 @@ namespace OrthancCors
   // and, for keys that are not plain names (folder prefixes, extensions),
   // Cors.Folders["/ohif"].Path.
   std::string MemberKey(const std::string& parentKey, const std::string& member);
+  std::string EntryKey(const std::string& parentKey, const std::string& entry);   // always quoted
   std::string ElementKey(const std::string& parentKey, Json::ArrayIndex index);
 
   // Single values of the expected JSON type, or a ConfigurationError naming `key`
@@ -38,6 +39,10 @@ namespace OrthancCors
 
     const std::string& GetKey() const { return key_; }
     std::string KeyOf(const std::string& member) const { return MemberKey(key_, member); }
+
+    // For objects that map user values (folder prefixes, extensions) rather than
+    // setting names: Cors.Folders["ohif"], even when the value looks like a name.
+    std::string KeyOfEntry(const std::string& entry) const { return EntryKey(key_, entry); }
 
     bool Has(const std::string& member) const { return value_.isMember(member); }
     const Json::Value& Get(const std::string& member) const { return value_[member]; }

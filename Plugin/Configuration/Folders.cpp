@@ -108,7 +108,7 @@ namespace OrthancCors
 
     for (const std::string& prefix : object.GetMemberNames())
     {
-      const std::string key = object.KeyOf(prefix);
+      const std::string key = object.KeyOfEntry(prefix);
       CheckUriPrefix(prefix, key);
 
       if (prefix == "/" && !gatewayEnabled)
@@ -147,7 +147,7 @@ namespace OrthancCors
 
     for (const std::string& extension : object.GetMemberNames())
     {
-      const std::string key = object.KeyOf(extension);
+      const std::string key = object.KeyOfEntry(extension);
 
       if (extension.size() < 2 || extension[0] != '.' ||
           extension.find('/') != std::string::npos)

@@ -35,17 +35,6 @@ namespace OrthancCors
     }
   }
 
-  std::string GetRequestTarget(const char* url, const OrthancPluginHttpRequest& request)
-  {
-    // Only the path matters to the folder server; the query is kept for completeness.
-    std::string target(url);
-    for (uint32_t i = 0; i < request.getCount; i++)
-    {
-      target += (i == 0 ? "?" : "&") + std::string(request.getKeys[i]) + "=" + request.getValues[i];
-    }
-    return target;
-  }
-
   void AnswerWithHeaders(OrthancPluginContext* context,
                          OrthancPluginRestOutput* output,
                          int status,

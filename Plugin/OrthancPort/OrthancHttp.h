@@ -13,10 +13,6 @@ namespace OrthancCors
   HttpHeaders ToHttpHeaders(const OrthancPluginHttpRequest& request);
   const char* GetMethodName(OrthancPluginHttpMethod method);
 
-  // Rebuilds "path?query" from Orthanc's parsed GET arguments (for callbacks,
-  // which do not receive the raw request target).
-  std::string GetRequestTarget(const char* url, const OrthancPluginHttpRequest& request);
-
   // Sends a status with a JSON or text body and the given extra headers.
   void AnswerWithHeaders(OrthancPluginContext* context,
                          OrthancPluginRestOutput* output,

@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import socket
+import tempfile
 import threading
 import unittest
 
@@ -99,11 +100,14 @@ class HarnessLifeCycle(unittest.TestCase):
             shutil.rmtree(orthanc.directory, ignore_errors=True)
 
     def test_start_expecting_failure_returns_the_exit_status_and_the_log(self):
-        missing = "/nonexistent/libMissingPlugin.so"
-        orthanc = OrthancInstance(plugins=[missing])
-        exit_code, log = orthanc.start_expecting_failure()
+        with tempfile.NamedTemporaryFile(suffix=".so") as not_a_library:
+            not_a_library.write(b"not a shared library")
+            not_a_library.flush()
+            orthanc = OrthancInstance(plugins=[not_a_library.name])
+            exit_code, log = orthanc.start_expecting_failure()
         self.assertNotEqual(exit_code, 0)
-        self.assertIn(missing, log)
+        self.assertTrue(any(not_a_library.name in line for line in log.splitlines() if line.startswith("E")))
+        self.assertFalse(os.path.exists(orthanc.directory))
 
     def test_start_expecting_failure_fails_fast_when_orthanc_starts(self):
         orthanc = OrthancInstance(plugins=[])
