@@ -1,0 +1,162 @@
+#include "ConfigurationTestSupport.h"
+
+namespace OrthancCors
+{
+  TEST(Folders, FolderGivenAsPathStringTakesTheDefaults)
+  {
+    TemporaryDirectory temporary;
+    const std::string viewer = temporary.MakeDirectory("viewer");
+
+    const Configuration configuration = ParseCors(R"({ "Folders": { "/ohif": )" + Quoted(viewer) + " } }");
+    ASSERT_EQ(1u, configuration.folders.size());
+    EXPECT_EQ("/ohif/", configuration.folders[0].prefix);
+    EXPECT_EQ(std::filesystem::canonical(viewer).string(), configuration.folders[0].path);
+    EXPECT_FALSE(configuration.folders[0].singlePageApplication);
+    EXPECT_EQ(CrossOriginIsolation::Off, configuration.folders[0].crossOriginIsolation);
+  }
+
+  TEST(Folders, FolderObjectReadsEveryField)
+  {
+    TemporaryDirectory temporary;
+    const std::string viewer = temporary.MakeDirectory("viewer");
+
+    const Configuration configuration = ParseCors(R"({ "Folders": {
+      "/a/": { "Path": )" + Quoted(viewer) + R"(, "SinglePageApplication": true, "CrossOriginIsolation": "require-corp" },
+      "/b/": { "Path": )" + Quoted(viewer) + R"(, "CrossOriginIsolation": "credentialless" },
+      "/c/": { "Path": )" + Quoted(viewer) + R"(, "CrossOriginIsolation": "off" } } })");
+
+    ASSERT_EQ(3u, configuration.folders.size());
+    EXPECT_TRUE(configuration.folders[0].singlePageApplication);
+    EXPECT_EQ(CrossOriginIsolation::RequireCorp, configuration.folders[0].crossOriginIsolation);
+    EXPECT_FALSE(configuration.folders[1].singlePageApplication);
+    EXPECT_EQ(CrossOriginIsolation::Credentialless, configuration.folders[1].crossOriginIsolation);
+    EXPECT_EQ(CrossOriginIsolation::Off, configuration.folders[2].crossOriginIsolation);
+  }
+
+  TEST(Folders, FolderPathMustBeAnExistingDirectory)
+  {
+    TemporaryDirectory temporary;
+    const std::string missing = (temporary.GetPath() / "missing").string();
+
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/ohif": )" + Quoted(missing) + " } }",
+                              "Cors.Folders[\"/ohif\"]", missing));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/ohif": { "Path": )" + Quoted(missing) + " } } }",
+                              "Cors.Folders[\"/ohif\"].Path", missing));
+  }
+
+  TEST(Folders, FolderPathThatIsAFileIsRefused)
+  {
+    TemporaryDirectory temporary;
+    const std::string file = temporary.WriteFile("index.html", "<html></html>");
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/ohif": )" + Quoted(file) + " } }",
+                              "Cors.Folders[\"/ohif\"]", "is not a directory"));
+  }
+
+  TEST(Folders, FolderPathIsStoredCanonical)
+  {
+    TemporaryDirectory temporary;
+    const std::string viewer = temporary.MakeDirectory("viewer");
+    temporary.MakeDirectory("other");
+    const std::string roundabout = (temporary.GetPath() / "other" / ".." / "viewer" / ".").string();
+
+    const Configuration configuration = ParseCors(R"({ "Folders": { "/ohif": )" + Quoted(roundabout) + " } }");
+    EXPECT_EQ(std::filesystem::canonical(viewer).string(), configuration.folders.at(0).path);
+  }
+
+  TEST(Folders, FolderPrefixMustStartWithSlash)
+  {
+    TemporaryDirectory temporary;
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "ohif": )" + Quoted(temporary.GetPath().string()) + " } }",
+                              "Cors.Folders[\"ohif\"]", "must start with \"/\""));
+  }
+
+  TEST(Folders, FolderAtRootIsAcceptedForTheGateway)
+  {
+    TemporaryDirectory temporary;
+    const Configuration configuration = ParseCors(R"({ "Folders": { "/": )" + Quoted(temporary.GetPath().string()) + " } }");
+    ASSERT_EQ(1u, configuration.folders.size());
+    EXPECT_EQ("/", configuration.folders[0].prefix);
+  }
+
+  TEST(Folders, FolderAtRootIsRefusedWhenTheGatewayIsDisabled)
+  {
+    TemporaryDirectory temporary;
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "Enable": false }, "Folders": { "/": )" +
+                              Quoted(temporary.GetPath().string()) + " } }",
+                              "Cors.Folders[\"/\"]", "served by the gateway only"));
+  }
+
+  TEST(Folders, FoldersAreSortedByDecreasingPrefixLength)
+  {
+    TemporaryDirectory temporary;
+    const std::string path = Quoted(temporary.GetPath().string());
+    const Configuration configuration = ParseCors(R"({ "Folders": { "/": )" + path + R"(, "/app/viewer": )" + path +
+                                                  R"(, "/app": )" + path + " } }");
+    ASSERT_EQ(3u, configuration.folders.size());
+    EXPECT_EQ("/app/viewer/", configuration.folders[0].prefix);
+    EXPECT_EQ("/app/", configuration.folders[1].prefix);
+    EXPECT_EQ("/", configuration.folders[2].prefix);
+  }
+
+  TEST(Folders, FolderPrefixesDifferingByFinalSlashAreDuplicates)
+  {
+    TemporaryDirectory temporary;
+    const std::string path = Quoted(temporary.GetPath().string());
+    const std::string message = ErrorMessage(WithCors(R"({ "Folders": { "/ohif": )" + path + R"(, "/ohif/": )" + path + " } }"));
+    EXPECT_NE(std::string::npos, message.find("the same prefix as another folder")) << message;
+  }
+
+  TEST(Folders, UnknownCrossOriginIsolationIsRefused)
+  {
+    TemporaryDirectory temporary;
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/ohif": { "Path": )" + Quoted(temporary.GetPath().string()) +
+                              R"(, "CrossOriginIsolation": "same-origin" } } })",
+                              "Cors.Folders[\"/ohif\"].CrossOriginIsolation", "\"require-corp\""));
+  }
+
+  TEST(Folders, FolderObjectWithoutPathIsRefused)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/ohif": { "SinglePageApplication": true } } })",
+                              "Cors.Folders[\"/ohif\"]", "needs a \"Path\""));
+  }
+
+  TEST(Folders, FolderEntryOfWrongTypeIsRefused)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/ohif": [ "/srv/ohif" ] } })",
+                              "Cors.Folders[\"/ohif\"]", "expected a directory path string"));
+    TemporaryDirectory temporary;
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/ohif": { "Path": )" + Quoted(temporary.GetPath().string()) +
+                              R"(, "SinglePageApplication": "yes" } } })",
+                              "Cors.Folders[\"/ohif\"].SinglePageApplication", "expected a boolean"));
+  }
+
+  TEST(Extensions, ExtensionsAreStoredLowerCase)
+  {
+    const Configuration configuration = ParseCors(R"({ "Extensions": { ".WASM": "application/wasm",
+      ".mjs": "text/javascript; charset=utf-8" } })");
+    EXPECT_EQ("application/wasm", configuration.mimeTypes.at(".wasm"));
+    EXPECT_EQ("text/javascript; charset=utf-8", configuration.mimeTypes.at(".mjs"));
+    EXPECT_EQ(0u, configuration.mimeTypes.count(".WASM"));
+  }
+
+  TEST(Extensions, ExtensionWithoutLeadingDotIsRefused)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Extensions": { "wasm": "application/wasm" } })",
+                              "Cors.Extensions[\"wasm\"]", "starts with \".\""));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Extensions": { ".": "application/wasm" } })", "Cors.Extensions[\".\"]"));
+  }
+
+  TEST(Extensions, ExtensionWithInvalidMimeTypeIsRefused)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Extensions": { ".wasm": "wasm" } })", "Cors.Extensions[\".wasm\"]",
+                              "is not a MIME type"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Extensions": { ".wasm": 1 } })", "Cors.Extensions[\".wasm\"]", "expected a string"));
+  }
+
+  TEST(Extensions, ExtensionGivenTwiceInDifferentCaseIsRefused)
+  {
+    const std::string message = ErrorMessage(WithCors(R"({ "Extensions": { ".wasm": "application/wasm",
+      ".WASM": "application/octet-stream" } })"));
+    EXPECT_NE(std::string::npos, message.find("given twice")) << message;
+  }
+}

@@ -1,0 +1,171 @@
+#include "ConfigurationTestSupport.h"
+
+namespace OrthancCors
+{
+  namespace
+  {
+    Json::Value WithOrthancAndCors(const std::string& orthancSettings, const std::string& corsSection)
+    {
+      return ParseJson("{ " + orthancSettings + (orthancSettings.empty() ? "" : ", ") +
+                       "\"Cors\": " + corsSection + " }");
+    }
+  }
+
+  TEST(Gateway, GatewayDefaultsWhenTheSectionIsAbsent)
+  {
+    const GatewaySettings gateway = ParseCors("{}").gateway;
+    EXPECT_TRUE(gateway.enabled);
+    EXPECT_EQ(8043, gateway.port);
+    EXPECT_EQ("0.0.0.0", gateway.bindAddress);
+    EXPECT_FALSE(gateway.bindAddressForcedToLoopback);
+    EXPECT_FALSE(gateway.sslEnabled);
+    EXPECT_EQ(0u, gateway.threads);
+    EXPECT_EQ(1000u, gateway.maxConnections);
+    EXPECT_EQ(60u, gateway.idleTimeoutSeconds);
+    EXPECT_EQ(300u, gateway.upstreamTimeoutSeconds);
+  }
+
+  TEST(Gateway, GatewaySettingsAreRead)
+  {
+    const GatewaySettings gateway = ParseCors(R"({ "Gateway": { "Enable": true, "Port": 9443,
+      "BindAddress": "::", "Threads": 4, "MaxConnections": 10, "IdleTimeout": 5, "UpstreamTimeout": 30 } })").gateway;
+    EXPECT_EQ(9443, gateway.port);
+    EXPECT_EQ("::", gateway.bindAddress);
+    EXPECT_EQ(4u, gateway.threads);
+    EXPECT_EQ(10u, gateway.maxConnections);
+    EXPECT_EQ(5u, gateway.idleTimeoutSeconds);
+    EXPECT_EQ(30u, gateway.upstreamTimeoutSeconds);
+  }
+
+  TEST(Gateway, PortOutsideOneTo65535IsRefused)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "Port": 0 } })", "Cors.Gateway.Port", "between 1 and 65535"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "Port": 65536 } })", "Cors.Gateway.Port", "got 65536"));
+    EXPECT_EQ(65535, ParseCors(R"({ "Gateway": { "Port": 65535 } })").gateway.port);
+  }
+
+  TEST(Gateway, ThreadsAbove256AreRefused)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "Threads": 257 } })", "Cors.Gateway.Threads", "between 0 and 256"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "Threads": -1 } })", "Cors.Gateway.Threads"));
+  }
+
+  TEST(Gateway, ConnectionLimitAndTimeoutsMustBePositive)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "MaxConnections": 0 } })", "Cors.Gateway.MaxConnections"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "IdleTimeout": 0 } })", "Cors.Gateway.IdleTimeout"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "UpstreamTimeout": 0 } })", "Cors.Gateway.UpstreamTimeout"));
+  }
+
+  TEST(Gateway, BindAddressMustBeAnIpLiteral)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "BindAddress": "localhost" } })", "Cors.Gateway.BindAddress",
+                              "not an IPv4 or IPv6 address"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "BindAddress": "256.0.0.1" } })", "Cors.Gateway.BindAddress"));
+    EXPECT_EQ("::1", ParseCors(R"({ "Gateway": { "BindAddress": "::1" } })").gateway.bindAddress);
+  }
+
+  TEST(Gateway, BindAddressIsForcedToLoopbackWhenRemoteAccessIsNotAllowed)
+  {
+    const std::optional<Configuration> configuration = ParseConfiguration(
+      WithOrthancAndCors("\"RemoteAccessAllowed\": false", R"({ "Gateway": { "BindAddress": "0.0.0.0" } })"));
+    ASSERT_TRUE(configuration);
+    EXPECT_EQ("127.0.0.1", configuration->gateway.bindAddress);
+    EXPECT_TRUE(configuration->gateway.bindAddressForcedToLoopback);
+  }
+
+  TEST(Gateway, RemoteAccessIsNotAllowedByDefaultInOrthanc)
+  {
+    const std::optional<Configuration> configuration = ParseConfiguration(WithOrthancAndCors("", "{}"));
+    ASSERT_TRUE(configuration);
+    EXPECT_EQ("127.0.0.1", configuration->gateway.bindAddress);
+    EXPECT_TRUE(configuration->gateway.bindAddressForcedToLoopback);
+  }
+
+  TEST(Gateway, LoopbackBindAddressIsKeptWithoutRemoteAccess)
+  {
+    for (const std::string address : { "::1", "127.0.0.2" })
+    {
+      const std::optional<Configuration> configuration = ParseConfiguration(
+        WithOrthancAndCors("\"RemoteAccessAllowed\": false", "{ \"Gateway\": { \"BindAddress\": \"" + address + "\" } }"));
+      ASSERT_TRUE(configuration);
+      EXPECT_EQ(address, configuration->gateway.bindAddress);
+      EXPECT_FALSE(configuration->gateway.bindAddressForcedToLoopback);
+    }
+  }
+
+  TEST(Gateway, BindAddressIsKeptWhenRemoteAccessIsAllowed)
+  {
+    const GatewaySettings gateway = ParseCors(R"({ "Gateway": { "BindAddress": "0.0.0.0" } })").gateway;
+    EXPECT_EQ("0.0.0.0", gateway.bindAddress);
+    EXPECT_FALSE(gateway.bindAddressForcedToLoopback);
+  }
+
+  TEST(Gateway, PortEqualToOrthancHttpPortIsRefused)
+  {
+    EXPECT_TRUE(IsRefused(WithOrthancAndCors("\"HttpPort\": 8080", R"({ "Gateway": { "Port": 8080 } })"),
+                          "Cors.Gateway.Port", "Orthanc's own HttpPort"));
+  }
+
+  TEST(Gateway, SslRequiresAReadableCertificate)
+  {
+    TemporaryDirectory temporary;
+    const std::string missing = (temporary.GetPath() / "missing.pem").string();
+
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslEnabled": true } })", "Cors.Gateway.SslCertificate", "required"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslEnabled": true, "SslCertificate": )" + Quoted(missing) + " } }",
+                              "Cors.Gateway.SslCertificate", missing));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslEnabled": true, "SslCertificate": )" +
+                              Quoted(temporary.GetPath().string()) + " } }",
+                              "Cors.Gateway.SslCertificate", "is not a file"));
+  }
+
+  TEST(Gateway, SslPrivateKeyDefaultsToTheCertificateFile)
+  {
+    TemporaryDirectory temporary;
+    const std::string pem = temporary.WriteFile("gateway.pem", "certificate and key");
+
+    const GatewaySettings gateway = ParseCors(R"({ "Gateway": { "SslEnabled": true, "SslCertificate": )" +
+                                              Quoted(pem) + R"(, "SslPrivateKey": "" } })").gateway;
+    EXPECT_TRUE(gateway.sslEnabled);
+    EXPECT_EQ(std::filesystem::canonical(pem).string(), gateway.sslCertificate);
+    EXPECT_EQ(gateway.sslCertificate, gateway.sslPrivateKey);
+  }
+
+  TEST(Gateway, SslPrivateKeyMustBeReadableWhenGiven)
+  {
+    TemporaryDirectory temporary;
+    const std::string certificate = temporary.WriteFile("certificate.pem", "certificate");
+    const std::string key = temporary.WriteFile("key.pem", "key");
+    const std::string missing = (temporary.GetPath() / "missing-key.pem").string();
+
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslEnabled": true, "SslCertificate": )" + Quoted(certificate) +
+                              R"(, "SslPrivateKey": )" + Quoted(missing) + " } }",
+                              "Cors.Gateway.SslPrivateKey", missing));
+
+    const GatewaySettings gateway = ParseCors(R"({ "Gateway": { "SslEnabled": true, "SslCertificate": )" +
+                                              Quoted(certificate) + R"(, "SslPrivateKey": )" + Quoted(key) + " } }").gateway;
+    EXPECT_EQ(std::filesystem::canonical(key).string(), gateway.sslPrivateKey);
+  }
+
+  TEST(Gateway, TlsFilesAreNotCheckedWhenSslIsDisabled)
+  {
+    const GatewaySettings gateway = ParseCors(R"({ "Gateway": { "SslEnabled": false,
+      "SslCertificate": "/nonexistent/certificate.pem" } })").gateway;
+    EXPECT_FALSE(gateway.sslEnabled);
+  }
+
+  TEST(Gateway, DisabledGatewaySkipsPortAndTlsChecks)
+  {
+    const std::optional<Configuration> configuration = ParseConfiguration(WithOrthancAndCors(
+      "\"HttpPort\": 8043", R"({ "Gateway": { "Enable": false, "SslEnabled": true } })"));
+    ASSERT_TRUE(configuration);
+    EXPECT_FALSE(configuration->gateway.enabled);
+  }
+
+  TEST(Gateway, DisabledGatewayStillRefusesUnknownKeysAndWrongTypes)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "Enable": false, "Port": "8043" } })", "Cors.Gateway.Port"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "Enable": false, "Ports": 1 } })", "Cors.Gateway.Ports"));
+  }
+}
