@@ -1,7 +1,9 @@
 #include "Diagnostics.h"
 
 #include "CorsPlugin.h"
+#include "OrthancHttp.h"
 #include "../Configuration/PolicyCheck.h"
+#include "../Policy/ForeignOriginGuard.h"
 
 #include <json/json.h>
 
@@ -18,13 +20,34 @@ namespace OrthancCors
       const std::string text = Json::writeString(builder, value);
       OrthancPluginAnswerBuffer(context, output, text.data(), static_cast<uint32_t>(text.size()), "application/json");
     }
+
+    // The diagnostics describe the whole policy (folder paths, certificate paths):
+    // for the administrator, never for a page of another site, whatever
+    // RejectForeignOrigins and Routes say. Returns true when it refused.
+    bool RefuseForeignOrigin(CorsPlugin& plugin, OrthancPluginRestOutput* output,
+                             const char* url, const OrthancPluginHttpRequest& request)
+    {
+      if (!HasForeignOrigin(ToHttpHeaders(request), plugin.GetConfiguration().upstream.sslEnabled))
+      {
+        return false;
+      }
+      const std::string message = std::string(url) + " answers same-origin requests only";
+      plugin.GetLogger().Info("Cors: refused a request to " + message);
+      OrthancPluginSendHttpStatus(plugin.GetContext(), output, 403, message.data(),
+                                  static_cast<uint32_t>(message.size()));
+      return true;
+    }
   }
 
   OrthancPluginErrorCode AnswerPolicy(OrthancPluginRestOutput* output,
-                                      const char* /* url */,
+                                      const char* url,
                                       const OrthancPluginHttpRequest* request)
   {
     CorsPlugin& plugin = CorsPlugin::Get();
+    if (RefuseForeignOrigin(plugin, output, url, *request))
+    {
+      return OrthancPluginErrorCode_Success;
+    }
     if (request->method != OrthancPluginHttpMethod_Get)
     {
       OrthancPluginSendMethodNotAllowed(plugin.GetContext(), output, "GET");
@@ -35,10 +58,14 @@ namespace OrthancCors
   }
 
   OrthancPluginErrorCode AnswerCheck(OrthancPluginRestOutput* output,
-                                     const char* /* url */,
+                                     const char* url,
                                      const OrthancPluginHttpRequest* request)
   {
     CorsPlugin& plugin = CorsPlugin::Get();
+    if (RefuseForeignOrigin(plugin, output, url, *request))
+    {
+      return OrthancPluginErrorCode_Success;
+    }
     OrthancPluginContext* context = plugin.GetContext();
     if (request->method != OrthancPluginHttpMethod_Post)
     {

@@ -43,15 +43,18 @@ namespace OrthancCors
                          const std::string& defaultContentType)
   {
     std::string contentType = defaultContentType;
+    bool isEncoded = false;
     for (const HttpHeader& header : headers)
     {
-      // Orthanc writes Content-Type and Content-Length itself.
+      // Orthanc writes Content-Length itself, and Content-Type when the answer goes
+      // through OrthancPluginAnswerBuffer.
       if (EqualsIgnoringCase(header.name, "content-type"))
       {
         contentType = header.value;
       }
       else if (!EqualsIgnoringCase(header.name, "content-length"))
       {
+        isEncoded = isEncoded || EqualsIgnoringCase(header.name, "content-encoding");
         OrthancPluginSetHttpHeader(context, output, header.name.c_str(), header.value.c_str());
       }
     }
@@ -60,8 +63,10 @@ namespace OrthancCors
     {
       OrthancPluginSendMethodNotAllowed(context, output, "GET,HEAD");
     }
-    else if (status == 200)
+    else if (status == 200 && !isEncoded)
     {
+      // Orthanc may compress this body on the fly (its HttpCompressionEnabled
+      // setting: gzip or deflate, as the client accepts), adding Content-Encoding.
       OrthancPluginAnswerBuffer(context, output, body.data(), static_cast<uint32_t>(body.size()), contentType.c_str());
     }
     else if (body.empty())
@@ -70,6 +75,11 @@ namespace OrthancCors
     }
     else
     {
+      // OrthancPluginSendHttpStatus sends the bytes as they are, 200 included:
+      // AnswerBuffer would gzip an already compressed body (a precompressed .br or
+      // .gz sibling) a second time, with a second Content-Encoding field (measured
+      // with Orthanc 1.10.1).
+      OrthancPluginSetHttpHeader(context, output, "Content-Type", contentType.c_str());
       OrthancPluginSendHttpStatus(context, output, static_cast<uint16_t>(status), body.data(),
                                   static_cast<uint32_t>(body.size()));
     }

@@ -189,6 +189,26 @@ namespace OrthancCors
     return !(method == "GET" || method == "HEAD" || method == "OPTIONS");
   }
 
+  bool HasForeignOrigin(const HttpHeaders& headers, bool orthancUsesTls)
+  {
+    const std::vector<std::string> origins = GetAll(headers, "origin");
+    if (origins.empty())
+    {
+      return false;
+    }
+    if (origins.size() > 1)
+    {
+      return true;
+    }
+    const OriginParseResult parsed = ParseSerializedOrigin(origins.front());
+    if (!parsed.origin || parsed.origin->isNull)
+    {
+      return true;
+    }
+    const std::optional<RequestAuthority> authority = GetRequestAuthority(headers);
+    return !authority || !IsSameOrigin(*parsed.origin, *authority, orthancUsesTls);
+  }
+
   GuardDecision CheckForeignOrigin(const Policy& policy,
                                    std::string_view method,
                                    std::string_view uri,

@@ -31,4 +31,10 @@ namespace OrthancCors
                                    bool orthancUsesTls);
 
   bool IsUnsafeMethod(std::string_view method);
+
+  // Whether the request carries an Origin other than its own (the origin named by
+  // Host, or by X-Forwarded-Host/-Proto or Forwarded behind a proxy): a page of
+  // another site, whatever the method and the policy. Several Origin fields, an
+  // invalid or opaque ("null") Origin count as foreign; no Origin does not.
+  bool HasForeignOrigin(const HttpHeaders& headers, bool orthancUsesTls);
 }
