@@ -162,3 +162,27 @@ TEST(ForeignOriginGuard, MissingHostMakesEveryOriginForeign)
 {
   EXPECT_FALSE(Check("POST", "/instances", { { "origin", "http://pacs:8042" } }).allowed);
 }
+
+TEST(HasForeignOrigin, NoOriginIsNotForeign)
+{
+  EXPECT_FALSE(HasForeignOrigin({ { "host", "pacs:8042" } }, false));
+}
+
+TEST(HasForeignOrigin, OwnOriginIsNotForeign)
+{
+  EXPECT_FALSE(HasForeignOrigin({ { "origin", "http://pacs:8042" }, { "host", "pacs:8042" } }, false));
+}
+
+TEST(HasForeignOrigin, AllowedOriginIsStillForeign)
+{
+  // Being in AllowedOrigins does not make a page same-origin: diagnostics stay private.
+  EXPECT_TRUE(HasForeignOrigin({ { "origin", "https://viewer.example" }, { "host", "pacs:8042" } }, false));
+}
+
+TEST(HasForeignOrigin, NullInvalidAndRepeatedOriginsAreForeign)
+{
+  EXPECT_TRUE(HasForeignOrigin({ { "origin", "null" }, { "host", "pacs:8042" } }, false));
+  EXPECT_TRUE(HasForeignOrigin({ { "origin", "http://pacs:8042/" }, { "host", "pacs:8042" } }, false));
+  EXPECT_TRUE(HasForeignOrigin({ { "origin", "http://pacs:8042" }, { "origin", "http://pacs:8042" },
+                                 { "host", "pacs:8042" } }, false));
+}
