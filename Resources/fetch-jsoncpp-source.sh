@@ -40,7 +40,7 @@ read_system_source()
     /^[ \t]*#/ { next }
     /^[ \t]*$/ { flush(); next }
     tolower($1) == "uris:"      { uris = $2 }
-    tolower($1) == "signed-by:" { signedBy = $2 }
+    tolower($1) == "signed-by:" && $2 ~ /^\// { signedBy = $2 }   # a keyring path, not an inline key
     tolower($1) == "suites:"    { for (i = 2; i <= NF; i++) if ($i == suite) hasSuite = 1 }
     END { flush() }
   ' "$SYSTEM_SOURCES"

@@ -66,10 +66,15 @@ if(NOT jsoncpp_build_type)
   set(jsoncpp_build_type Release)
 endif()
 
+set(jsoncpp_extract_options)
+if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.24)
+  set(jsoncpp_extract_options DOWNLOAD_EXTRACT_TIMESTAMP TRUE)
+endif()
+
 ExternalProject_Add(JsonCppStaticBuild
   URL "${jsoncpp_tarball}"
   URL_HASH SHA256=${JSONCPP_STATIC_SHA256}
-  DOWNLOAD_EXTRACT_TIMESTAMP TRUE
+  ${jsoncpp_extract_options}
   PREFIX "${CMAKE_BINARY_DIR}/jsoncpp-static-build"
   INSTALL_DIR "${jsoncpp_prefix}"
   CMAKE_ARGS

@@ -1,7 +1,10 @@
 """Writes OHIF app-config.js files pointing OHIF's DICOMweb data source at a server."""
 
+import json
 
-def make_app_config(dicomweb_root, wado_uri_root=None, quoted_multipart=True, extra_script=""):
+
+def make_app_config(dicomweb_root, wado_uri_root=None, quoted_multipart=True, extra_script="",
+                    friendly_name="Orthanc through the Cors plugin"):
     """The text of an app-config.js whose only data source is `dicomweb_root`.
 
     quoted_multipart=True keeps OHIF's standard `multipart/related; type="application/octet-stream"`
@@ -25,11 +28,11 @@ def make_app_config(dicomweb_root, wado_uri_root=None, quoted_multipart=True, ex
       namespace: '@ohif/extension-default.dataSourcesModule.dicomweb',
       sourceName: 'orthanc',
       configuration: {
-        friendlyName: 'Orthanc through the Cors plugin',
+        friendlyName: %(friendly_name)s,
         name: 'orthanc',
-        wadoUriRoot: '%(wado_uri_root)s',
-        qidoRoot: '%(dicomweb_root)s',
-        wadoRoot: '%(dicomweb_root)s',
+        wadoUriRoot: %(wado_uri_root)s,
+        qidoRoot: %(dicomweb_root)s,
+        wadoRoot: %(dicomweb_root)s,
         qidoSupportsIncludeField: false,
         supportsReject: false,
         imageRendering: 'wadors',
@@ -46,5 +49,6 @@ def make_app_config(dicomweb_root, wado_uri_root=None, quoted_multipart=True, ex
   ],
 };
 %(extra_script)s
-""" % {"dicomweb_root": dicomweb_root, "wado_uri_root": wado_uri_root,
-       "omit_quotes": "false" if quoted_multipart else "true", "extra_script": extra_script}
+""" % {"dicomweb_root": json.dumps(dicomweb_root), "wado_uri_root": json.dumps(wado_uri_root),
+       "omit_quotes": "false" if quoted_multipart else "true", "extra_script": extra_script,
+       "friendly_name": json.dumps(friendly_name)}

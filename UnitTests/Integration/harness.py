@@ -193,6 +193,7 @@ class OrthancInstance:
         self.exit_code = None
         self._log_handle = None
         self.start_seconds = None   # measured start-up time, for reports
+        self.report_failures = True  # print the kept folder and the log's tail on failure
 
     # ---- configuration ----------------------------------------------------------
 
@@ -291,7 +292,7 @@ class OrthancInstance:
         OrthancError if Orthanc crashed or hung, so that a test cannot pass over it."""
         problem = self.stop()
         if failed or problem or KEEP_TEMPORARY:
-            if failed or problem:
+            if (failed or problem) and self.report_failures:
                 sys.stderr.write("\n--- Orthanc folder kept for diagnosis: %s (log: %s)\n%s\n---\n"
                                  % (self.directory, self.log_path, self.log_tail()))
         else:
@@ -421,11 +422,11 @@ def start_orthanc(test, **options):
     except BaseException:
         instance.cleanup(failed=True)
         raise
-    test.addCleanup(lambda: instance.cleanup(failed=test_failed(test)))
+    test.addCleanup(lambda: instance.cleanup(failed=has_failed(test)))
     return instance
 
 
-def test_failed(test):
+def has_failed(test):
     """Whether `test` (or one of its subTests) has failed so far; meant for cleanups,
     which unittest runs after the test method. Unknown -> True, so that a folder is
     kept rather than lost."""
@@ -450,7 +451,7 @@ class OrthancTestCase(unittest.TestCase):
         self.addCleanup(self._record_failure)
 
     def _record_failure(self):
-        if test_failed(self):
+        if has_failed(self):
             type(self)._class_had_failure = True
 
     def start_orthanc(self, **options):

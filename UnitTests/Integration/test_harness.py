@@ -78,6 +78,7 @@ class HarnessLifeCycle(unittest.TestCase):
 
     def test_context_manager_keeps_folder_and_log_when_the_block_fails(self):
         orthanc = OrthancInstance(plugins=[])
+        orthanc.report_failures = False   # the failure is simulated
         with self.assertRaises(RuntimeError):
             with orthanc:
                 raise RuntimeError("simulated test failure")
@@ -89,6 +90,7 @@ class HarnessLifeCycle(unittest.TestCase):
 
     def test_cleanup_reports_an_orthanc_that_died_during_the_test(self):
         orthanc = OrthancInstance(plugins=[])
+        orthanc.report_failures = False   # the crash is simulated
         orthanc.start()
         try:
             orthanc.process.send_signal(signal.SIGKILL)
@@ -111,6 +113,7 @@ class HarnessLifeCycle(unittest.TestCase):
 
     def test_start_expecting_failure_fails_fast_when_orthanc_starts(self):
         orthanc = OrthancInstance(plugins=[])
+        orthanc.report_failures = False   # starting is the expected "failure" here
         with self.assertRaises(AssertionError):
             orthanc.start_expecting_failure()
         self.assertFalse(orthanc.is_running())
@@ -122,6 +125,7 @@ class HarnessLifeCycle(unittest.TestCase):
         busy.listen()
         try:
             orthanc = OrthancInstance(plugins=[], extra_configuration={"HttpPort": busy.getsockname()[1]})
+            orthanc.report_failures = False   # the port conflict is on purpose
             with self.assertRaises(OrthancError):
                 with orthanc:
                     pass

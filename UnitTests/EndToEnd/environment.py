@@ -1,0 +1,261 @@
+"""The servers the end-to-end suite drives a browser against, started on free
+loopback ports; prints one JSON line describing them, then runs until its standard
+input closes (the Node test that spawned it ended, however it ended) or SIGTERM.
+
+    python3 environment.py --ohif DIST --work DIR [--slices 8]
+
+Three Orthanc processes (Debian's Orthanc, the real DICOMweb plugin, this plugin),
+each with its own CT series created through Orthanc's REST API:
+  - "open":     no authentication; the gateway lets the viewers' origins in;
+  - "secured":  Orthanc's authentication on (RegisteredUsers);
+  - "isolated": the gateway serves a copy of the unmodified OHIF build at "/", cross-origin
+                isolated, with an app-config.js written into the copy (the gateway serves
+                the folder's own files, so the configuration has to live there).
+And three static servers, each an origin of its own serving OHIF (spa_server.py):
+  - crossOrigin:   DICOMweb at the open Orthanc's gateway;
+  - authenticated: DICOMweb at the secured Orthanc's gateway, Authorization added by app-config.js;
+  - orthancDirect: DICOMweb at the open Orthanc's own port (the negative control).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "UnitTests", "Integration"))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "Resources", "Demo"))
+
+import dicom_data                          # noqa: E402
+import harness                             # noqa: E402
+from ohif_config import make_app_config    # noqa: E402
+
+SPA_SERVER = os.path.join(SOURCE_DIR, "Resources", "Demo", "spa_server.py")
+USER, PASSWORD = "ohif", "e2e-secret"
+
+
+def origin(port):
+    return "http://%s:%d" % (harness.LOOPBACK, port)
+
+
+def authorization_script(dicomweb_root, authorization):
+    """JavaScript for app-config.js that adds `Authorization` to the viewer's own XHR
+    and fetch calls to `dicomweb_root`, unless the call sets one itself.
+
+    OHIF takes that header from its user-authentication service only (a ?token= launch
+    parameter gives "Bearer", which Orthanc's Basic authentication refuses) and ignores
+    the data source's requestOptions.auth; these few lines make the browser send what a
+    launch token would make it send: every DICOMweb request carries Authorization, so
+    every one of them is preflighted."""
+    return """
+(function () {
+  var root = %(root)s;
+  var authorization = %(authorization)s;
+  function isDicomWeb(url) {
+    try { return new URL(String(url), window.location.href).href.indexOf(root) === 0; }
+    catch (error) { return false; }
+  }
+  var open = XMLHttpRequest.prototype.open;
+  var setRequestHeader = XMLHttpRequest.prototype.setRequestHeader;
+  var send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    this.e2eAddAuthorization = isDicomWeb(url);
+    return open.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.setRequestHeader = function (name) {
+    if (String(name).toLowerCase() === 'authorization') { this.e2eAddAuthorization = false; }
+    return setRequestHeader.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.send = function () {
+    if (this.e2eAddAuthorization) { setRequestHeader.call(this, 'Authorization', authorization); }
+    return send.apply(this, arguments);
+  };
+  var originalFetch = window.fetch;
+  window.fetch = function (input, init) {
+    var url = input instanceof Request ? input.url : input;
+    if (!isDicomWeb(url)) { return originalFetch.apply(this, arguments); }
+    var headers = new Headers((init && init.headers) || (input instanceof Request ? input.headers : undefined));
+    if (!headers.has('Authorization')) { headers.set('Authorization', authorization); }
+    return originalFetch.call(this, input, Object.assign({}, init, { headers: headers }));
+  };
+})();
+""" % {"root": json.dumps(dicomweb_root), "authorization": json.dumps(authorization)}
+
+
+def copy_tree_cheaply(source, target):
+    """A copy of `source` made of hard links where the file system allows (OHIF's build is
+    200 MB); app-config.js is then replaced, never written through a link."""
+    def link_or_copy(from_path, to_path):
+        try:
+            os.link(from_path, to_path)
+        except OSError:
+            shutil.copy2(from_path, to_path)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, copy_function=link_or_copy)
+
+
+class Environment:
+    def __init__(self, ohif_dist, work_dir, slices):
+        self.ohif_dist = ohif_dist
+        self.work_dir = work_dir
+        self.slices = slices
+        self.orthancs = []
+        self.viewers = []
+
+    # ---- pieces ---------------------------------------------------------------------
+
+    def start_orthanc(self, name, cors, **options):
+        gateway_port = harness.free_port()
+        cors = dict(cors, Gateway={"Port": gateway_port, "BindAddress": harness.LOOPBACK})
+        instance = harness.OrthancInstance(cors=cors, name=name, **options)
+        self.orthancs.append(instance)
+        instance.start()
+        harness.wait_until_http_ready(gateway_port, path="/system")
+        return instance, gateway_port
+
+    def create_study(self, instance, patient_name):
+        series = dicom_data.create_ct_series(instance, slices=self.slices, rows=256, columns=256,
+                                             patient_name=patient_name,
+                                             study_description="Cors plugin end-to-end")
+        return {"study": series["StudyInstanceUID"], "patientId": series["PatientID"],
+                # How OHIF's study list writes a DICOM person name: "FAMILY, GIVEN".
+                "patientName": ", ".join(patient_name.split("^"))}
+
+    def start_viewer(self, port, app_config_text, name):
+        path = os.path.join(self.work_dir, "app-config-%s.js" % name)
+        with open(path, "w", encoding="utf-8") as output:
+            output.write(app_config_text)
+        log = open(os.path.join(self.work_dir, "spa-server-%s.log" % name), "wb")
+        process = subprocess.Popen([sys.executable, SPA_SERVER, "--root", self.ohif_dist, "--port", str(port),
+                                    "--app-config", path], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        log.close()
+        self.viewers.append(process)
+        harness.wait_until_http_ready(port)
+        return origin(port)
+
+    # ---- the whole -------------------------------------------------------------------
+
+    def start(self):
+        os.makedirs(self.work_dir, exist_ok=True)
+        viewer_ports = {name: harness.free_port() for name in ("crossOrigin", "authenticated", "orthancDirect")}
+        viewer_origins = {name: origin(port) for (name, port) in viewer_ports.items()}
+
+        # The negative control's origin is allowed too: what it lacks is only the gateway.
+        open_orthanc, open_gateway = self.start_orthanc(
+            "OrthancCorsE2eOpen",
+            {"AllowedOrigins": [viewer_origins["crossOrigin"], viewer_origins["orthancDirect"]]})
+        secured_orthanc, secured_gateway = self.start_orthanc(
+            "OrthancCorsE2eSecured", {"AllowedOrigins": [viewer_origins["authenticated"]]},
+            authentication_enabled=True, registered_users={USER: PASSWORD})
+
+        isolated_root = os.path.join(self.work_dir, "ohif-isolated")
+        copy_tree_cheaply(self.ohif_dist, isolated_root)
+        os.remove(os.path.join(isolated_root, "app-config.js"))
+        with open(os.path.join(isolated_root, "app-config.js"), "w", encoding="utf-8") as output:
+            output.write(make_app_config("/dicom-web", wado_uri_root="/wado",
+                                         friendly_name="Orthanc, same origin via the gateway"))
+        isolated_orthanc, isolated_gateway = self.start_orthanc(
+            "OrthancCorsE2eIsolated",
+            {"Folders": {"/": {"Path": isolated_root, "SinglePageApplication": True,
+                               "CrossOriginIsolation": "require-corp"}}})
+
+        open_study = self.create_study(open_orthanc, "E2E^OPEN")
+        secured_study = self.create_study(secured_orthanc, "E2E^SECURED")
+        isolated_study = self.create_study(isolated_orthanc, "E2E^ISOLATED")
+
+        open_root = origin(open_gateway) + "/dicom-web"
+        secured_root = origin(secured_gateway) + "/dicom-web"
+        direct_root = origin(open_orthanc.http_port) + "/dicom-web"
+        authorization = harness.basic_authorization(USER, PASSWORD)
+
+        scenarios = {
+            "crossOrigin": dict(open_study, dicomWebRoot=open_root, viewer=self.start_viewer(
+                viewer_ports["crossOrigin"], make_app_config(open_root, friendly_name="Orthanc via the gateway"),
+                "cross-origin")),
+            "authenticated": dict(secured_study, dicomWebRoot=secured_root, viewer=self.start_viewer(
+                viewer_ports["authenticated"],
+                make_app_config(secured_root, friendly_name="Orthanc with authentication via the gateway",
+                                extra_script=authorization_script(secured_root, authorization)),
+                "authenticated"),
+                authorization=authorization,
+                wrongAuthorization=harness.basic_authorization(USER, PASSWORD + "-wrong")),
+            "sameOrigin": dict(isolated_study, dicomWebRoot=origin(isolated_gateway) + "/dicom-web",
+                               viewer=origin(isolated_gateway)),
+            "orthancDirect": dict(open_study, dicomWebRoot=direct_root, viewer=self.start_viewer(
+                viewer_ports["orthancDirect"],
+                make_app_config(direct_root, friendly_name="Orthanc's own port, no gateway (must fail)"),
+                "orthanc-direct")),
+        }
+        return {"scenarios": scenarios,
+                "orthancLogs": {instance.name: instance.log_path for instance in self.orthancs}}
+
+    def stop(self, failed):
+        for process in self.viewers:
+            process.terminate()
+        for process in self.viewers:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        # Orthanc takes a few seconds to stop: stop the three at once.
+        problems = []
+        threads = [threading.Thread(target=lambda i=instance: problems.append(self._cleanup(i, failed)))
+                   for instance in self.orthancs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return [problem for problem in problems if problem]
+
+    @staticmethod
+    def _cleanup(instance, failed):
+        try:
+            instance.cleanup(failed)
+            return None
+        except harness.OrthancError as error:
+            return str(error)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ohif", required=True, help="OHIF's dist/ folder")
+    parser.add_argument("--work", required=True, help="a folder for app-config files and the OHIF copy")
+    parser.add_argument("--slices", type=int, default=8)
+    arguments = parser.parse_args()
+
+    environment = Environment(arguments.ohif, arguments.work, arguments.slices)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    failed = True
+    try:
+        description = environment.start()
+        print(json.dumps(description), flush=True)
+        # The parent writes "passed" before closing stdin when every test passed;
+        # anything else (a failure, a crash of the parent) keeps Orthanc's folders.
+        reader = threading.Thread(target=lambda: (setattr(environment, "verdict", sys.stdin.read()),
+                                                  stopped.set()), daemon=True)
+        reader.start()
+        while not stopped.wait(1):
+            dead = [instance.name for instance in environment.orthancs if not instance.is_running()]
+            if dead:
+                sys.stderr.write("Orthanc stopped unexpectedly: %s\n" % ", ".join(dead))
+                break
+        failed = getattr(environment, "verdict", "").strip() != "passed"
+    except Exception as error:
+        # The parent reads stdout for one JSON line: tell it what went wrong instead.
+        print(json.dumps({"error": "%s: %s" % (type(error).__name__, error)}), flush=True)
+        raise
+    finally:
+        problems = environment.stop(failed)
+        for problem in problems:
+            sys.stderr.write(problem + "\n")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()

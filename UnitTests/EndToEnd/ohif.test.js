@@ -1,0 +1,222 @@
+'use strict';
+// The published OHIF viewer, in headless Chromium, reading a CT study from a real
+// Orthanc through this plugin: on another origin, with Orthanc's authentication,
+// and served by the gateway itself as one cross-origin-isolated origin; and the
+// negative control, OHIF pointed at Orthanc's own port, which must fail.
+//
+// Run by run-e2e.sh (ctest -L e2e), which installs Chromium and playwright-core,
+// fetches OHIF and sets: E2E_NODE_DIR, E2E_OHIF_DIST, E2E_ARTIFACTS_DIR, E2E_WORK_DIR,
+// ORTHANC_CORS_PLUGIN.
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { startEnvironment } = require('./environment');
+const { launchBrowser, PageRecorder } = require('./browser');
+const ohif = require('./ohif');
+
+const SLICES = 8;
+const SCENARIO_TIMEOUT_MS = 180_000;
+const ARTIFACTS = process.env.E2E_ARTIFACTS_DIR || path.join(os.tmpdir(), 'orthanc-cors-e2e-artifacts');
+const WORK = process.env.E2E_WORK_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'orthanc-cors-e2e-'));
+
+function requiredSetting(name) {
+  if (!process.env[name]) {
+    throw new Error(`${name} is not set: run the suite through UnitTests/EndToEnd/run-e2e.sh or ctest -L e2e`);
+  }
+  return process.env[name];
+}
+
+function artifact(scenario, name) {
+  return path.join(ARTIFACTS, `${scenario}-${name}`);
+}
+
+// Opens a fresh browser on the scenario's viewer, goes from the study list to the
+// rendered image as a user does, saves screenshots, then hands the page to `inspect`.
+async function viewStudy(name, scenario, inspect) {
+  const browser = await launchBrowser();
+  let recorder;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await ohif.skipOnboardingTour(context);
+    const page = await context.newPage();
+    recorder = await PageRecorder.attach(page);
+    try {
+      await ohif.openStudyList(page, scenario.viewer);
+      const row = await ohif.waitForStudyInList(page, scenario.patientName);
+      await page.screenshot({ path: artifact(name, 'study-list.png') });
+      await ohif.launchBasicViewer(page, row, scenario.study);
+      const { screenshot, statistics } = await ohif.waitForRenderedImage(page);
+      fs.writeFileSync(artifact(name, 'viewport.png'), screenshot);
+      await recorder.waitForNetworkIdle(page);
+      await page.screenshot({ path: artifact(name, 'viewer.png') });
+      return await inspect({ page, recorder, statistics, sliceCounter: await ohif.sliceCounter(page) });
+    } catch (error) {
+      if (error.screenshot) {
+        fs.writeFileSync(artifact(name, 'viewport-last.png'), error.screenshot);
+      }
+      await page.screenshot({ path: artifact(name, 'failure.png') }).catch(() => {});
+      throw error;
+    }
+  } finally {
+    if (recorder) {
+      fs.writeFileSync(artifact(name, 'network-and-console.json'), JSON.stringify(recorder.summary(), null, 2));
+    }
+    await browser.close();
+  }
+}
+
+// What every working scenario shows: all the series' slices known to the viewer,
+// no failed request, no CORS complaint in the console, DICOMweb answered 200.
+function assertCleanRun({ recorder, sliceCounter }, scenario) {
+  assert.match(sliceCounter, new RegExp(`/${SLICES}\\)`), `the viewer should know the ${SLICES} slices`);
+  assert.deepEqual(recorder.failedRequests(), [], 'no request may fail');
+  assert.deepEqual(recorder.corsConsoleErrors(), [], 'no CORS error in the console');
+  assert.deepEqual(recorder.pageErrors, [], 'no uncaught error in the page');
+  const dicomWeb = recorder.requestsTo(scenario.dicomWebRoot);
+  assert.ok(dicomWeb.length > 0, `OHIF should have called ${scenario.dicomWebRoot}`);
+  assert.deepEqual(dicomWeb.filter((entry) => entry.status !== 200).map((entry) => entry.url), [],
+    'every DICOMweb request answered 200');
+  return dicomWeb;
+}
+
+// The browser sent preflights to the DICOMweb root, and each one was answered 204.
+function assertPreflightsAnswered(recorder, scenario) {
+  const preflights = recorder.preflights.filter((preflight) => preflight.url.startsWith(scenario.dicomWebRoot));
+  assert.ok(preflights.length > 0, 'the browser should have preflighted DICOMweb requests');
+  assert.deepEqual(preflights.filter((preflight) => preflight.status !== 204), [],
+    'every preflight answered 204 by the gateway');
+}
+
+describe('OHIF in headless Chromium through the Cors plugin', { timeout: 900_000 }, () => {
+  let environment;
+  let passed = 0;
+
+  before(async () => {
+    requiredSetting('ORTHANC_CORS_PLUGIN');
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    environment = await startEnvironment({ ohifDist: requiredSetting('E2E_OHIF_DIST'), workDir: WORK, slices: SLICES });
+  });
+
+  after(async () => {
+    if (environment) {
+      await environment.stop(passed === 4);
+    }
+  });
+
+  test('OHIF on another origin lists and renders the study through the gateway, quoted multipart retrieves preflighted',
+    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const scenario = environment.scenarios.crossOrigin;
+      await viewStudy('a-cross-origin', scenario, async (result) => {
+        const dicomWeb = assertCleanRun(result, scenario);
+        // The quotes in OHIF's multipart Accept make it a non-safelisted header value:
+        // these retrieves cannot be sent without a preflight.
+        const quotedRetrieves = [];
+        for (const entry of dicomWeb) {
+          const accept = (await entry.request.allHeaders()).accept || '';
+          if (accept.startsWith('multipart/related') && accept.includes('"')) {
+            quotedRetrieves.push(entry);
+          }
+        }
+        assert.ok(quotedRetrieves.length >= 1, 'OHIF should retrieve pixels with its quoted multipart Accept');
+        assertPreflightsAnswered(result.recorder, scenario);
+      });
+      passed++;
+    });
+
+  test('OHIF with Orthanc authentication sends Authorization on every DICOMweb request, and a wrong password reads as 401',
+    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const scenario = environment.scenarios.authenticated;
+      await viewStudy('b-authenticated', scenario, async (result) => {
+        const dicomWeb = assertCleanRun(result, scenario);
+        const withoutAuthorization = [];
+        for (const entry of dicomWeb) {
+          if ((await entry.request.allHeaders()).authorization !== scenario.authorization) {
+            withoutAuthorization.push(entry.url);
+          }
+        }
+        assert.deepEqual(withoutAuthorization, [], 'every DICOMweb request carries the credentials');
+        assertPreflightsAnswered(result.recorder, scenario);
+
+        // Orthanc's refusal must reach the page as a readable 401, not as a CORS failure.
+        const probe = await result.page.evaluate(async ({ url, authorization }) => {
+          try {
+            const response = await fetch(url, { headers: { Authorization: authorization, Accept: 'application/dicom+json' } });
+            return { status: response.status };
+          } catch (error) {
+            return { error: String(error) };
+          }
+        }, { url: `${scenario.dicomWebRoot}/studies?e2e-probe=wrong-password`, authorization: scenario.wrongAuthorization });
+        assert.deepEqual(probe, { status: 401 }, 'a wrong password gives a readable 401');
+        await result.recorder.waitForNetworkIdle(result.page);
+        assert.deepEqual(result.recorder.corsConsoleErrors(), [], 'the 401 comes with no CORS error');
+      });
+      passed++;
+    });
+
+  test('the unmodified OHIF build served by the gateway at "/" renders the study, cross-origin isolated',
+    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const scenario = environment.scenarios.sameOrigin;
+      await viewStudy('c-same-origin-isolated', scenario, async (result) => {
+        assertCleanRun(result, scenario);
+        assert.equal(await result.page.evaluate(() => self.crossOriginIsolated), true,
+          'the page should be cross-origin isolated (COOP + COEP)');
+      });
+      passed++;
+    });
+
+  test('negative control: OHIF on another origin pointed at Orthanc\'s own port fails with CORS errors',
+    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const scenario = environment.scenarios.orthancDirect;
+      const name = 'd-orthanc-direct-negative-control';
+      const browser = await launchBrowser();
+      let recorder;
+      try {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        await ohif.skipOnboardingTour(context);
+        const page = await context.newPage();
+        recorder = await PageRecorder.attach(page);
+        await ohif.openStudyList(page, scenario.viewer);
+
+        const deadline = Date.now() + 60_000;
+        while (recorder.corsConsoleErrors().length === 0 && Date.now() < deadline) {
+          await page.waitForTimeout(100);
+        }
+        await recorder.waitForNetworkIdle(page);
+        await page.screenshot({ path: artifact(name, 'study-list.png') });
+
+        // The viewer itself started (a broken app-config.js would also show no study):
+        // what fails is the network, and only that.
+        assert.deepEqual(recorder.pageErrors, [], 'no uncaught error in the page');
+        assert.ok(recorder.corsConsoleErrors().length > 0, 'the browser should report CORS errors');
+        const blocked = recorder.requestsTo(scenario.dicomWebRoot).filter((entry) => entry.failure !== null);
+        assert.ok(blocked.length > 0, 'the DICOMweb requests to Orthanc\'s own port should fail');
+        assert.equal(await ohif.studyRow(page, scenario.patientName).count(), 0,
+          'the study must not appear in the list');
+
+        // The pixel retrieves would not get further: Orthanc answers their preflight 404.
+        const retrieve = await page.evaluate(async (url) => {
+          try {
+            const response = await fetch(url, { headers: { Accept: 'multipart/related; type="application/octet-stream"' } });
+            return { status: response.status };
+          } catch (error) {
+            return { error: error.name };
+          }
+        }, `${scenario.dicomWebRoot}/studies/${scenario.study}/series`);
+        await recorder.waitForNetworkIdle(page);
+        assert.deepEqual(retrieve, { error: 'TypeError' }, 'a quoted multipart retrieve must fail in the browser');
+        const preflights = recorder.preflights.filter((preflight) => preflight.url.startsWith(scenario.dicomWebRoot));
+        assert.ok(preflights.length > 0 && preflights.every((preflight) => preflight.status !== 204),
+          `Orthanc's own port cannot answer a preflight: ${JSON.stringify(preflights)}`);
+      } finally {
+        if (recorder) {
+          fs.writeFileSync(artifact(name, 'network-and-console.json'), JSON.stringify(recorder.summary(), null, 2));
+        }
+        await browser.close();
+      }
+      passed++;
+    });
+});
