@@ -1,0 +1,60 @@
+#pragma once
+
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <utility>
+#include <variant>
+
+namespace OrthancCors
+{
+  // A connection that is either plain TCP or TLS over TCP, decided at run time
+  // (Cors.Gateway.SslEnabled on the client side, Orthanc's SslEnabled upstream).
+  // Beast's algorithms are templates over the stream type: Visit() hands them the
+  // actual stream, so that the session and the relay are written once.
+  class AnyStream
+  {
+  public:
+    using PlainStream = boost::beast::tcp_stream;
+    using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+    explicit AnyStream(PlainStream stream) :
+      stream_(std::in_place_type<PlainStream>, std::move(stream))
+    {
+    }
+
+    explicit AnyStream(TlsStream stream) :
+      stream_(std::in_place_type<TlsStream>, std::move(stream))
+    {
+    }
+
+    bool IsTls() const
+    {
+      return std::holds_alternative<TlsStream>(stream_);
+    }
+
+    // The TLS layer, or nullptr on a plain connection.
+    TlsStream* GetTls()
+    {
+      return std::get_if<TlsStream>(&stream_);
+    }
+
+    // The TCP layer: timeouts (expires_after), socket options, close.
+    boost::beast::tcp_stream& Tcp()
+    {
+      return std::visit([](auto& stream) -> boost::beast::tcp_stream&
+      {
+        return boost::beast::get_lowest_layer(stream);
+      }, stream_);
+    }
+
+    template <typename Function>
+    decltype(auto) Visit(Function&& function)
+    {
+      return std::visit(std::forward<Function>(function), stream_);
+    }
+
+  private:
+    std::variant<PlainStream, TlsStream> stream_;
+  };
+}

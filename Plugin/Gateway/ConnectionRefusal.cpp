@@ -1,0 +1,78 @@
+#include "ConnectionRefusal.h"
+
+#include "ErrorResponses.h"
+#include "MessageIo.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    constexpr std::chrono::seconds REFUSAL_TIMEOUT{2};
+
+    AnyStream MakeStream(const GatewayContext& context, boost::asio::ip::tcp::socket socket)
+    {
+      AnyStream::PlainStream tcp(std::move(socket));
+      if (context.serverTls)
+      {
+        return AnyStream(AnyStream::TlsStream(std::move(tcp), *context.serverTls));
+      }
+      return AnyStream(std::move(tcp));
+    }
+  }
+
+
+  ConnectionRefusal::ConnectionRefusal(const GatewayContext& context, boost::asio::ip::tcp::socket socket) :
+    context_(context),
+    executor_(socket.get_executor()),
+    client_(MakeStream(context, std::move(socket)))
+  {
+  }
+
+
+  void ConnectionRefusal::Adopt(ConnectionRegistry::Membership membership)
+  {
+    membership_.emplace(std::move(membership));
+  }
+
+
+  void ConnectionRefusal::Close()
+  {
+    boost::asio::post(executor_, [weak = weak_from_this()]
+    {
+      if (auto self = weak.lock())
+      {
+        self->client_.Tcp().close();
+      }
+    });
+  }
+
+
+  boost::asio::awaitable<void> ConnectionRefusal::Run()
+  {
+    if (AnyStream::TlsStream* tls = client_.GetTls())
+    {
+      client_.Tcp().expires_after(REFUSAL_TIMEOUT);
+      auto [error] = co_await tls->async_handshake(boost::asio::ssl::stream_base::server, MessageIo::AS_TUPLE);
+      if (error)
+      {
+        client_.Tcp().close();
+        co_return;
+      }
+    }
+
+    LocalResponse answer = MakeErrorResponse(
+      503, "the gateway serves Cors.Gateway.MaxConnections (" +
+      std::to_string(context_.configuration->gateway.maxConnections) + ") connections already");
+    answer.headers.push_back(HttpHeader{"Retry-After", "1"});
+    const auto error = co_await MessageIo::WriteResponse(client_, REFUSAL_TIMEOUT, 11, 503, answer.headers,
+                                                         answer.body, true, false);
+    if (!error)
+    {
+      co_await MessageIo::Shutdown(client_, REFUSAL_TIMEOUT);
+    }
+    client_.Tcp().close();
+  }
+}

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "AnyStream.h"
+#include "ConnectionRegistry.h"
+#include "GatewayContext.h"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace OrthancCors
+{
+  // A connection above Cors.Gateway.MaxConnections: told "503 Service Unavailable"
+  // with Retry-After and Connection: close (after the TLS handshake, on HTTPS, so
+  // that the client can read it), then closed. Every step is bounded by a short
+  // timeout; Stop() closes it like a session.
+  class ConnectionRefusal : public IClosable, public std::enable_shared_from_this<ConnectionRefusal>
+  {
+  public:
+    ConnectionRefusal(const GatewayContext& context, boost::asio::ip::tcp::socket socket);
+
+    void Adopt(ConnectionRegistry::Membership membership);
+
+    boost::asio::awaitable<void> Run();
+
+    void Close() override;
+
+  private:
+    const GatewayContext& context_;
+    boost::asio::any_io_executor executor_;
+    AnyStream client_;
+    std::optional<ConnectionRegistry::Membership> membership_;
+  };
+}

@@ -1,0 +1,228 @@
+#include "Gateway.h"
+
+#include "ConnectionRegistry.h"
+#include "GatewayContext.h"
+#include "Listener.h"
+#include "TlsContext.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    // After closing every connection, how long Stop() lets the worker threads
+    // finish on their own before it stops the event loop outright.
+    constexpr std::chrono::milliseconds GRACEFUL_STOP{1000};
+
+    boost::asio::ip::tcp::endpoint ResolveBindEndpoint(const Configuration& configuration)
+    {
+      boost::system::error_code error;
+      boost::asio::ip::address address = boost::asio::ip::make_address(configuration.gateway.bindAddress, error);
+      if (error)
+      {
+        throw std::runtime_error("Cors.Gateway.BindAddress: \"" + configuration.gateway.bindAddress +
+                                 "\" is not an IPv4 or IPv6 address");
+      }
+      // Orthanc's RemoteAccessAllowed: false keeps the gateway on loopback as well
+      // (the configuration module already did so; this keeps the gateway safe alone).
+      if (!configuration.upstream.remoteAccessAllowed && !address.is_loopback())
+      {
+        address = boost::asio::ip::address_v4::loopback();
+      }
+      return boost::asio::ip::tcp::endpoint(address, configuration.gateway.port);
+    }
+
+    unsigned int CountThreads(const GatewaySettings& settings)
+    {
+      if (settings.threads > 0)
+      {
+        return settings.threads;
+      }
+      return std::max(1u, std::thread::hardware_concurrency());
+    }
+
+    std::shared_ptr<const Configuration> RequireConfiguration(std::shared_ptr<const Configuration> configuration)
+    {
+      if (!configuration)
+      {
+        throw std::invalid_argument("Gateway: no configuration");
+      }
+      return configuration;
+    }
+  }
+
+
+  class Gateway::Impl
+  {
+  public:
+    Impl(std::shared_ptr<const Configuration> configuration,
+         std::shared_ptr<const FolderServer> folders,
+         ILogger& logger) :
+      configuration_(RequireConfiguration(std::move(configuration))),
+      threadCount_(CountThreads(configuration_->gateway)),
+      registry_(configuration_->gateway.maxConnections),
+      context_{configuration_,
+               std::move(folders),
+               logger,
+               registry_,
+               configuration_->gateway.sslEnabled ? CreateServerTlsContext(configuration_->gateway) : nullptr,
+               configuration_->upstream.sslEnabled ? CreateUpstreamTlsContext() : nullptr,
+               std::chrono::seconds(configuration_->gateway.idleTimeoutSeconds),
+               std::chrono::seconds(configuration_->gateway.upstreamTimeoutSeconds)},
+      io_(static_cast<int>(threadCount_)),
+      listener_(std::make_shared<Listener>(io_, context_, ResolveBindEndpoint(*configuration_)))
+    {
+    }
+
+    ~Impl()
+    {
+      Stop();
+    }
+
+    void Start()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (state_ != State::Bound)
+      {
+        return;
+      }
+      state_ = State::Running;
+      listener_->Start();
+
+      std::lock_guard<std::mutex> runningLock(runningMutex_);
+      for (unsigned int i = 0; i < threadCount_; i++)
+      {
+        running_++;
+        threads_.emplace_back([this] { RunWorker(); });
+      }
+    }
+
+    void Stop()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (state_ == State::Stopped)
+      {
+        return;
+      }
+      const bool wasRunning = (state_ == State::Running);
+      state_ = State::Stopped;
+      const auto began = std::chrono::steady_clock::now();
+      const std::size_t open = registry_.CountSessions();
+
+      listener_->Close();
+      registry_.CloseAll();
+
+      if (wasRunning)
+      {
+        // Closed connections end their coroutines, and the threads run out of
+        // work; a straggler is not waited for beyond the grace period.
+        std::unique_lock<std::mutex> runningLock(runningMutex_);
+        if (!runningChanged_.wait_for(runningLock, GRACEFUL_STOP, [this] { return running_ == 0; }))
+        {
+          io_.stop();
+        }
+        runningLock.unlock();
+
+        for (std::thread& thread : threads_)
+        {
+          thread.join();
+        }
+        threads_.clear();
+
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - began);
+        context_.logger.Info("Cors gateway: stopped in " + std::to_string(elapsed.count()) + " ms, closing " +
+                             std::to_string(open) + " open connection(s)");
+      }
+    }
+
+    uint16_t GetPort() const
+    {
+      return listener_->GetPort();
+    }
+
+  private:
+    enum class State
+    {
+      Bound,
+      Running,
+      Stopped
+    };
+
+    void RunWorker()
+    {
+      for (;;)
+      {
+        try
+        {
+          io_.run();
+          break;
+        }
+        catch (const std::exception& e)
+        {
+          // A handler that throws must not take Orthanc down: log and go on.
+          context_.logger.Error(std::string("Cors gateway: unexpected error: ") + e.what());
+        }
+      }
+
+      std::lock_guard<std::mutex> lock(runningMutex_);
+      running_--;
+      runningChanged_.notify_all();
+    }
+
+    // Declaration order is destruction order reversed: the event loop (and the
+    // coroutines it may still hold) goes before the context and the registry.
+    std::shared_ptr<const Configuration> configuration_;
+    const unsigned int threadCount_;
+    ConnectionRegistry registry_;
+    GatewayContext context_;
+    boost::asio::io_context io_;
+    std::shared_ptr<Listener> listener_;
+
+    std::mutex mutex_;   // Start() and Stop()
+    State state_ = State::Bound;
+    std::vector<std::thread> threads_;
+
+    std::mutex runningMutex_;
+    std::condition_variable runningChanged_;
+    std::size_t running_ = 0;
+  };
+
+
+  Gateway::Gateway(std::shared_ptr<const Configuration> configuration,
+                   std::shared_ptr<const FolderServer> folders,
+                   ILogger& logger) :
+    impl_(std::make_unique<Impl>(std::move(configuration), std::move(folders), logger))
+  {
+  }
+
+
+  Gateway::~Gateway() = default;
+
+
+  void Gateway::Start()
+  {
+    impl_->Start();
+  }
+
+
+  void Gateway::Stop()
+  {
+    impl_->Stop();
+  }
+
+
+  uint16_t Gateway::GetPort() const
+  {
+    return impl_->GetPort();
+  }
+}

@@ -1,0 +1,189 @@
+#include "Listener.h"
+
+#include "ConnectionRefusal.h"
+#include "Session.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/post.hpp>
+
+#include <stdexcept>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    constexpr std::chrono::milliseconds ACCEPT_BACKOFF{100};
+
+    // Completion of a connection's coroutine: an exception (a bug, or memory
+    // exhaustion) is logged instead of vanishing; the connection is closed already.
+    auto LogFailure(ILogger& logger)
+    {
+      return [&logger](std::exception_ptr failure)
+      {
+        if (failure)
+        {
+          try
+          {
+            std::rethrow_exception(failure);
+          }
+          catch (const std::exception& e)
+          {
+            logger.Error(std::string("Cors gateway: a connection failed: ") + e.what());
+          }
+          catch (...)
+          {
+            logger.Error("Cors gateway: a connection failed");
+          }
+        }
+      };
+    }
+
+    bool IsResourceExhaustion(const boost::system::error_code& error)
+    {
+      return error == boost::asio::error::no_descriptors ||       // EMFILE
+        error == boost::system::errc::too_many_files_open_in_system ||
+        error == boost::asio::error::no_buffer_space ||
+        error == boost::asio::error::no_memory;
+    }
+
+    [[noreturn]] void FailToBind(const boost::asio::ip::tcp::endpoint& endpoint, const boost::system::error_code& error)
+    {
+      const std::string port = std::to_string(endpoint.port());
+      const std::string address = endpoint.address().to_string();
+      if (error == boost::asio::error::address_in_use)
+      {
+        throw std::runtime_error("Cors.Gateway.Port: port " + port + " is already in use");
+      }
+      if (error == boost::asio::error::access_denied)
+      {
+        throw std::runtime_error("Cors.Gateway.Port: not allowed to listen on port " + port +
+                                 " (ports below 1024 need privileges)");
+      }
+      if (error == boost::system::errc::address_not_available || error == boost::asio::error::address_family_not_supported)
+      {
+        throw std::runtime_error("Cors.Gateway.BindAddress: " + address + " is not an address of this host (" +
+                                 error.message() + ")");
+      }
+      throw std::runtime_error("Cors.Gateway.Port: cannot listen on " + address + ":" + port + " (" +
+                               error.message() + ")");
+    }
+  }
+
+
+  Listener::Listener(boost::asio::io_context& io,
+                     const GatewayContext& context,
+                     const boost::asio::ip::tcp::endpoint& endpoint) :
+    io_(io),
+    context_(context),
+    strand_(boost::asio::make_strand(io)),
+    acceptor_(strand_),
+    backoff_(strand_)
+  {
+    boost::system::error_code error;
+    acceptor_.open(endpoint.protocol(), error);
+    if (!error)
+    {
+      acceptor_.set_option(boost::asio::socket_base::reuse_address(true), error);
+    }
+    if (!error)
+    {
+      acceptor_.bind(endpoint, error);
+    }
+    if (!error)
+    {
+      acceptor_.listen(boost::asio::socket_base::max_listen_connections, error);
+    }
+    if (error)
+    {
+      FailToBind(endpoint, error);
+    }
+    port_ = acceptor_.local_endpoint().port();
+  }
+
+
+  void Listener::Start()
+  {
+    boost::asio::co_spawn(strand_, [self = shared_from_this()]() -> boost::asio::awaitable<void>
+    {
+      co_await self->AcceptLoop();
+    }, LogFailure(context_.logger));
+  }
+
+
+  void Listener::Close()
+  {
+    boost::asio::post(strand_, [self = shared_from_this()]
+    {
+      self->closed_ = true;
+      boost::system::error_code ignored;
+      self->acceptor_.close(ignored);
+      self->backoff_.cancel();
+    });
+  }
+
+
+  boost::asio::awaitable<void> Listener::AcceptLoop()
+  {
+    while (!closed_)
+    {
+      // Each connection gets its own strand: its session never runs concurrently
+      // with itself, and needs no lock.
+      boost::asio::any_io_executor connectionStrand = boost::asio::make_strand(io_);
+      auto [error, socket] = co_await acceptor_.async_accept(connectionStrand,
+                                                             boost::asio::as_tuple(boost::asio::use_awaitable));
+      if (closed_)
+      {
+        break;
+      }
+      if (error)
+      {
+        context_.logger.Warning("Cors gateway: cannot accept a connection on port " + std::to_string(port_) +
+                                ": " + error.message());
+        if (IsResourceExhaustion(error))
+        {
+          backoff_.expires_after(ACCEPT_BACKOFF);
+          co_await backoff_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        }
+        continue;
+      }
+      Launch(std::move(socket));
+    }
+  }
+
+
+  void Listener::Launch(boost::asio::ip::tcp::socket socket)
+  {
+    const boost::asio::any_io_executor executor = socket.get_executor();
+
+    if (auto membership = context_.registry.TryJoin(ConnectionRegistry::Kind::Session))
+    {
+      auto session = std::make_shared<Session>(context_, std::move(socket));
+      if (membership->Attach(session))
+      {
+        session->Adopt(std::move(*membership));
+        boost::asio::co_spawn(executor, [session]() -> boost::asio::awaitable<void>
+        {
+          co_await session->Run();
+        }, LogFailure(context_.logger));
+      }
+      return;
+    }
+
+    if (auto membership = context_.registry.TryJoin(ConnectionRegistry::Kind::Refusal))
+    {
+      auto refusal = std::make_shared<ConnectionRefusal>(context_, std::move(socket));
+      if (membership->Attach(refusal))
+      {
+        refusal->Adopt(std::move(*membership));
+        boost::asio::co_spawn(executor, [refusal]() -> boost::asio::awaitable<void>
+        {
+          co_await refusal->Run();
+        }, LogFailure(context_.logger));
+      }
+      return;
+    }
+    // Flooded past twice MaxConnections, or stopping: the socket just closes.
+  }
+}

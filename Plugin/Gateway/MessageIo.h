@@ -1,0 +1,124 @@
+#pragma once
+
+#include "AnyStream.h"
+#include "../Policy/HttpHeaders.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+
+namespace OrthancCors
+{
+  // Beast/Asio plumbing shared by the session and the relay: one place that knows
+  // how to reach the actual stream inside an AnyStream.
+  namespace MessageIo
+  {
+    namespace http = boost::beast::http;
+    using ErrorCode = boost::system::error_code;
+    using Transfer = std::tuple<ErrorCode, std::size_t>;
+    template <typename T> using Awaitable = boost::asio::awaitable<T>;
+
+    // Header sections above this size are answered 431.
+    constexpr std::size_t HEADER_LIMIT = 64 * 1024;
+
+    // The unit of streaming: at most this many body bytes are held per direction.
+    constexpr std::size_t CHUNK_SIZE = 64 * 1024;
+
+    constexpr auto AS_TUPLE = boost::asio::as_tuple(boost::asio::use_awaitable);
+
+    template <typename Fields>
+    HttpHeaders ToHttpHeaders(const Fields& fields)
+    {
+      HttpHeaders headers;
+      for (const auto& field : fields)
+      {
+        headers.push_back(HttpHeader{std::string(field.name_string()), std::string(field.value())});
+      }
+      return headers;
+    }
+
+    template <typename Fields>
+    void InsertFields(Fields& fields, const HttpHeaders& headers)
+    {
+      for (const HttpHeader& header : headers)
+      {
+        fields.insert(header.name, header.value);
+      }
+    }
+
+    inline Awaitable<Transfer> ReadSome(AnyStream& stream, boost::asio::mutable_buffer buffer)
+    {
+      return stream.Visit([&](auto& s) { return s.async_read_some(buffer, AS_TUPLE); });
+    }
+
+    inline Awaitable<Transfer> WriteAll(AnyStream& stream, boost::asio::const_buffer buffer)
+    {
+      return stream.Visit([&](auto& s) { return boost::asio::async_write(s, buffer, AS_TUPLE); });
+    }
+
+    template <typename Parser>
+    Awaitable<Transfer> ReadHeader(AnyStream& stream, boost::beast::flat_buffer& buffer, Parser& parser)
+    {
+      return stream.Visit([&](auto& s) { return http::async_read_header(s, buffer, parser, AS_TUPLE); });
+    }
+
+    // Reads whatever arrives next into the parser (its body buffer, for buffer_body).
+    template <typename Parser>
+    Awaitable<Transfer> ReadSomeBody(AnyStream& stream, boost::beast::flat_buffer& buffer, Parser& parser)
+    {
+      return stream.Visit([&](auto& s) { return http::async_read_some(s, buffer, parser, AS_TUPLE); });
+    }
+
+    template <typename Serializer>
+    Awaitable<Transfer> WriteHeader(AnyStream& stream, Serializer& serializer)
+    {
+      return stream.Visit([&](auto& s) { return http::async_write_header(s, serializer, AS_TUPLE); });
+    }
+
+    template <typename Serializer>
+    Awaitable<Transfer> WriteSome(AnyStream& stream, Serializer& serializer)
+    {
+      return stream.Visit([&](auto& s) { return http::async_write_some(s, serializer, AS_TUPLE); });
+    }
+
+    // Writes what the serializer holds until it has nothing left: the whole
+    // buffer_body chunk, or the end of the message.
+    template <typename Serializer>
+    Awaitable<Transfer> Write(AnyStream& stream, Serializer& serializer)
+    {
+      return stream.Visit([&](auto& s) { return http::async_write(s, serializer, AS_TUPLE); });
+    }
+
+    // A response the gateway produces itself, body in memory (errors, preflights,
+    // served files). Adds Content-Length when the headers lack it; writes no body
+    // when `sendBody` is false (HEAD, 304). The timeout is re-armed for every
+    // partial write, so a large file to a slow client is bounded per chunk.
+    Awaitable<ErrorCode> WriteResponse(AnyStream& stream,
+                                       std::chrono::steady_clock::duration timeout,
+                                       unsigned int version,
+                                       int status,
+                                       const HttpHeaders& headers,
+                                       std::string_view body,
+                                       bool sendBody,
+                                       bool keepAlive);
+
+    // "HTTP/1.1 100 Continue": the gateway answers Expect itself.
+    Awaitable<ErrorCode> WriteContinue(AnyStream& stream, std::chrono::steady_clock::duration timeout);
+
+    // Closes the connection gracefully, within `timeout`: TLS close_notify, or a
+    // lingering close of the TCP connection.
+    Awaitable<void> Shutdown(AnyStream& stream, std::chrono::steady_clock::duration timeout);
+
+    // True when an idle connection has been closed by the peer or has unexpected
+    // bytes pending (a TLS close_notify, garbage): it must not be reused.
+    bool IsIdleConnectionBroken(AnyStream& stream);
+  }
+}

@@ -1,0 +1,418 @@
+#include "Relay.h"
+
+#include "ErrorResponses.h"
+#include "MessageIo.h"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include <optional>
+
+namespace OrthancCors
+{
+  namespace http = boost::beast::http;
+  using boost::system::error_code;
+
+  namespace
+  {
+    // Orthanc's HTTP server answers in a few hundred bytes of header.
+    constexpr std::uint32_t UPSTREAM_HEADER_LIMIT = 1024 * 1024;
+
+    bool IsPeerGone(const error_code& error)
+    {
+      return error == http::error::end_of_stream ||
+        error == boost::asio::error::eof ||
+        error == boost::asio::error::connection_reset ||
+        error == boost::asio::error::broken_pipe ||
+        error == boost::asio::ssl::error::stream_truncated;
+    }
+
+    bool IsTimeout(const error_code& error)
+    {
+      return error == boost::beast::error::timeout;
+    }
+
+    // The client went away or stopped sending, as opposed to sending nonsense.
+    bool IsClientGone(const error_code& error)
+    {
+      return IsPeerGone(error) || IsTimeout(error) ||
+        error == http::error::partial_message ||
+        error == boost::asio::error::operation_aborted ||
+        error == boost::asio::error::bad_descriptor;
+    }
+
+    bool ExpectsContinue(const RequestParser& parser, const HttpHeaders& headers)
+    {
+      return parser.get().version() >= 11 && !GetAll(headers, "Expect").empty();
+    }
+  }
+
+
+  bool IsIdempotentMethod(std::string_view method)
+  {
+    return method == "GET" || method == "HEAD" || method == "OPTIONS" ||
+      method == "PUT" || method == "DELETE" || method == "TRACE";
+  }
+
+
+  Relay::Relay(const GatewayContext& context,
+               ClientSide client,
+               UpstreamConnection& upstream,
+               const CorsDecision& decision,
+               std::vector<char>& chunk,
+               const bool& closing) :
+    context_(context),
+    client_(client),
+    upstream_(upstream),
+    decision_(decision),
+    chunk_(chunk),
+    closing_(closing),
+    head_(client.parser.get().method() == http::verb::head),
+    expectsContinue_(ExpectsContinue(client.parser, client.headers))
+  {
+  }
+
+
+  bool Relay::ClientMayKeepAlive() const
+  {
+    // An unread request body would be taken for the next request.
+    return client_.parser.keep_alive() && client_.parser.is_done() && !closing_;
+  }
+
+
+  http::request<http::buffer_body> Relay::BuildUpstreamRequest() const
+  {
+    const auto& received = client_.parser.get();
+
+    http::request<http::buffer_body> request;
+    request.method_string(received.method_string());
+    request.target(received.target());
+    request.version(11);   // keep-alive towards Orthanc whatever the client speaks
+    MessageIo::InsertFields(request, BuildUpstreamRequestHeaders(client_.headers, client_.forwarding));
+
+    if (client_.parser.chunked())
+    {
+      // Orthanc 1.10.1 accepts chunked uploads (measured on /instances and STOW-RS).
+      request.chunked(true);
+    }
+    else if (const auto length = client_.parser.content_length())
+    {
+      request.content_length(*length);
+    }
+    else if (request.method() == http::verb::post || request.method() == http::verb::put ||
+             request.method() == http::verb::patch)
+    {
+      // Without a length, Orthanc would read a POST body until the connection closes.
+      request.content_length(0);
+    }
+    request.keep_alive(true);
+    return request;
+  }
+
+
+  boost::asio::awaitable<ConnectionFate> Relay::Run()
+  {
+    const bool idempotent = IsIdempotentMethod(client_.parser.get().method_string());
+
+    for (unsigned int attempt = 0; ; ++attempt)
+    {
+      bool reused = false;
+      if (error_code error = co_await upstream_.Acquire(reused))
+      {
+        co_return co_await AnswerUpstreamFailure(error, "cannot connect to Orthanc at " + upstream_.Describe());
+      }
+      const bool mayRetry = reused && attempt == 0 && idempotent;
+
+      http::request<http::buffer_body> request = BuildUpstreamRequest();
+      http::request_serializer<http::buffer_body> serializer(request);
+
+      upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
+      auto [headerError, headerBytes] = co_await MessageIo::WriteHeader(upstream_.Stream(), serializer);
+      if (headerError)
+      {
+        upstream_.Close();
+        if (mayRetry && !closing_ && IsPeerGone(headerError))
+        {
+          continue;
+        }
+        co_return co_await AnswerUpstreamFailure(headerError, "cannot send the request to Orthanc");
+      }
+
+      error_code bodyError;
+      switch (co_await SendBody(request, serializer, bodyError))
+      {
+        case BodyOutcome::Sent:
+          break;
+        case BodyOutcome::ClientGone:
+          upstream_.Close();
+          co_return ConnectionFate::Close;
+        case BodyOutcome::ClientMalformed:
+          upstream_.Close();
+          co_return co_await AnswerLocally(400, "malformed request body: " + bodyError.message());
+        case BodyOutcome::UpstreamFailed:
+          upstream_.Close();
+          co_return co_await AnswerUpstreamFailure(bodyError, "cannot send the request body to Orthanc");
+      }
+
+      ConnectionFate fate = ConnectionFate::Close;
+      switch (co_await RelayResponse(mayRetry && !bodyStarted_, fate))
+      {
+        case ResponseOutcome::RetryOnFreshConnection:
+          upstream_.Close();
+          continue;
+        case ResponseOutcome::Relayed:
+        case ResponseOutcome::Failed:
+          co_return fate;
+      }
+    }
+  }
+
+
+  boost::asio::awaitable<Relay::BodyOutcome> Relay::SendBody(http::request<http::buffer_body>& request,
+                                                             http::request_serializer<http::buffer_body>& serializer,
+                                                             error_code& error)
+  {
+    RequestParser& parser = client_.parser;
+
+    while (!serializer.is_done())
+    {
+      if (!parser.is_done())
+      {
+        if (expectsContinue_ && !continueSent_)
+        {
+          // Orthanc is reachable and has the header: now the client may send.
+          continueSent_ = true;
+          if ((error = co_await MessageIo::WriteContinue(client_.stream, context_.idleTimeout)))
+          {
+            co_return BodyOutcome::ClientGone;
+          }
+        }
+
+        parser.get().body().data = chunk_.data();
+        parser.get().body().size = chunk_.size();
+        client_.stream.Tcp().expires_after(context_.idleTimeout);
+        auto [readError, readBytes] = co_await MessageIo::ReadSomeBody(client_.stream, client_.buffer, parser);
+        if (readError == http::error::need_buffer)
+        {
+          readError = {};
+        }
+        if (readError)
+        {
+          error = readError;
+          co_return IsClientGone(readError) || closing_ ? BodyOutcome::ClientGone : BodyOutcome::ClientMalformed;
+        }
+
+        const std::size_t produced = chunk_.size() - parser.get().body().size;
+        if (produced == 0 && !parser.is_done())
+        {
+          continue;   // framing bytes only (a chunk header)
+        }
+        bodyStarted_ = bodyStarted_ || produced > 0;
+        // No empty buffer: Beast would frame it as an empty chunk, i.e. a second
+        // "0\r\n\r\n" after the final one.
+        request.body().data = produced > 0 ? chunk_.data() : nullptr;
+        request.body().size = produced;
+        request.body().more = !parser.is_done();
+      }
+      else
+      {
+        request.body().data = nullptr;
+        request.body().size = 0;
+        request.body().more = false;
+      }
+
+      upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
+      auto [writeError, writeBytes] = co_await MessageIo::Write(upstream_.Stream(), serializer);
+      if (writeError == http::error::need_buffer)
+      {
+        writeError = {};
+      }
+      if (writeError)
+      {
+        error = writeError;
+        co_return closing_ ? BodyOutcome::ClientGone : BodyOutcome::UpstreamFailed;
+      }
+    }
+    client_.stream.Tcp().expires_never();
+    upstream_.Stream().Tcp().expires_never();
+    co_return BodyOutcome::Sent;
+  }
+
+
+  boost::asio::awaitable<Relay::ResponseOutcome> Relay::RelayResponse(bool mayRetry, ConnectionFate& fate)
+  {
+    std::optional<http::response_parser<http::buffer_body>> parser;
+
+    // Interim 1xx answers (Orthanc sends none, since Expect is not relayed) are skipped.
+    for (;;)
+    {
+      parser.emplace();
+      parser->body_limit(boost::none);
+      parser->header_limit(UPSTREAM_HEADER_LIMIT);
+      parser->skip(head_);
+
+      upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
+      auto [error, bytes] = co_await MessageIo::ReadHeader(upstream_.Stream(), upstream_.Buffer(), *parser);
+      if (error)
+      {
+        if (mayRetry && !closing_ && IsPeerGone(error))
+        {
+          co_return ResponseOutcome::RetryOnFreshConnection;
+        }
+        upstream_.Close();
+        fate = co_await AnswerUpstreamFailure(error, "no response from Orthanc");
+        co_return ResponseOutcome::Failed;
+      }
+
+      const unsigned int status = parser->get().result_int();
+      if (status == 101)
+      {
+        upstream_.Close();
+        fate = co_await AnswerLocally(502, "Orthanc switched protocols, which the gateway does not relay");
+        co_return ResponseOutcome::Failed;
+      }
+      if (status >= 200)
+      {
+        break;
+      }
+    }
+
+    auto& upstreamResponse = parser->get();
+    const unsigned int status = upstreamResponse.result_int();
+    const std::string keepAliveField(upstreamResponse[http::field::keep_alive]);
+
+    HttpHeaders headers = BuildClientResponseHeaders(MessageIo::ToHttpHeaders(upstreamResponse));
+    ApplyCorsHeaders(headers, decision_);
+
+    http::response<http::buffer_body> response;
+    response.version(client_.parser.get().version());
+    response.result(status);
+    response.reason(upstreamResponse.reason());
+    MessageIo::InsertFields(response, headers);
+
+    bool keepAlive = ClientMayKeepAlive();
+    const bool bodyless = head_ || status == 204 || status == 304;
+    if (!bodyless)
+    {
+      if (const auto length = parser->content_length())
+      {
+        response.content_length(*length);
+      }
+      else if (response.version() >= 11)
+      {
+        response.chunked(true);
+      }
+      else
+      {
+        keepAlive = false;   // an HTTP/1.0 client reads the body until the connection closes
+      }
+    }
+    response.keep_alive(keepAlive);
+
+    http::response_serializer<http::buffer_body> serializer(response);
+    client_.stream.Tcp().expires_after(context_.idleTimeout);
+    auto [headerError, headerBytes] = co_await MessageIo::WriteHeader(client_.stream, serializer);
+    if (headerError)
+    {
+      upstream_.Close();
+      fate = ConnectionFate::Close;
+      co_return ResponseOutcome::Failed;
+    }
+
+    // From here on the status is sent: a failure can only cut the connection.
+    while (!serializer.is_done())
+    {
+      if (!parser->is_done())
+      {
+        parser->get().body().data = chunk_.data();
+        parser->get().body().size = chunk_.size();
+        upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
+        auto [readError, readBytes] = co_await MessageIo::ReadSomeBody(upstream_.Stream(), upstream_.Buffer(), *parser);
+        if (readError == http::error::need_buffer)
+        {
+          readError = {};
+        }
+        if (readError)
+        {
+          if (!closing_)
+          {
+            context_.logger.Warning("Cors gateway: the response of Orthanc at " + upstream_.Describe() +
+                                    " was cut (" + readError.message() + "); closing the client connection");
+          }
+          upstream_.Close();
+          fate = ConnectionFate::Close;
+          co_return ResponseOutcome::Failed;
+        }
+
+        const std::size_t produced = chunk_.size() - parser->get().body().size;
+        if (produced == 0 && !parser->is_done())
+        {
+          continue;
+        }
+        response.body().data = produced > 0 ? chunk_.data() : nullptr;   // see SendBody
+        response.body().size = produced;
+        response.body().more = !parser->is_done();
+      }
+      else
+      {
+        response.body().data = nullptr;
+        response.body().size = 0;
+        response.body().more = false;
+      }
+
+      client_.stream.Tcp().expires_after(context_.idleTimeout);
+      auto [writeError, writeBytes] = co_await MessageIo::Write(client_.stream, serializer);
+      if (writeError == http::error::need_buffer)
+      {
+        writeError = {};
+      }
+      if (writeError)
+      {
+        upstream_.Close();
+        fate = ConnectionFate::Close;
+        co_return ResponseOutcome::Failed;
+      }
+    }
+
+    client_.stream.Tcp().expires_never();
+    upstream_.Stream().Tcp().expires_never();
+    upstream_.Release(parser->is_done() && parser->keep_alive(), keepAliveField);
+    fate = keepAlive ? ConnectionFate::KeepAlive : ConnectionFate::Close;
+    co_return ResponseOutcome::Relayed;
+  }
+
+
+  boost::asio::awaitable<ConnectionFate> Relay::AnswerLocally(int status, const std::string& details)
+  {
+    if (closing_)
+    {
+      co_return ConnectionFate::Close;
+    }
+
+    LocalResponse answer = MakeErrorResponse(status, details);
+    ApplyCorsHeaders(answer.headers, decision_);
+    const bool keepAlive = ClientMayKeepAlive();
+    const error_code error = co_await MessageIo::WriteResponse(client_.stream, context_.idleTimeout,
+                                                               client_.parser.get().version(), status,
+                                                               answer.headers, answer.body, !head_, keepAlive);
+    co_return (!error && keepAlive) ? ConnectionFate::KeepAlive : ConnectionFate::Close;
+  }
+
+
+  boost::asio::awaitable<ConnectionFate> Relay::AnswerUpstreamFailure(const error_code& error, const std::string& what)
+  {
+    if (closing_ || error == boost::asio::error::operation_aborted)
+    {
+      co_return ConnectionFate::Close;
+    }
+
+    const bool timeout = IsTimeout(error);
+    const std::string details = what + ": " +
+      (timeout ? "no answer within Cors.Gateway.UpstreamTimeout (" +
+       std::to_string(context_.upstreamTimeout.count()) + " s)" : error.message());
+    context_.logger.Warning("Cors gateway: " + details + " (" + upstream_.Describe() + ")");
+    co_return co_await AnswerLocally(timeout ? 504 : 502, details);
+  }
+}

@@ -1,0 +1,103 @@
+#pragma once
+
+#include "AnyStream.h"
+#include "GatewayContext.h"
+#include "RelayHeaders.h"
+#include "UpstreamConnection.h"
+#include "../Policy/CorsEvaluation.h"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
+
+#include <vector>
+
+namespace OrthancCors
+{
+  using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
+
+  // Whether the client connection can carry another request.
+  enum class ConnectionFate
+  {
+    KeepAlive,
+    Close
+  };
+
+  // One request relayed to Orthanc and its answer relayed back, both bodies
+  // streamed through one bounded chunk; the policy's headers are merged into the
+  // answer whatever its status. Handles Expect: 100-continue, interim 1xx
+  // answers, HEAD, a stale pooled connection (one retry for an idempotent request
+  // whose body was not sent), 502 and 504 with the policy's headers.
+  class Relay
+  {
+  public:
+    struct ClientSide
+    {
+      AnyStream& stream;
+      boost::beast::flat_buffer& buffer;
+      RequestParser& parser;             // the request's header is parsed, its body is not
+      const HttpHeaders& headers;        // the request's fields as received
+      const ForwardingContext& forwarding;
+    };
+
+    Relay(const GatewayContext& context,
+          ClientSide client,
+          UpstreamConnection& upstream,
+          const CorsDecision& decision,
+          std::vector<char>& chunk,
+          const bool& closing);
+
+    boost::asio::awaitable<ConnectionFate> Run();
+
+  private:
+    enum class BodyOutcome
+    {
+      Sent,
+      ClientGone,        // the client closed or stalled: nobody to answer
+      ClientMalformed,   // invalid chunked framing...: 400
+      UpstreamFailed     // Orthanc closed or stalled while receiving the body
+    };
+
+    enum class ResponseOutcome
+    {
+      Relayed,
+      Failed,            // a local error answer was attempted (or nobody to answer)
+      RetryOnFreshConnection
+    };
+
+    boost::beast::http::request<boost::beast::http::buffer_body> BuildUpstreamRequest() const;
+
+    boost::asio::awaitable<BodyOutcome> SendBody(
+      boost::beast::http::request<boost::beast::http::buffer_body>& request,
+      boost::beast::http::request_serializer<boost::beast::http::buffer_body>& serializer,
+      boost::system::error_code& error);
+
+    boost::asio::awaitable<ResponseOutcome> RelayResponse(bool mayRetry, ConnectionFate& fate);
+
+    // 502/504 (or 400) written by the gateway, with the policy's headers.
+    boost::asio::awaitable<ConnectionFate> AnswerLocally(int status, const std::string& details);
+
+    boost::asio::awaitable<ConnectionFate> AnswerUpstreamFailure(const boost::system::error_code& error,
+                                                                 const std::string& what);
+
+    bool ClientMayKeepAlive() const;
+
+    const GatewayContext& context_;
+    ClientSide client_;
+    UpstreamConnection& upstream_;
+    const CorsDecision& decision_;
+    std::vector<char>& chunk_;
+    const bool& closing_;
+
+    const bool head_;
+    const bool expectsContinue_;
+    bool continueSent_ = false;
+    bool bodyStarted_ = false;
+  };
+
+  // GET, HEAD, OPTIONS, PUT, DELETE, TRACE (RFC 9110, 9.2.2): safe to send twice.
+  bool IsIdempotentMethod(std::string_view method);
+}

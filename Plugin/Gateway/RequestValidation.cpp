@@ -1,0 +1,224 @@
+#include "RequestValidation.h"
+
+#include <algorithm>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    const char* const ALLOWED_METHODS = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH";
+
+    bool IsDigit(char c)
+    {
+      return c >= '0' && c <= '9';
+    }
+
+    bool IsHexDigit(char c)
+    {
+      return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    bool IsRegNameCharacter(char c)
+    {
+      return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        c == '-' || c == '.' || c == '_' || c == '~';
+    }
+
+    bool IsPort(std::string_view text)
+    {
+      return !text.empty() && text.size() <= 5 && std::all_of(text.begin(), text.end(), IsDigit);
+    }
+
+    std::string_view Trim(std::string_view text)
+    {
+      while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+      {
+        text.remove_prefix(1);
+      }
+      while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+      {
+        text.remove_suffix(1);
+      }
+      return text;
+    }
+
+    RequestRejection Reject(int status, std::string details)
+    {
+      return RequestRejection{status, std::move(details), {}};
+    }
+
+    std::optional<RequestRejection> CheckHost(unsigned int version, const HttpHeaders& headers)
+    {
+      const std::vector<std::string> hosts = GetAll(headers, "Host");
+      if (hosts.size() > 1)
+      {
+        return Reject(400, "several Host header fields");
+      }
+      if (hosts.empty())
+      {
+        if (version >= 11)
+        {
+          return Reject(400, "an HTTP/1.1 request must carry a Host header field");
+        }
+        return std::nullopt;
+      }
+      if (!hosts.front().empty() && !IsValidHostField(hosts.front()))
+      {
+        return Reject(400, "the Host header field is not a host name with an optional port");
+      }
+      return std::nullopt;
+    }
+
+    std::optional<RequestRejection> CheckFraming(unsigned int version, const HttpHeaders& headers)
+    {
+      const std::vector<std::string> lengths = GetAll(headers, "Content-Length");
+      const std::vector<std::string> encodings = GetAll(headers, "Transfer-Encoding");
+
+      if (!encodings.empty())
+      {
+        if (version < 11)
+        {
+          return Reject(400, "Transfer-Encoding is not defined in HTTP/1.0");
+        }
+        if (!lengths.empty())
+        {
+          return Reject(400, "Content-Length together with Transfer-Encoding");
+        }
+        std::vector<std::string> codings;
+        for (const std::string& line : encodings)
+        {
+          for (std::string& coding : SplitHeaderList(line))
+          {
+            codings.push_back(std::move(coding));
+          }
+        }
+        if (codings.size() != 1 || !EqualsIgnoringCase(codings.front(), "chunked"))
+        {
+          return Reject(501, "only the \"chunked\" transfer coding is supported");
+        }
+      }
+
+      std::string_view first;
+      for (const std::string& line : lengths)
+      {
+        std::string_view rest = line;
+        // RFC 9110 (8.6) tolerates a list of identical values; anything else is refused.
+        while (true)
+        {
+          const std::size_t comma = rest.find(',');
+          const std::string_view element = Trim(rest.substr(0, comma));
+          if (element.empty() || element.size() > 19 || !std::all_of(element.begin(), element.end(), IsDigit))
+          {
+            return Reject(400, "Content-Length is not a decimal number");
+          }
+          if (first.empty())
+          {
+            first = element;
+          }
+          else if (element != first)
+          {
+            return Reject(400, "several different Content-Length values");
+          }
+          if (comma == std::string_view::npos)
+          {
+            break;
+          }
+          rest.remove_prefix(comma + 1);
+        }
+      }
+      return std::nullopt;
+    }
+  }
+
+
+  bool IsValidHostField(std::string_view value)
+  {
+    std::string_view host = value;
+    std::string_view port;
+
+    if (!host.empty() && host.front() == '[')
+    {
+      const std::size_t close = host.find(']');
+      if (close == std::string_view::npos || close < 3)
+      {
+        return false;
+      }
+      const std::string_view literal = host.substr(1, close - 1);
+      if (!std::all_of(literal.begin(), literal.end(),
+                       [](char c) { return IsHexDigit(c) || c == ':' || c == '.'; }))
+      {
+        return false;
+      }
+      const std::string_view after = host.substr(close + 1);
+      if (!after.empty())
+      {
+        if (after.front() != ':')
+        {
+          return false;
+        }
+        port = after.substr(1);
+        if (!IsPort(port))
+        {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    const std::size_t colon = host.find(':');
+    if (colon != std::string_view::npos)
+    {
+      port = host.substr(colon + 1);
+      host = host.substr(0, colon);
+      if (!IsPort(port))
+      {
+        return false;
+      }
+    }
+    return !host.empty() && std::all_of(host.begin(), host.end(), IsRegNameCharacter);
+  }
+
+
+  std::optional<RequestRejection> ValidateRequest(std::string_view method,
+                                                  std::string_view target,
+                                                  unsigned int version,
+                                                  const HttpHeaders& headers)
+  {
+    if (method == "CONNECT")
+    {
+      RequestRejection rejection = Reject(405, "CONNECT is refused: the gateway is not a proxy");
+      rejection.headers.push_back(HttpHeader{"Allow", ALLOWED_METHODS});
+      return rejection;
+    }
+
+    if (target.empty() || target.front() != '/')
+    {
+      return Reject(400, "the request-target must be a path (origin-form): the gateway is not a proxy");
+    }
+
+    if (version != 10 && version != 11)
+    {
+      return Reject(505, "only HTTP/1.0 and HTTP/1.1 are supported");
+    }
+
+    if (auto rejection = CheckHost(version, headers))
+    {
+      return rejection;
+    }
+
+    if (auto rejection = CheckFraming(version, headers))
+    {
+      return rejection;
+    }
+
+    for (const std::string& expectation : GetAll(headers, "Expect"))
+    {
+      if (!EqualsIgnoringCase(Trim(expectation), "100-continue"))
+      {
+        return Reject(417, "the only expectation supported is 100-continue");
+      }
+    }
+
+    return std::nullopt;
+  }
+}

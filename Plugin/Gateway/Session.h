@@ -1,0 +1,73 @@
+#pragma once
+
+#include "AnyStream.h"
+#include "ConnectionRegistry.h"
+#include "GatewayContext.h"
+#include "Relay.h"
+#include "UpstreamConnection.h"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace OrthancCors
+{
+  // One client connection, from the TLS handshake to the last request: reads each
+  // request header (refusing malformed ones), answers preflights from the policy,
+  // serves mounted folders, relays the rest to Orthanc. Runs as one coroutine on
+  // the connection's own strand and owns every buffer of the connection.
+  class Session : public IClosable, public std::enable_shared_from_this<Session>
+  {
+  public:
+    Session(const GatewayContext& context, boost::asio::ip::tcp::socket socket);
+
+    // The registry entry that counts this connection; released with the session.
+    void Adopt(ConnectionRegistry::Membership membership);
+
+    boost::asio::awaitable<void> Run();
+
+    void Close() override;
+
+  private:
+    enum class HeaderRead
+    {
+      Ready,
+      ConnectionEnded,   // closed by the client, idle timeout, or refused and answered
+    };
+
+    boost::asio::awaitable<bool> Handshake();
+    boost::asio::awaitable<HeaderRead> ReadHeader(RequestParser& parser);
+    boost::asio::awaitable<ConnectionFate> Serve(RequestParser& parser);
+
+    // A response produced by the gateway; the connection stays open only when the
+    // client wants it and no unread request body is left.
+    boost::asio::awaitable<ConnectionFate> Answer(const RequestParser& parser,
+                                                  int status,
+                                                  const HttpHeaders& headers,
+                                                  std::string_view body);
+
+    // A request refused as malformed: answered with a JSON error, then the
+    // connection closes (what follows on it cannot be trusted).
+    boost::asio::awaitable<void> Refuse(unsigned int version, int status, const std::string& details,
+                                        const HttpHeaders& extraHeaders);
+
+    std::string DescribeOwnHost() const;
+    void CloseNow();
+
+    const GatewayContext& context_;
+    boost::asio::any_io_executor executor_;
+    AnyStream client_;
+    boost::asio::ip::address clientAddress_;
+    boost::asio::ip::tcp::endpoint localEndpoint_;
+    boost::beast::flat_buffer buffer_;
+    UpstreamConnection upstream_;
+    std::vector<char> chunk_;                 // the streaming buffer, allocated at the first relay
+    std::optional<ConnectionRegistry::Membership> membership_;
+    bool closing_ = false;
+  };
+}

@@ -1,0 +1,113 @@
+#include "FakeUpstream.h"
+#include "TestGateway.h"
+
+#include <gtest/gtest.h>
+
+using namespace OrthancCors;
+using namespace OrthancCors::Testing;
+
+namespace
+{
+  ReceivedMessage Send(uint16_t port, const std::string& raw)
+  {
+    TestSocket client = TestSocket::Connect(port);
+    EXPECT_TRUE(client.SendAll(raw));
+    std::string pending;
+    return ReadResponse(client, pending);
+  }
+
+  std::string Preflight(const std::string& origin, const std::string& method, const std::string& headers)
+  {
+    return "OPTIONS /dicom-web/studies HTTP/1.1\r\nHost: gw.example\r\nOrigin: " + origin +
+      "\r\nAccess-Control-Request-Method: " + method +
+      (headers.empty() ? "" : "\r\nAccess-Control-Request-Headers: " + headers) + "\r\n\r\n";
+  }
+}
+
+
+TEST(GatewayPreflight, AllowedPreflightAnsweredWith204WithoutTouchingOrthanc)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  const ReceivedMessage response = Send(gateway.GetPort(), Preflight(ALLOWED_ORIGIN, "GET", "authorization"));
+  ASSERT_TRUE(response.complete) << response.error;
+  EXPECT_EQ(204u, response.status);
+  EXPECT_EQ(ALLOWED_ORIGIN, response.Get("Access-Control-Allow-Origin"));
+  EXPECT_EQ("authorization", response.Get("Access-Control-Allow-Headers"));
+  EXPECT_FALSE(response.Get("Access-Control-Allow-Methods").empty());
+  EXPECT_EQ("0", response.Get("Content-Length"));
+  EXPECT_EQ(0u, upstream.CountConnections());
+}
+
+
+TEST(GatewayPreflight, PreflightNeedsNoCredentialsEvenWhenOrthancWould)
+{
+  // An Orthanc with authentication answers 401 to anything without credentials.
+  FakeUpstream upstream([](FakeUpstream::Exchange& exchange)
+  {
+    exchange.Respond(401, "WWW-Authenticate: Basic realm=\"Orthanc\"\r\n");
+  });
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  const ReceivedMessage response = Send(gateway.GetPort(), Preflight(ALLOWED_ORIGIN, "DELETE", "authorization, content-type"));
+  EXPECT_EQ(204u, response.status);
+  EXPECT_EQ(0u, upstream.CountConnections());
+}
+
+
+TEST(GatewayPreflight, RefusedPreflightIs403WithoutAccessControlHeadersAndLoggedAtInfo)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  const ReceivedMessage response = Send(gateway.GetPort(), Preflight("https://evil.example", "GET", ""));
+  ASSERT_TRUE(response.complete) << response.error;
+  EXPECT_EQ(403u, response.status);
+  EXPECT_EQ(0u, response.Count("Access-Control-Allow-Origin"));
+  EXPECT_EQ(0u, upstream.CountConnections());
+  EXPECT_TRUE(gateway.GetLogger().Contains("info", "https://evil.example"));
+  EXPECT_TRUE(gateway.GetLogger().Contains("info", "not in AllowedOrigins"));
+}
+
+
+TEST(GatewayPreflight, PreflightWithAHeaderNotAllowedIsRefusedWhole)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  const ReceivedMessage response = Send(gateway.GetPort(), Preflight(ALLOWED_ORIGIN, "GET", "authorization, x-secret"));
+  EXPECT_EQ(403u, response.status);
+  EXPECT_EQ(0u, upstream.CountConnections());
+}
+
+
+TEST(GatewayPreflight, OptionsWithoutRequestMethodIsRelayed)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  const ReceivedMessage response = Send(gateway.GetPort(),
+    std::string("OPTIONS /dicom-web/studies HTTP/1.1\r\nHost: gw.example\r\nOrigin: ") + ALLOWED_ORIGIN + "\r\n\r\n");
+  EXPECT_EQ(200u, response.status);
+  ASSERT_EQ(1u, upstream.GetRequests().size());
+  EXPECT_EQ("OPTIONS", upstream.GetRequests()[0].method);
+  EXPECT_EQ(ALLOWED_ORIGIN, response.Get("Access-Control-Allow-Origin"));
+}
+
+
+TEST(GatewayPreflight, ConnectionStaysOpenForTheActualRequest)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  std::string pending;
+  ASSERT_TRUE(client.SendAll(Preflight(ALLOWED_ORIGIN, "GET", "authorization")));
+  EXPECT_EQ(204u, ReadResponse(client, pending).status);
+  ASSERT_TRUE(client.SendAll(std::string("GET /dicom-web/studies HTTP/1.1\r\nHost: gw.example\r\nAuthorization: Bearer t\r\n"
+                                         "Origin: ") + ALLOWED_ORIGIN + "\r\n\r\n"));
+  const ReceivedMessage response = ReadResponse(client, pending);
+  EXPECT_EQ(200u, response.status);
+  EXPECT_EQ(ALLOWED_ORIGIN, response.Get("Access-Control-Allow-Origin"));
+}

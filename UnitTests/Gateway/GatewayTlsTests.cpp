@@ -1,0 +1,238 @@
+#include "FakeUpstream.h"
+#include "TestGateway.h"
+#include "TestTls.h"
+
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+using namespace OrthancCors;
+using namespace OrthancCors::Testing;
+
+namespace
+{
+  class GatewayTls : public ::testing::Test
+  {
+  protected:
+    void SetUp() override
+    {
+      WriteSelfSignedCertificate(folder_.Path("cert.pem"), folder_.Path("key.pem"));
+    }
+
+    std::shared_ptr<Configuration> MakeTlsConfiguration(uint16_t upstreamPort)
+    {
+      auto configuration = MakeTestConfiguration(upstreamPort);
+      configuration->gateway.sslEnabled = true;
+      configuration->gateway.sslCertificate = folder_.Path("cert.pem");
+      configuration->gateway.sslPrivateKey = folder_.Path("key.pem");
+      return configuration;
+    }
+
+    std::string ExpectConstructionError(std::shared_ptr<Configuration> configuration)
+    {
+      RecordingLogger logger;
+      try
+      {
+        Gateway gateway(configuration, nullptr, logger);
+      }
+      catch (const std::runtime_error& e)
+      {
+        return e.what();
+      }
+      ADD_FAILURE() << "the gateway started";
+      return "";
+    }
+
+    TemporaryFolder folder_;
+  };
+}
+
+
+TEST_F(GatewayTls, RelaysOverTls12AndTellsOrthancTheSchemeIsHttps)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTlsConfiguration(upstream.GetPort()));
+
+  TlsTestClient client(gateway.GetPort(), TLS1_2_VERSION);
+  ASSERT_TRUE(client.Handshake());
+  ASSERT_TRUE(client.SendAll("GET /dicom-web/studies HTTP/1.1\r\nHost: gw.example:8043\r\nConnection: close\r\n\r\n"));
+  const std::string answer = client.ReadUntilClosed();
+  EXPECT_EQ(0u, answer.find("HTTP/1.1 200"));
+  EXPECT_NE(std::string::npos, answer.find("upstream says hello"));
+
+  const auto requests = upstream.GetRequests();
+  ASSERT_EQ(1u, requests.size());
+  EXPECT_EQ("for=127.0.0.1;host=gw.example:8043;proto=https", requests[0].Get("Forwarded"));
+  EXPECT_EQ("https", requests[0].Get("X-Forwarded-Proto"));
+}
+
+
+TEST_F(GatewayTls, ClientOfferingOnlyTls11IsRefused)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTlsConfiguration(upstream.GetPort()));
+
+  TlsTestClient client(gateway.GetPort(), TLS1_1_VERSION);
+  EXPECT_FALSE(client.Handshake());
+  EXPECT_EQ(0u, upstream.CountConnections());
+}
+
+
+TEST_F(GatewayTls, PrivateKeyDefaultsToTheCertificateFile)
+{
+  std::ofstream combined(folder_.Path("both.pem"));
+  combined << std::ifstream(folder_.Path("cert.pem")).rdbuf() << std::ifstream(folder_.Path("key.pem")).rdbuf();
+  combined.close();
+
+  FakeUpstream upstream;
+  auto configuration = MakeTlsConfiguration(upstream.GetPort());
+  configuration->gateway.sslCertificate = folder_.Path("both.pem");
+  configuration->gateway.sslPrivateKey.clear();
+  RunningGateway gateway(configuration);
+
+  TlsTestClient client(gateway.GetPort());
+  EXPECT_TRUE(client.Handshake());
+}
+
+
+TEST_F(GatewayTls, MismatchedKeyIsAStartUpErrorNamingTheKey)
+{
+  WriteSelfSignedCertificate(folder_.Path("other-cert.pem"), folder_.Path("other-key.pem"));
+  auto configuration = MakeTlsConfiguration(FindUnusedPort());
+  configuration->gateway.sslPrivateKey = folder_.Path("other-key.pem");
+  const std::string error = ExpectConstructionError(configuration);
+  EXPECT_EQ(0u, error.find("Cors.Gateway.SslPrivateKey: ")) << error;
+  EXPECT_NE(std::string::npos, error.find("does not match")) << error;
+}
+
+
+TEST_F(GatewayTls, UnreadableCertificateIsAStartUpErrorNamingTheKey)
+{
+  auto configuration = MakeTlsConfiguration(FindUnusedPort());
+  configuration->gateway.sslCertificate = folder_.Path("missing.pem");
+  const std::string error = ExpectConstructionError(configuration);
+  EXPECT_EQ(0u, error.find("Cors.Gateway.SslCertificate: ")) << error;
+}
+
+
+TEST_F(GatewayTls, FileWithoutPemCertificateIsAStartUpErrorNamingTheKey)
+{
+  std::ofstream(folder_.Path("junk.pem")) << "not a certificate\n";
+  auto configuration = MakeTlsConfiguration(FindUnusedPort());
+  configuration->gateway.sslCertificate = folder_.Path("junk.pem");
+  const std::string error = ExpectConstructionError(configuration);
+  EXPECT_EQ(0u, error.find("Cors.Gateway.SslCertificate: ")) << error;
+}
+
+
+TEST_F(GatewayTls, FileWithoutPemKeyIsAStartUpErrorNamingTheKey)
+{
+  auto configuration = MakeTlsConfiguration(FindUnusedPort());
+  configuration->gateway.sslPrivateKey = folder_.Path("cert.pem");   // a certificate, no key
+  const std::string error = ExpectConstructionError(configuration);
+  EXPECT_EQ(0u, error.find("Cors.Gateway.SslPrivateKey: ")) << error;
+}
+
+
+namespace
+{
+  // Orthanc with SslEnabled, reduced to what the relay needs: TLS, one request
+  // header read at a time, a fixed answer. Records the request headers received.
+  class TlsUpstream
+  {
+  public:
+    TlsUpstream(const std::string& certificate, const std::string& key) :
+      listener_(TestSocket::Listen(port_))
+    {
+      context_ = SSL_CTX_new(TLS_server_method());
+      SSL_CTX_use_certificate_chain_file(context_, certificate.c_str());
+      SSL_CTX_use_PrivateKey_file(context_, key.c_str(), SSL_FILETYPE_PEM);
+      thread_ = std::thread([this] { Serve(); });
+    }
+
+    ~TlsUpstream()
+    {
+      stopping_ = true;
+      thread_.join();
+      SSL_CTX_free(context_);
+    }
+
+    uint16_t GetPort() const { return port_; }
+
+    std::string GetReceived()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return received_;
+    }
+
+  private:
+    void Serve()
+    {
+      while (!stopping_)
+      {
+        TestSocket connection = listener_.Accept(std::chrono::milliseconds(50));
+        if (!connection.IsValid())
+        {
+          continue;
+        }
+        const timeval timeout{5, 0};
+        ::setsockopt(connection.GetDescriptor(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+        SSL* ssl = SSL_new(context_);
+        SSL_set_fd(ssl, connection.GetDescriptor());
+        if (SSL_accept(ssl) == 1)
+        {
+          std::string request;
+          char buffer[4096];
+          int count;
+          while (request.find("\r\n\r\n") == std::string::npos &&
+                 (count = SSL_read(ssl, buffer, sizeof(buffer))) > 0)
+          {
+            request.append(buffer, static_cast<std::size_t>(count));
+          }
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            received_ += request;
+          }
+          const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecure";
+          SSL_write(ssl, answer.data(), static_cast<int>(answer.size()));
+          SSL_shutdown(ssl);
+        }
+        SSL_free(ssl);
+      }
+    }
+
+    uint16_t port_ = 0;
+    TestSocket listener_;
+    SSL_CTX* context_ = nullptr;
+    std::atomic<bool> stopping_{false};
+    std::mutex mutex_;
+    std::string received_;
+    std::thread thread_;
+  };
+}
+
+
+TEST_F(GatewayTls, OrthancWithSslEnabledIsReachedOverTls)
+{
+  TlsUpstream upstream(folder_.Path("cert.pem"), folder_.Path("key.pem"));
+  auto configuration = MakeTestConfiguration(upstream.GetPort());
+  configuration->upstream.sslEnabled = true;
+  RunningGateway gateway(configuration);
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  ASSERT_TRUE(client.SendAll(std::string("GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nOrigin: ") +
+                             ALLOWED_ORIGIN + "\r\n\r\n"));
+  std::string pending;
+  const ReceivedMessage response = ReadResponse(client, pending);
+  ASSERT_TRUE(response.complete) << response.error;
+  EXPECT_EQ(200u, response.status);
+  EXPECT_EQ("secure", response.body);
+  EXPECT_EQ(ALLOWED_ORIGIN, response.Get("Access-Control-Allow-Origin"));
+  EXPECT_EQ(0u, upstream.GetReceived().find("GET /dicom-web/studies HTTP/1.1\r\n"));
+}
