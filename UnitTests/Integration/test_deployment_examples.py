@@ -1,0 +1,452 @@
+"""The deployment examples work as shipped: Configuration.json.example (comments and
+all), the orthancteam Docker recipe (Resources/Docker/: its ORTHANC__CORS__...
+environment variables and its orthanc.json, merged the way the image merges them),
+and the three deployment shapes of Resources/Examples/ each start a real Orthanc
+with this plugin, and GET /cors/policy shows the values they wrote. Only ports and
+file paths are adjusted, and the gateway stays on loopback. The OHIF app-config.js
+examples are valid JavaScript.
+
+No Docker engine runs here: the image's configuration generator is reproduced from
+its documentation and source (orthanc-server/orthanc-builder, docker/orthanc/
+configurator.py and helpers.py), so that the names in docker-compose.yml are checked
+against the keys the plugin really reads.
+"""
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import harness
+from harness import OrthancInstance, OrthancTestCase, free_port, http_request, wait_until_http_ready
+
+try:
+    import yaml
+except ImportError:   # Debian's python3-yaml
+    yaml = None
+
+SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+EXAMPLE_CONFIGURATION = os.path.join(SOURCE_DIR, "Configuration.json.example")
+DOCKER_DIR = os.path.join(SOURCE_DIR, "Resources", "Docker")
+EXAMPLES_DIR = os.path.join(SOURCE_DIR, "Resources", "Examples")
+README = os.path.join(SOURCE_DIR, "README.md")
+SHAPES = ["CrossOrigin", "SameOrigin", "BearerToken"]
+
+# The keys of a "Cors" section, or of a route object, that are route settings: the
+# policy description repeats their effective value on every route.
+ROUTE_SETTINGS = ["AllowedOrigins", "AllowCredentials", "AllowedMethods", "AllowedHeaders", "ExposedHeaders"]
+
+# What the orthancteam image adds to the configuration without overwriting anything
+# (docker/orthanc/orthanc-defaults.json; releases before 2025 list only
+# "/usr/share/orthanc/plugins/"), and the DICOMweb plugin's own default once enabled
+# (plugins-def.json).
+IMAGE_DEFAULTS = {
+    "StorageDirectory": "/var/lib/orthanc/db",
+    "RemoteAccessAllowed": True,
+    "AuthenticationEnabled": True,
+    "Plugins": ["/run/orthanc/plugins", "/usr/share/orthanc/plugins"],
+}
+IMAGE_PLUGIN_FOLDERS = ["/run/orthanc/plugins", "/usr/share/orthanc/plugins"]
+IMAGE_CONFIGURATION_FOLDER = "/etc/orthanc"
+DICOMWEB_DEFAULTS = {"DicomWeb": {"Enable": True}}
+
+# Strings first, so that "//" inside a string (an origin, a regex) is kept.
+_COMMENT_OR_STRING = re.compile(r'"(?:\\.|[^\\"])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+
+
+def strip_json_comments(text):
+    """JSON with // and /* */ comments, as Orthanc's reader and the image accept it."""
+    return _COMMENT_OR_STRING.sub(lambda match: match.group(0) if match.group(0).startswith('"') else " ", text)
+
+
+def load_commented_json(path):
+    with open(path, "r", encoding="utf-8") as source:
+        return json.loads(strip_json_comments(source.read()))
+
+
+# ---- the orthancteam image's configuration generator ---------------------------------
+
+def environment_word_to_key(word):
+    """One "_"-separated level of a variable name -> the JSON key (helpers.py's
+    envVarToCamelCase): each word keeps its first letter, the rest in lower case.
+    QUERY_RETRIEVE_SIZE -> QueryRetrieveSize, SSL_ENABLED -> SslEnabled."""
+    return "".join(word[0] + word[1:].lower() for word in word.split("_"))
+
+
+def environment_name_to_path(name):
+    """ORTHANC__CORS__GATEWAY__SSL_ENABLED -> ["Cors", "Gateway", "SslEnabled"]: each
+    "__" goes one level down. (The image keeps a list of exceptions for some Orthanc
+    and plugin keys, such as ORTHANC__POSTGRESQL -> "PostgreSQL"; none concerns "Cors".)"""
+    if not name.startswith("ORTHANC__"):
+        raise ValueError("not an ORTHANC__ variable: " + name)
+    return [environment_word_to_key(level) for level in name[len("ORTHANC__"):].split("__")]
+
+
+def environment_value_to_json(value):
+    """The image parses a value as JSON when it can (numbers, Booleans, lists,
+    objects), and keeps it as a string otherwise."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def merge(target, source, overwrite):
+    """configurator.py's _mergeConfigs: objects merge key by key; other values replace
+    (files, then variables) or fill in what is missing (defaults)."""
+    for (key, value) in source.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            merge(target[key], value, overwrite)
+        elif key not in target or overwrite:
+            target[key] = copy.deepcopy(value)
+    return target
+
+
+def interpolate_compose(text, environment=None):
+    """Compose's interpolation of ${NAME:-default}, ${NAME} and $$ (a literal "$"),
+    with an empty environment unless given."""
+    environment = environment or {}
+
+    def replace(match):
+        if match.group(0) == "$$":
+            return "$"
+        name, default = match.group(1), match.group(3)
+        return environment.get(name) or (default if default is not None else "")
+    return re.sub(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}", replace, text)
+
+
+def load_compose():
+    with open(os.path.join(DOCKER_DIR, "docker-compose.yml"), "r", encoding="utf-8") as source:
+        return yaml.safe_load(source)
+
+
+def compose_environment(service):
+    environment = service.get("environment", {})
+    if isinstance(environment, list):
+        environment = dict(item.split("=", 1) for item in environment)
+    return environment
+
+
+def compose_volumes(service):
+    """[(source, target)] of the service's bind mounts and volumes (short syntax)."""
+    volumes = []
+    for entry in service.get("volumes", []):
+        parts = interpolate_compose(entry).split(":")
+        volumes.append((parts[0], parts[1]))
+    return volumes
+
+
+def image_configuration(service):
+    """The configuration the image generates for the compose service: its JSON files
+    in /etc/orthanc, then its ORTHANC__ variables, then its defaults."""
+    configuration = {}
+    for (source, target) in compose_volumes(service):
+        if os.path.dirname(target) == IMAGE_CONFIGURATION_FOLDER and target.endswith(".json"):
+            merge(configuration, load_commented_json(os.path.join(DOCKER_DIR, source)), overwrite=True)
+    environment = compose_environment(service)
+    for (name, value) in environment.items():
+        if name.startswith("ORTHANC__"):
+            path = environment_name_to_path(name)
+            tree = environment_value_to_json(value)
+            for key in reversed(path):
+                tree = {key: tree}
+            merge(configuration, tree, overwrite=True)
+    merge(configuration, IMAGE_DEFAULTS, overwrite=False)
+    if environment.get("DICOM_WEB_PLUGIN_ENABLED", "false") != "false" or "DicomWeb" in configuration:
+        merge(configuration, DICOMWEB_DEFAULTS, overwrite=False)
+    return configuration
+
+
+# ---- running an example on this machine ----------------------------------------------
+
+def make_self_signed_certificate(directory):
+    certificate = os.path.join(directory, "example.crt")
+    key = os.path.join(directory, "example.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-keyout", key, "-out", certificate],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return certificate, key
+
+
+def adjust_for_this_machine(cors, directory):
+    """A copy of a "Cors" section runnable here: a free gateway port, no bind address
+    (RemoteAccessAllowed stays false in the tests, so the gateway is on loopback),
+    TLS files and folders replaced by temporary ones. Returns (section, gateway port)."""
+    cors = copy.deepcopy(cors)
+    gateway = cors.setdefault("Gateway", {})
+    gateway["Port"] = free_port()
+    gateway.pop("BindAddress", None)
+    if gateway.get("SslEnabled"):
+        gateway["SslCertificate"], gateway["SslPrivateKey"] = make_self_signed_certificate(directory)
+    for (prefix, folder) in cors.get("Folders", {}).items():
+        path = os.path.join(directory, "folder" + str(len(os.listdir(directory))))
+        os.makedirs(path)
+        with open(os.path.join(path, "index.html"), "w", encoding="utf-8") as index:
+            index.write("<!doctype html><title>viewer</title>")
+        if isinstance(folder, dict):
+            folder["Path"] = path
+        else:
+            cors["Folders"][prefix] = path
+    return cors, gateway["Port"]
+
+
+class DeploymentTestCase(OrthancTestCase):
+
+    def make_directory(self):
+        directory = tempfile.mkdtemp(prefix="orthanc-cors-example-")
+        self.addCleanup(shutil.rmtree, directory, True)
+        return directory
+
+    def policy(self, orthanc):
+        response = orthanc.request("GET", "/cors/policy")
+        self.assertEqual(response.status, 200, response.body)
+        return response.json()
+
+    def assert_policy_shows(self, policy, cors, adjusted):
+        """GET /cors/policy shows every value the section `cors` wrote; the gateway's
+        port, address and TLS files as `adjusted` for this machine."""
+        for (key, value) in cors.items():
+            if key in ROUTE_SETTINGS:
+                for route in policy["Routes"]:
+                    self.assertEqual(route[key], value, "Cors.%s on route %s" % (key, route["Prefix"]))
+            elif key == "Routes":
+                self.assertEqual([route["Prefix"] for route in policy["Routes"]],
+                                 [entry if isinstance(entry, str) else entry["Prefix"] for entry in value])
+            elif key == "Gateway":
+                for (name, setting) in value.items():
+                    if name == "Port":
+                        self.assertEqual(policy["Gateway"]["Port"], adjusted["Gateway"]["Port"])
+                    elif name == "BindAddress":
+                        self.assertEqual(policy["Gateway"]["BindAddress"], "127.0.0.1")
+                    elif name in ("SslCertificate", "SslPrivateKey") and setting:
+                        self.assertEqual(policy["Gateway"][name], os.path.realpath(adjusted["Gateway"][name]), name)
+                    else:
+                        self.assertEqual(policy["Gateway"][name], setting, "Cors.Gateway." + name)
+            elif key == "Folders":
+                self.assertEqual(sorted(policy["Folders"]),
+                                 sorted(prefix if prefix.endswith("/") else prefix + "/" for prefix in value))
+            else:
+                self.assertEqual(policy[key], value, "Cors." + key)
+
+    def assert_preflight_allowed(self, port, origin, tls=False, headers="authorization"):
+        response = http_request(port, "OPTIONS", "/dicom-web/studies",
+                                headers={"Origin": origin, "Access-Control-Request-Method": "GET",
+                                         "Access-Control-Request-Headers": headers},
+                                tls_context=harness.insecure_tls_context() if tls else None)
+        self.assertEqual(response.status, 204, response)
+        self.assertEqual(response.header("Access-Control-Allow-Origin"), origin)
+        return response
+
+
+# ---- Configuration.json.example -------------------------------------------------------
+
+class ExampleConfigurationInstance(OrthancInstance):
+    """Orthanc run with Configuration.json.example's own text, comments included, with
+    only its ports, plugin list and storage folders replaced."""
+
+    def __init__(self, gateway_port):
+        super().__init__()
+        self.gateway_port = gateway_port
+
+    def _write_configuration(self):
+        with open(EXAMPLE_CONFIGURATION, "r", encoding="utf-8") as source:
+            text = source.read()
+        storage = os.path.join(self.directory, "storage")
+        text = replace_once(text, r'"HttpPort"\s*:\s*8042', '"HttpPort" : %d' % self.http_port)
+        text = replace_once(text, r'"Port"\s*:\s*8043', '"Port" : %d' % self.gateway_port)
+        text = replace_once(text, r'"Plugins"\s*:\s*\[[^\]]*\]', '"Plugins" : ' + json.dumps(self.plugins))
+        text = replace_once(text, r'"Name"\s*:\s*"[^"]*"\s*,',
+                            lambda match: match.group(0) + ' "DicomPort" : %d, "StorageDirectory" : %s, '
+                            '"IndexDirectory" : %s,' % (self.dicom_port, json.dumps(storage), json.dumps(storage)))
+        with open(self.configuration_path, "w", encoding="utf-8") as output:
+            output.write(text)
+
+
+def replace_once(text, pattern, replacement):
+    (result, count) = re.subn(pattern, replacement, text, count=0)
+    if count != 1:
+        raise AssertionError("Configuration.json.example: %r found %d times, expected once "
+                             "(the test adjusts it to run here)" % (pattern, count))
+    return result
+
+
+class ExampleConfigurationRunsAsIs(DeploymentTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.cors = load_commented_json(EXAMPLE_CONFIGURATION)["Cors"]
+        cls.gateway_port = free_port()
+        instance = ExampleConfigurationInstance(cls.gateway_port)
+        try:
+            instance.start()
+        except BaseException:
+            instance.cleanup(failed=True)
+            raise
+        cls.addClassCleanup(lambda: instance.cleanup(failed=cls._class_had_failure))
+        cls.orthanc = instance
+        wait_until_http_ready(cls.gateway_port, path="/system")
+
+    def test_orthanc_accepts_the_commented_example_with_the_plugin_active(self):
+        self.assertIn("cors", self.orthanc.api("GET", "/plugins"))
+        self.assertEqual([line for line in self.orthanc.error_lines() if "Cors" in line], [])
+        self.orthanc.wait_for_log(r"Cors: policy loaded")
+
+    def test_policy_shows_every_value_the_example_writes(self):
+        adjusted = copy.deepcopy(self.cors)
+        adjusted["Gateway"]["Port"] = self.gateway_port
+        self.assert_policy_shows(self.policy(self.orthanc), self.cors, adjusted)
+
+    def test_example_gateway_stays_on_loopback_because_remote_access_is_off(self):
+        gateway = self.policy(self.orthanc)["Gateway"]
+        self.assertTrue(gateway["BindAddressForcedToLoopback"])
+        self.orthanc.wait_for_log(r"RemoteAccessAllowed is false, so the gateway listens on loopback only")
+
+    def test_gateway_answers_preflights_from_each_kind_of_example_origin(self):
+        for origin in ("http://localhost:3000", "https://ris.hospital.example", "https://viewer-12.example.org"):
+            with self.subTest(origin=origin):
+                self.assert_preflight_allowed(self.gateway_port, origin)
+
+
+# ---- the orthancteam Docker recipe ----------------------------------------------------
+
+@unittest.skipIf(yaml is None, "python3-yaml is not installed (apt-get install python3-yaml)")
+class DockerComposeRecipe(DeploymentTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.service = load_compose()["services"]["orthanc"]
+        cls.configuration = image_configuration(cls.service)
+
+    def test_environment_names_map_as_the_image_documents(self):
+        # The orthancteam documentation's own example, and the plugin's special cases.
+        self.assertEqual(environment_name_to_path("ORTHANC__DICOM_WEB__STUDIES_METADATA"),
+                         ["DicomWeb", "StudiesMetadata"])
+        self.assertEqual(environment_name_to_path("ORTHANC__CORS__ALLOWED_ORIGINS"), ["Cors", "AllowedOrigins"])
+        self.assertEqual(environment_name_to_path("ORTHANC__CORS__MAX_AGE"), ["Cors", "MaxAge"])
+        self.assertEqual(environment_name_to_path("ORTHANC__CORS__GATEWAY__SSL_ENABLED"),
+                         ["Cors", "Gateway", "SslEnabled"])
+        self.assertEqual(environment_name_to_path("ORTHANC__CORS__GENERATE_ETAG"), ["Cors", "GenerateEtag"])
+        self.assertEqual(environment_value_to_json('["http://localhost:3000"]'), ["http://localhost:3000"])
+        self.assertEqual(environment_value_to_json("8043"), 8043)
+        self.assertEqual(environment_value_to_json("0.0.0.0"), "0.0.0.0")
+
+    def test_image_is_orthancteams(self):
+        self.assertTrue(self.service["image"].startswith("orthancteam/orthanc:"), self.service["image"])
+
+    def test_static_plugin_is_mounted_into_a_folder_the_image_loads(self):
+        targets = {target: source for (source, target) in compose_volumes(self.service)}
+        target = "/usr/share/orthanc/plugins/libOrthancCors.so"
+        self.assertIn(target, targets)
+        self.assertTrue(targets[target].endswith("libOrthancCors.so"), targets[target])
+        self.assertIn(os.path.dirname(target), IMAGE_PLUGIN_FOLDERS)
+        self.assertEqual(self.configuration["Plugins"], IMAGE_DEFAULTS["Plugins"],
+                         "a \"Plugins\" list of its own would hide the image's plugin folders")
+
+    def test_json_file_is_mounted_where_the_image_reads_configuration(self):
+        mounted = [(source, target) for (source, target) in compose_volumes(self.service)
+                   if os.path.dirname(target) == IMAGE_CONFIGURATION_FOLDER]
+        self.assertEqual(len(mounted), 1, mounted)
+        self.assertTrue(os.path.isfile(os.path.join(DOCKER_DIR, mounted[0][0])), mounted)
+        self.assertIn("Cors", load_commented_json(os.path.join(DOCKER_DIR, mounted[0][0])))
+
+    def test_gateway_port_is_published(self):
+        gateway_port = self.configuration["Cors"]["Gateway"]["Port"]
+        container_ports = [int(str(entry).split(":")[-1]) for entry in self.service["ports"]]
+        self.assertIn(gateway_port, container_ports)
+        self.assertNotEqual(gateway_port, self.configuration.get("HttpPort", 8042))
+
+    def test_compose_configures_the_plugin_through_variables_and_the_file(self):
+        environment = compose_environment(self.service)
+        self.assertTrue([name for name in environment if name.startswith("ORTHANC__CORS__")])
+        for (name, value) in environment.items():
+            self.assertIsInstance(value, str, "%s: quote the value, compose passes strings" % name)
+            self.assertNotIn("$", value, name)
+
+    def test_orthanc_runs_with_the_generated_configuration_and_shows_its_values(self):
+        # An unknown or misspelt key (a variable name that maps to no key the plugin
+        # reads) would stop Orthanc: starting it is the check of every name.
+        directory = self.make_directory()
+        cors, gateway_port = adjust_for_this_machine(self.configuration["Cors"], directory)
+        extra = {key: self.configuration[key] for key in ("Name", "DicomWeb", "AuthenticationEnabled")
+                 if key in self.configuration}
+        orthanc = self.start_orthanc(cors=cors, extra_configuration=extra)
+        wait_until_http_ready(gateway_port, path="/system")
+        self.assert_policy_shows(self.policy(orthanc), self.configuration["Cors"], cors)
+        for origin in self.configuration["Cors"]["AllowedOrigins"]:
+            with self.subTest(origin=origin):
+                self.assert_preflight_allowed(gateway_port, origin)
+
+    def test_generate_etag_cannot_be_set_by_a_variable_and_the_plugin_says_so(self):
+        # ORTHANC__CORS__GENERATE_ETAG maps to "GenerateEtag": the plugin refuses the
+        # unknown key rather than ignoring it; the recipe sets it in the JSON file.
+        self.assertNotIn("ORTHANC__CORS__GENERATE_ETAG", compose_environment(self.service))
+        instance = OrthancInstance(cors={"GenerateEtag": True, "Gateway": {"Port": free_port()}})
+        instance.report_failures = False
+        exit_code, log = instance.start_expecting_failure()
+        self.assertNotEqual(exit_code, 0)
+        self.assertIn('Cors.GenerateEtag: unknown key (did you mean "GenerateETag"?)', log)
+
+
+# ---- the three deployment shapes -----------------------------------------------------
+
+class DeploymentShapes(DeploymentTestCase):
+
+    def start_shape(self, shape):
+        configuration = load_commented_json(os.path.join(EXAMPLES_DIR, shape, "orthanc.json"))
+        cors, gateway_port = adjust_for_this_machine(configuration["Cors"], self.make_directory())
+        extra = {key: value for (key, value) in configuration.items()
+                 if key not in ("Cors", "HttpPort", "RemoteAccessAllowed")}
+        orthanc = self.start_orthanc(cors=cors, extra_configuration=extra)
+        tls = cors["Gateway"].get("SslEnabled", False)
+        wait_until_http_ready(gateway_port, path="/system",
+                              tls_context=harness.insecure_tls_context() if tls else None)
+        self.assert_policy_shows(self.policy(orthanc), configuration["Cors"], cors)
+        return configuration["Cors"], gateway_port, tls
+
+    def test_cross_origin_shape_answers_its_viewers_preflight_over_tls(self):
+        cors, gateway_port, tls = self.start_shape("CrossOrigin")
+        self.assertTrue(tls)
+        self.assert_preflight_allowed(gateway_port, cors["AllowedOrigins"][0], tls=True)
+
+    def test_same_origin_shape_serves_the_viewer_cross_origin_isolated_at_the_root(self):
+        cors, gateway_port, tls = self.start_shape("SameOrigin")
+        tls_context = harness.insecure_tls_context() if tls else None
+        response = http_request(gateway_port, "GET", "/", headers={"Sec-Fetch-Mode": "navigate"},
+                                tls_context=tls_context)
+        self.assertEqual(response.status, 200, response)
+        self.assertIn(b"<title>viewer</title>", response.body)
+        self.assertEqual(response.header("Cross-Origin-Opener-Policy"), "same-origin")
+        self.assertEqual(response.header("Cross-Origin-Embedder-Policy"), "require-corp")
+        self.assertEqual(http_request(gateway_port, "GET", "/dicom-web/studies", tls_context=tls_context).status, 200)
+
+    def test_bearer_token_shape_preflights_authorization_without_credentials(self):
+        cors, gateway_port, tls = self.start_shape("BearerToken")
+        response = self.assert_preflight_allowed(gateway_port, cors["AllowedOrigins"][0], tls=True)
+        self.assertIsNone(response.header("Access-Control-Allow-Credentials"))
+        self.assertEqual(response.header("Access-Control-Max-Age"), "7200")
+        self.assertIn("authorization", response.header("Access-Control-Allow-Headers").lower())
+
+    def test_readme_shows_each_shape_configuration_verbatim(self):
+        with open(README, "r", encoding="utf-8") as source:
+            readme = source.read()
+        for shape in SHAPES:
+            with self.subTest(shape=shape):
+                with open(os.path.join(EXAMPLES_DIR, shape, "orthanc.json"), "r", encoding="utf-8") as source:
+                    self.assertTrue(source.read().strip() in readme,
+                                    "README.md does not show Resources/Examples/%s/orthanc.json verbatim" % shape)
+
+    @unittest.skipIf(shutil.which("node") is None, "node is not installed")
+    def test_every_app_config_example_is_valid_javascript(self):
+        for shape in SHAPES:
+            with self.subTest(shape=shape):
+                path = os.path.join(EXAMPLES_DIR, shape, "app-config.js")
+                checked = subprocess.run(["node", "--check", path], capture_output=True, text=True)
+                self.assertEqual(checked.returncode, 0, checked.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

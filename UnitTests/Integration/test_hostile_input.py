@@ -1,0 +1,477 @@
+"""Hostile input against a real Orthanc (Debian 1.10.1) with the real DICOMweb
+plugin and this plugin, through the gateway and on Orthanc's own port:
+
+- a corpus of hostile Origin values (CRLF, NUL, non-ASCII, userinfo, trailing dots,
+  lookalike suffixes and prefixes, wrong scheme or port, oversize, lists...) sent
+  as raw bytes on preflights and actual requests: none is ever reflected in
+  Access-Control-Allow-Origin, and no response gets a header injected (Set-Cookie
+  or any other) through a request header;
+- slow and idle clients: 300 connections that send half a request do not delay a
+  new client's preflight beyond 2 s and are closed after IdleTimeout;
+- MaxConnections: connections beyond it get a clean 503 and are closed, and the
+  gateway serves again once they are gone.
+
+Raw sockets throughout: http.client refuses to send most of these values."""
+
+import os
+import re
+import shutil
+import socket
+import tempfile
+import time
+import unittest
+
+from harness import LOOPBACK, OrthancTestCase, free_port, wait_until_http_ready
+
+ALLOWED_EXACT = "https://example.org"
+ALLOWED_LOCAL = "http://localhost:3000"
+ALLOWED_SUBDOMAINS = "https://*.example.org"
+FOLDER_PREFIX = "/viewer"
+IDLE_TIMEOUT = 3              # seconds: Cors.Gateway.IdleTimeout of these tests
+SLOW_CLIENTS = 300
+PREFLIGHT_BOUND = 2.0         # seconds, issue 7: a new client's preflight under slow clients
+MAX_CONNECTIONS = 16
+
+# (name, Origin value as raw bytes, origins that may legitimately be reflected).
+# The last element is non-empty only where CR/LF ends the Origin field early, so
+# that the server sees an allowed Origin followed by another (request) field.
+HOSTILE_ORIGINS = [
+    ("foreign origin", b"https://evil.example", ()),
+    ("userinfo before a foreign host", b"https://example.org@evil.example", ()),
+    ("userinfo before an allowed host", b"https://evil.example@example.org", ()),
+    ("userinfo before a subdomain", b"https://a.example.org@evil.example", ()),
+    ("trailing dot", b"https://example.org.", ()),
+    ("trailing dot on a subdomain", b"https://a.example.org.", ()),
+    ("lookalike suffix", b"https://example.org.evil.com", ()),
+    ("lookalike suffix of a subdomain", b"https://a.example.org.evil.com", ()),
+    ("lookalike prefix", b"https://evil-example.org", ()),
+    ("lookalike without dot", b"https://evilexample.org", ()),
+    ("domain in the path", b"https://evil.com/.example.org", ()),
+    ("bare domain of a subdomain pattern", b"https://.example.org", ()),
+    ("trailing slash", b"https://example.org/", ()),
+    ("path", b"https://example.org/index.html", ()),
+    ("query", b"https://example.org?x=1", ()),
+    ("fragment", b"https://example.org#x", ()),
+    ("wrong scheme", b"http://example.org", ()),
+    ("wrong scheme for localhost", b"https://localhost:3000", ()),
+    ("wrong port", b"https://example.org:8443", ()),
+    ("explicit default port", b"https://example.org:443", ()),
+    ("port prefix", b"http://localhost:30000", ()),
+    ("port zero", b"http://localhost:0", ()),
+    ("port out of range", b"http://localhost:65539", ()),
+    ("port with leading zero", b"http://localhost:03000", ()),
+    ("missing port", b"http://localhost", ()),
+    ("upper-case scheme", b"HTTPS://example.org", ()),
+    ("upper-case host", b"https://EXAMPLE.ORG", ()),
+    ("opaque origin not opted in", b"null", ()),
+    ("wildcard", b"*", ()),
+    ("two origins in one field", b"https://example.org, https://evil.example", ()),
+    ("two origins separated by a space", b"https://evil.example https://example.org", ()),
+    ("NUL before a foreign suffix", b"https://example.org\x00.evil.example", ()),
+    ("NUL at the end", b"https://example.org\x00", ()),
+    ("non-ASCII host (UTF-8)", "https://ex\u00e4mple.org".encode("utf-8"), ()),
+    ("non-ASCII subdomain (UTF-8)", "https://\u0430.example.org".encode("utf-8"), ()),
+    ("byte 0xFF", b"https://example.org\xff", ()),
+    ("tab inside", b"https://example.org\tevil", ()),
+    ("control character", b"https://example.org\x01", ()),
+    ("percent-encoded CRLF", b"https://evil.example%0d%0aSet-Cookie:%20injected=1", ()),
+    ("oversize subdomain", b"https://" + b"a" * 3000 + b".example.org", ()),
+    ("oversize label list", b"https://" + b"a." * 1100 + b"example.org", ()),
+    ("CRLF then Set-Cookie after a foreign origin", b"https://evil.example\r\nSet-Cookie: injected=1", ()),
+    ("CRLF then Set-Cookie after an allowed origin", b"https://example.org\r\nSet-Cookie: injected=1",
+     (ALLOWED_EXACT,)),
+    ("bare LF then Set-Cookie", b"https://evil.example\nSet-Cookie: injected=1", ()),
+    ("bare CR then Set-Cookie", b"https://evil.example\rSet-Cookie: injected=1", ()),
+    ("bare CR after an allowed origin", b"https://example.org\rSet-Cookie: injected=1", ()),
+]
+
+# Other request fields through which a header could be injected into a response.
+# Each value ends the field early (CR/LF) or carries bytes a naive relay might copy.
+INJECTION_FIELDS = [
+    b"Access-Control-Request-Headers: authorization\r\nSet-Cookie: injected=1",
+    b"Access-Control-Request-Headers: x-a\rSet-Cookie: injected=1",
+    b"Access-Control-Request-Headers: set-cookie",
+    b"Access-Control-Request-Method: GET\nSet-Cookie: injected=1",
+    b"X-Forwarded-Host: evil.example\r\nSet-Cookie: injected=1",
+    b"Forwarded: host=evil.example;proto=https\r\nX-Injected: 1",
+    b"X-Forwarded-Proto: https\rX-Injected: 1",
+    b"Accept: application/dicom+json\r\nX-Injected: 1",
+    b"X-Anything: a\x00Set-Cookie: injected=1",
+    b"Cookie: a=b\r\nSet-Cookie: injected=1",
+]
+
+
+# ---- raw HTTP ----------------------------------------------------------------------
+
+def raw_exchange(port, data, timeout=10):
+    """Sends raw bytes on a new connection; returns every byte received until the
+    server closes the connection or `timeout` passes."""
+    with socket.create_connection((LOOPBACK, port), timeout=timeout) as connection:
+        try:
+            connection.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        received = b""
+        try:
+            while True:
+                piece = connection.recv(65536)
+                if not piece:
+                    break
+                received += piece
+        except (ConnectionResetError, socket.timeout):
+            pass
+        return received
+
+
+def parse_responses(data):
+    """Every response in `data` as (status, [(name, value bytes)]); bodies are skipped
+    with Content-Length (the requests below ask the server to close afterwards)."""
+    responses = []
+    while data:
+        head, separator, rest = data.partition(b"\r\n\r\n")
+        if not separator:
+            raise AssertionError("incomplete response header: %r" % data[:300])
+        lines = head.split(b"\r\n")
+        match = re.match(rb"HTTP/1\.[01] (\d{3})", lines[0])
+        if not match:
+            raise AssertionError("not an HTTP response: %r" % data[:300])
+        headers = []
+        for line in lines[1:]:
+            name, colon, value = line.partition(b":")
+            if not colon:
+                raise AssertionError("response line without a colon: %r" % line)
+            headers.append((name.decode("latin-1"), value.strip()))
+        length = 0
+        for (name, value) in headers:
+            if name.lower() == "content-length":
+                length = int(value)
+        status = int(match.group(1))
+        if status in (100, 204, 304):
+            length = 0
+        responses.append((status, headers))
+        data = rest[length:]
+        if status == 100:
+            continue
+        if not any(name.lower() == "content-length" for (name, _) in headers):
+            break   # chunked or delimited by close: the rest is that body
+    return responses
+
+
+def values_of(headers, name):
+    return [value for (key, value) in headers if key.lower() == name.lower()]
+
+
+def request_bytes(method, path, fields):
+    """A request whose fields are raw bytes, sent as they are; the server closes after."""
+    return (method.encode("ascii") + b" " + path.encode("ascii") + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + b"Connection: close\r\n" + b"".join(field + b"\r\n" for field in fields) + b"\r\n")
+
+
+class HostileInputTestCase(OrthancTestCase):
+    """Shared checks: what a response to a hostile request may carry."""
+
+    def assert_nothing_injected(self, responses, context):
+        for (status, headers) in responses:
+            names = [name.lower() for (name, _) in headers]
+            self.assertNotIn("set-cookie", names, context)
+            self.assertNotIn("x-injected", names, context)
+            for (name, value) in headers:
+                self.assertNotIn(b"injected", value.lower(), "%s: %s" % (context, name))
+                self.assertTrue(all(0x20 <= byte < 0x7f or byte == 0x09 for byte in value),
+                                "%s: %s has a byte outside visible ASCII: %r" % (context, name, value))
+
+    def assert_not_reflected(self, responses, tolerated, context):
+        for (status, headers) in responses:
+            allow_origins = values_of(headers, "Access-Control-Allow-Origin")
+            self.assertLessEqual(len(allow_origins), 1, context)
+            for value in allow_origins:
+                self.assertIn(value.decode("ascii"), tolerated,
+                              "%s: %d reflected %r" % (context, status, value))
+            if not allow_origins:
+                for (name, _) in headers:
+                    if name.lower().startswith("access-control-allow-"):
+                        self.fail("%s: %s without Access-Control-Allow-Origin" % (context, name))
+
+
+# ---- hostile origins and header injection ----------------------------------------------
+
+class HostileOrigins(HostileInputTestCase):
+    """One Orthanc; every request goes to the gateway and to Orthanc's own port."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.mkdtemp(prefix="orthanc-cors-hostile-")
+        with open(os.path.join(cls.folder, "index.html"), "w") as index:
+            index.write("<!doctype html><title>viewer</title>")
+        cls.addClassCleanup(shutil.rmtree, cls.folder, True)
+        cls.gateway_port = free_port()
+        cls.orthanc = cls.start_class_orthanc(cors={
+            "AllowedOrigins": [ALLOWED_EXACT, ALLOWED_LOCAL, ALLOWED_SUBDOMAINS],
+            "AllowCredentials": True,
+            "AllowPrivateNetwork": True,
+            "Folders": {FOLDER_PREFIX: {"Path": cls.folder}},
+            "Gateway": {"Port": cls.gateway_port, "IdleTimeout": IDLE_TIMEOUT},
+        })
+        wait_until_http_ready(cls.gateway_port)
+
+    def exchanges(self, origin_field):
+        """(description, port, request bytes) for one Origin field: preflight and
+        actual requests, on DICOMweb (gateway) and on a served folder (both ports)."""
+        preflight_fields = [origin_field, b"Access-Control-Request-Method: GET",
+                            b"Access-Control-Request-Headers: authorization",
+                            b"Access-Control-Request-Private-Network: true"]
+        result = []
+        for (port_name, port) in (("gateway", self.gateway_port), ("orthanc", self.orthanc.http_port)):
+            result.append(("GET folder on " + port_name, port,
+                           request_bytes("GET", FOLDER_PREFIX + "/index.html", [origin_field])))
+            result.append(("POST folder on " + port_name, port,
+                           request_bytes("POST", FOLDER_PREFIX + "/index.html",
+                                         [origin_field, b"Content-Type: text/plain", b"Content-Length: 0"])))
+        result.append(("preflight on gateway", self.gateway_port,
+                       request_bytes("OPTIONS", "/dicom-web/studies", preflight_fields)))
+        result.append(("QIDO on gateway", self.gateway_port, request_bytes("GET", "/dicom-web/studies", [origin_field])))
+        result.append(("preflight on orthanc", self.orthanc.http_port,
+                       request_bytes("OPTIONS", "/dicom-web/studies", preflight_fields)))
+        return result
+
+    def test_hostile_origins_are_never_reflected(self):
+        for (name, value, tolerated) in HOSTILE_ORIGINS:
+            for (description, port, data) in self.exchanges(b"Origin: " + value):
+                with self.subTest(origin=name, request=description):
+                    answer = raw_exchange(port, data)
+                    if not answer:
+                        continue   # the connection was closed without an answer: nothing reflected
+                    responses = parse_responses(answer)
+                    self.assert_not_reflected(responses, tolerated, "%s, %s" % (name, description))
+                    self.assert_nothing_injected(responses, "%s, %s" % (name, description))
+        self.assertTrue(self.orthanc.is_running())
+
+    def test_hostile_origin_does_not_make_orthanc_accept_a_cross_origin_post(self):
+        # The foreign-origin guard on Orthanc's port: a hostile Origin counts as
+        # foreign, so a "simple" cross-origin POST is refused (403); Orthanc's HTTP
+        # server itself answers 400 to a field with a control character in it.
+        def lookup(fields):
+            answer = raw_exchange(self.orthanc.http_port, request_bytes(
+                "POST", "/tools/lookup", fields + [b"Content-Type: text/plain", b"Content-Length: 0"]))
+            return parse_responses(answer)[0][0]
+
+        self.assertEqual(lookup([]), 200)   # control: the same request without Origin is executed
+        for (name, value, tolerated) in HOSTILE_ORIGINS:
+            with self.subTest(origin=name):
+                has_control = any(byte < 0x20 and byte not in (0x0a,) for byte in value.split(b"\r\n")[0])
+                self.assertIn(lookup([b"Origin: " + value]), (403, 400) if has_control else (403,), name)
+
+    def test_two_origin_fields_are_not_reflected_by_the_gateway(self):
+        # Gateway only: Orthanc's own HTTP server keeps one value per header name
+        # (the first) before any plugin sees the request, so on Orthanc's port two
+        # Origin fields cannot be told from one.
+        for (first, second) in ((ALLOWED_EXACT, "https://evil.example"), ("https://evil.example", ALLOWED_EXACT),
+                                (ALLOWED_EXACT, ALLOWED_EXACT)):
+            field = b"Origin: " + first.encode() + b"\r\nOrigin: " + second.encode()
+            for (description, port, data) in self.exchanges(field):
+                if port != self.gateway_port:
+                    continue
+                with self.subTest(first=first, second=second, request=description):
+                    answer = raw_exchange(port, data)
+                    if answer:
+                        self.assert_not_reflected(parse_responses(answer), (), description)
+
+    def test_allowed_origins_are_reflected_as_a_control(self):
+        # Proves the corpus test can fail: the same requests with allowed origins reflect them.
+        for origin in (ALLOWED_EXACT, ALLOWED_LOCAL, "https://viewer.example.org"):
+            answer = raw_exchange(self.gateway_port, request_bytes("GET", FOLDER_PREFIX + "/index.html",
+                                                                   [b"Origin: " + origin.encode()]))
+            (status, headers) = parse_responses(answer)[0]
+            self.assertEqual(status, 200)
+            self.assertEqual(values_of(headers, "Access-Control-Allow-Origin"), [origin.encode()])
+
+    def test_no_header_is_injected_through_any_request_field(self):
+        for field in INJECTION_FIELDS:
+            for (description, port, data) in self.exchanges(b"Origin: " + ALLOWED_EXACT.encode() + b"\r\n" + field):
+                with self.subTest(field=field, request=description):
+                    answer = raw_exchange(port, data)
+                    if answer:
+                        self.assert_nothing_injected(parse_responses(answer), "%r, %s" % (field, description))
+        self.assertTrue(self.orthanc.is_running())
+
+    def test_no_header_is_injected_through_the_request_target(self):
+        for target in ("/dicom-web/studies?x=%0d%0aSet-Cookie:%20injected=1",
+                       FOLDER_PREFIX + "/%0d%0aSet-Cookie:%20injected=1",
+                       FOLDER_PREFIX + "/index.html%0aX-Injected:%201"):
+            for port in (self.gateway_port, self.orthanc.http_port):
+                with self.subTest(target=target, port=port):
+                    answer = raw_exchange(port, request_bytes("GET", target, [b"Origin: " + ALLOWED_EXACT.encode()]))
+                    if answer:
+                        self.assert_nothing_injected(parse_responses(answer), target)
+
+
+# ---- slow and idle clients, MaxConnections ------------------------------------------------
+
+def preflight_seconds(port):
+    """Time for a new client's preflight, from connect to the whole answer; and its status."""
+    began = time.monotonic()
+    answer = raw_exchange(port, request_bytes("OPTIONS", "/dicom-web/studies", [
+        b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"]), timeout=30)
+    elapsed = time.monotonic() - began
+    return elapsed, parse_responses(answer)[0]
+
+
+def open_half_requests(port, count):
+    """`count` connections that each send half a request header and stop."""
+    sockets = []
+    try:
+        for index in range(count):
+            connection = socket.create_connection((LOOPBACK, port), timeout=10)
+            sockets.append(connection)
+            connection.sendall(b"GET /dicom-web/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow-%d: " % index)
+    except BaseException:
+        for connection in sockets:
+            connection.close()
+        raise
+    return sockets
+
+
+def is_closed_by_peer(connection, timeout):
+    """Whether the server closes `connection` (EOF or reset) within `timeout` s."""
+    connection.settimeout(max(timeout, 0.01))
+    try:
+        while True:
+            piece = connection.recv(4096)
+            if not piece:
+                return True
+    except ConnectionResetError:
+        return True
+    except (socket.timeout, BlockingIOError):
+        return False
+
+
+class SlowClients(HostileInputTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.gateway_port = free_port()
+        self.orthanc = self.start_orthanc(cors={
+            "AllowedOrigins": [ALLOWED_LOCAL],
+            "Gateway": {"Port": self.gateway_port, "IdleTimeout": IDLE_TIMEOUT, "MaxConnections": 1000},
+        })
+        wait_until_http_ready(self.gateway_port)
+
+    def test_half_requests_do_not_delay_a_new_preflight_and_are_closed_after_idle_timeout(self):
+        baseline, _ = preflight_seconds(self.gateway_port)
+        slow = open_half_requests(self.gateway_port, SLOW_CLIENTS)
+        try:
+            opened = time.monotonic()
+            elapsed, (status, headers) = preflight_seconds(self.gateway_port)
+            print("\npreflight with no other client: %.3f s; with %d half requests open: %.3f s"
+                  % (baseline, SLOW_CLIENTS, elapsed))
+            self.assertEqual(status, 204)
+            self.assertEqual(values_of(headers, "Access-Control-Allow-Origin"), [ALLOWED_LOCAL.encode()])
+            self.assertLess(elapsed, PREFLIGHT_BOUND)
+
+            # Every half request is closed once IdleTimeout has passed (with a margin
+            # for 300 closes on a loaded machine), none long before it.
+            closed = [is_closed_by_peer(connection, 0.01) for connection in slow[:10]]
+            self.assertEqual(closed, [False] * 10, "closed before IdleTimeout")
+            deadline = opened + IDLE_TIMEOUT + 10
+            still_open = 0
+            for connection in slow:
+                if not is_closed_by_peer(connection, max(0.1, deadline - time.monotonic())):
+                    still_open += 1
+            print("half requests closed by the gateway within IdleTimeout + 10 s: %d of %d; %.1f s after opening"
+                  % (SLOW_CLIENTS - still_open, SLOW_CLIENTS, time.monotonic() - opened))
+            self.assertEqual(still_open, 0)
+        finally:
+            for connection in slow:
+                connection.close()
+        elapsed, (status, _) = preflight_seconds(self.gateway_port)
+        self.assertEqual(status, 204)
+        self.assertTrue(self.orthanc.is_running())
+
+    def send_trickled(self, request, pieces, total_seconds):
+        """Sends `request` in `pieces` parts spread over `total_seconds`, then reads to EOF."""
+        size = len(request) // pieces + 1
+        with socket.create_connection((LOOPBACK, self.gateway_port), timeout=IDLE_TIMEOUT + 10) as connection:
+            try:
+                for index in range(0, len(request), size):
+                    connection.sendall(request[index:index + size])
+                    time.sleep(total_seconds / pieces)
+            except (BrokenPipeError, ConnectionResetError):
+                return b""
+            answer = b""
+            while True:
+                try:
+                    piece = connection.recv(65536)
+                except ConnectionResetError:
+                    break
+                if not piece:
+                    break
+                answer += piece
+        return answer
+
+    def test_trickled_header_still_gets_its_answer(self):
+        # A slow but live client, whose whole header arrives within IdleTimeout, is served.
+        request = request_bytes("OPTIONS", "/dicom-web/studies", [
+            b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"])
+        answer = self.send_trickled(request, pieces=4, total_seconds=IDLE_TIMEOUT / 2.0)
+        self.assertEqual(parse_responses(answer)[0][0], 204)
+
+    def test_header_trickled_past_idle_timeout_is_closed_unanswered(self):
+        # Slowloris: IdleTimeout bounds the whole header section, not each read, so
+        # a client cannot hold a connection by sending a byte now and then.
+        request = request_bytes("OPTIONS", "/dicom-web/studies", [
+            b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"])
+        answer = self.send_trickled(request, pieces=6, total_seconds=IDLE_TIMEOUT * 2.0)
+        self.assertNotIn(b"204", answer.split(b"\r\n", 1)[0])
+        self.assertTrue(self.orthanc.is_running())
+
+
+class ConnectionLimit(HostileInputTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.gateway_port = free_port()
+        self.orthanc = self.start_orthanc(cors={
+            "AllowedOrigins": [ALLOWED_LOCAL],
+            "Gateway": {"Port": self.gateway_port, "IdleTimeout": 30, "MaxConnections": MAX_CONNECTIONS},
+        })
+        wait_until_http_ready(self.gateway_port)
+
+    def test_connections_beyond_max_connections_get_a_clean_refusal(self):
+        held = open_half_requests(self.gateway_port, MAX_CONNECTIONS)
+        try:
+            # The gateway accepts the held connections asynchronously: wait (bounded)
+            # for the first refusal, then every further attempt must be refused too.
+            preflight = request_bytes("OPTIONS", "/dicom-web/studies", [
+                b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"])
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                first = parse_responses(raw_exchange(self.gateway_port, preflight))
+                if first and first[0][0] == 503:
+                    break
+                time.sleep(0.05)
+            for attempt in range(3):
+                with self.subTest(attempt=attempt):
+                    answer = raw_exchange(self.gateway_port, request_bytes("OPTIONS", "/dicom-web/studies", [
+                        b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"]))
+                    responses = parse_responses(answer)   # a complete response, then the close
+                    (status, headers) = responses[0]
+                    self.assertEqual(status, 503, answer[:300])
+                    self.assertTrue(values_of(headers, "Retry-After"), headers)
+                    self.assert_nothing_injected(responses, "503")
+            self.assertTrue(self.orthanc.is_running())
+        finally:
+            for connection in held:
+                connection.close()
+
+        # Once the held connections are gone, new clients are served again.
+        deadline = time.monotonic() + 10
+        while True:
+            elapsed, (status, _) = preflight_seconds(self.gateway_port)
+            if status == 204 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual(status, 204)
+
+
+if __name__ == "__main__":
+    unittest.main()
