@@ -1,0 +1,609 @@
+"""Benchmark: Orthanc direct, nginx as a CORS proxy, and this plugin's gateway, side by
+side in one run on this machine, loopback only.
+
+    python3 benchmark.py --plugin build/libOrthancCors.so [--quick] [--output results.md]
+
+Starts a real Orthanc (Debian's) with the DICOMweb plugin and this plugin (its gateway
+on a free port), an nginx (nginx.conf.in) in front of the same Orthanc, creates the data
+through Orthanc's REST API, then drives each workload with wrk against each contender,
+alternating the contenders' order round after round, and prints one Markdown table a
+workload with the medians over the rounds. Without --quick it also measures Orthanc's
+peak RSS growth during a 1 GiB retrieve through the gateway, and (--ohif) the time OHIF
+takes to show a series through the gateway and through nginx.
+
+Resources/Benchmark/run-benchmark.sh installs what is missing (nginx-light, wrk) and runs this.
+"""
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "UnitTests", "Integration"))
+
+import dicom_data                                   # noqa: E402
+import harness                                      # noqa: E402
+
+ORIGIN = "http://viewer.bench.example"
+MIB = 1024 * 1024
+STATIC_PREFIX = "/static/"
+STATIC_FILE = "file-15mb.bin"
+CONTENDERS = ("direct", "nginx", "gateway")
+CONTENDER_TITLES = {"direct": "Orthanc direct", "nginx": "nginx CORS proxy", "gateway": "Gateway"}
+
+
+# ---- data ------------------------------------------------------------------------------
+
+def flat_png16(side, level):
+    """A 16-bit greyscale PNG, side x side, each row a ramp offset by `level`: small to
+    send, decodes to side * side * 2 bytes of pixel data."""
+    row = b"\x00" + b"".join(struct.pack(">H", (level + column) & 0xFFFF) for column in range(side))
+    raw = row * side
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", side, side, 16, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 1))
+            + chunk(b"IEND", b""))
+
+
+def create_instance(orthanc, side, level, patient_id, study_uid, series_uid):
+    """One CT instance of side x side 16-bit pixels (uncompressed: side * side * 2 bytes)."""
+    answer = orthanc.api("POST", "/tools/create-dicom", {
+        "Force": True,
+        "Tags": {
+            "PatientID": patient_id, "PatientName": "BENCH^" + patient_id, "StudyInstanceUID": study_uid,
+            "SeriesInstanceUID": series_uid, "SOPInstanceUID": dicom_data.new_uid(),
+            "SOPClassUID": dicom_data.CT_IMAGE_STORAGE, "Modality": "CT", "StudyDate": "20240101",
+            "InstanceNumber": str(level + 1),
+        },
+        "Content": "data:image/png;base64," + base64.b64encode(flat_png16(side, 97 * level)).decode("ascii"),
+    })
+    tags = orthanc.api("GET", "/instances/%s/simplified-tags" % answer["ID"])
+    return {"id": answer["ID"], "study": study_uid, "series": series_uid, "sop": tags["SOPInstanceUID"]}
+
+
+def create_single(orthanc, side, patient_id):
+    return create_instance(orthanc, side, 0, patient_id, dicom_data.new_uid(), dicom_data.new_uid())
+
+
+def retrieve_path(instance):
+    return "/dicom-web/studies/%s/series/%s/instances/%s" % (instance["study"], instance["series"], instance["sop"])
+
+
+def stow_body(orthanc, instance_id, directory):
+    """A multipart/related STOW-RS body holding one DICOM file, written to disk for wrk."""
+    dicom = orthanc.request("GET", "/instances/%s/file" % instance_id).body
+    boundary = "BenchmarkBoundary7d1c0f"
+    body = (("--%s\r\nContent-Type: application/dicom\r\n\r\n" % boundary).encode("ascii") + dicom
+            + ("\r\n--%s--\r\n" % boundary).encode("ascii"))
+    path = os.path.join(directory, "stow-body.bin")
+    with open(path, "wb") as output:
+        output.write(body)
+    return path, 'multipart/related; type="application/dicom"; boundary=%s' % boundary, len(dicom)
+
+
+# ---- nginx -----------------------------------------------------------------------------
+
+class Nginx:
+    def __init__(self, work, orthanc_port, static_root, workers, origins):
+        self.work = work
+        self.port = harness.free_port()
+        for folder in ("client-body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            os.makedirs(os.path.join(work, folder), exist_ok=True)
+        with open(os.path.join(HERE, "nginx.conf.in"), encoding="utf-8") as template:
+            text = template.read()
+        # Running as root, nginx's workers would become "nobody" and could not read the
+        # benchmark's private folders: keep them as the user running the benchmark.
+        user = "user root;" if os.geteuid() == 0 else ""
+        for (name, value) in {"USER_DIRECTIVE": user, "WORKERS": str(workers), "WORK": work,
+                              "ORIGINS": "\n".join('    "%s" $http_origin;' % origin for origin in origins),
+                              "ORTHANC_PORT": str(orthanc_port), "PORT": str(self.port),
+                              "STATIC_PREFIX": STATIC_PREFIX, "STATIC_ROOT": static_root + "/"}.items():
+            text = text.replace("@%s@" % name, value)
+        self.configuration = os.path.join(work, "nginx.conf")
+        with open(self.configuration, "w", encoding="utf-8") as output:
+            output.write(text)
+        self.process = None
+
+    def start(self):
+        log = open(os.path.join(self.work, "nginx-stderr.log"), "wb")
+        self.process = subprocess.Popen(["nginx", "-p", self.work, "-c", self.configuration],
+                                        stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        log.close()
+        harness.wait_until_http_ready(self.port, timeout=15)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()    # nginx: SIGTERM = fast shutdown
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+# ---- wrk -------------------------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _milliseconds(text):
+    match = re.match(r"([0-9.]+)(us|ms|s|m)$", text)
+    if not match:
+        raise ValueError("unexpected wrk duration %r" % text)
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse_wrk(output):
+    result = {"requests_per_second": None, "p50_ms": None, "p99_ms": None, "errors": 0, "requests": 0}
+    match = re.search(r"Requests/sec:\s+([0-9.]+)", output)
+    if match:
+        result["requests_per_second"] = float(match.group(1))
+    for (percentile, key) in (("50", "p50_ms"), ("99", "p99_ms")):
+        match = re.search(r"^\s+%s(?:\.000)?%%\s+(\S+)" % percentile, output, re.MULTILINE)
+        if match:
+            result[key] = _milliseconds(match.group(1))
+    match = re.search(r"(\d+) requests in", output)
+    if match:
+        result["requests"] = int(match.group(1))
+    match = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if match:
+        result["errors"] += int(match.group(1))
+    match = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if match:
+        # A read "error" is also how wrk counts a server closing a kept-alive connection.
+        result["errors"] += sum(int(value) for value in match.groups())
+    return result
+
+
+def run_wrk(url, seconds, connections, threads, script=None, environment=None, headers=()):
+    command = ["wrk", "-t", str(min(threads, connections)), "-c", str(connections), "-d", "%ds" % seconds,
+               "--timeout", "60s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120,
+                               env=dict(os.environ, **(environment or {})))
+    if completed.returncode != 0:
+        raise RuntimeError("wrk failed (%d): %s %s" % (completed.returncode, completed.stdout, completed.stderr))
+    result = parse_wrk(completed.stdout)
+    result["raw"] = completed.stdout
+    if result["requests_per_second"] is None or result["p99_ms"] is None:
+        raise RuntimeError("could not read wrk's output:\n" + completed.stdout)
+    return result
+
+
+# ---- the benchmark ---------------------------------------------------------------------
+
+class Workload:
+    def __init__(self, name, title, path, connections, contenders=CONTENDERS, script=None, environment=None,
+                 expected_status=200, note=""):
+        self.name = name
+        self.title = title
+        self.path = path
+        self.connections = connections
+        self.contenders = contenders
+        self.script = script
+        self.environment = environment or {}
+        self.expected_status = expected_status
+        self.note = note
+
+
+def memory_kib(pid, field):
+    with open("/proc/%d/status" % pid) as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError("no %s in /proc/%d/status" % (field, pid))
+
+
+def reset_peak_rss(pid):
+    """Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+)."""
+    with open("/proc/%d/clear_refs" % pid, "w") as output:
+        output.write("5")
+
+
+def stream_and_discard(port, path, headers):
+    connection = http.client.HTTPConnection(harness.LOOPBACK, port, timeout=300)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        total = 0
+        while True:
+            chunk = response.read(1024 * 1024)
+            if not chunk:
+                break
+            total += len(chunk)
+        return response.status, total
+    finally:
+        connection.close()
+
+
+class Benchmark:
+    def __init__(self, arguments):
+        self.arguments = arguments
+        self.quick = arguments.quick
+        self.rounds = arguments.rounds or (1 if self.quick else 3)
+        self.seconds = arguments.seconds or (2 if self.quick else 8)
+        self.threads = arguments.gateway_threads or os.cpu_count() or 1
+        self.work = tempfile.mkdtemp(prefix="orthanc-cors-benchmark-")
+        os.chmod(self.work, 0o755)
+        self.orthanc = None
+        self.nginx = None
+        self.gateway_port = harness.free_port()
+        # The OHIF viewers' origins (--ohif) are allowed by both proxies from the start.
+        self.viewer_ports = {"nginx": harness.free_port(), "gateway": harness.free_port()}
+        self.origins = [ORIGIN] + ["http://%s:%d" % (harness.LOOPBACK, port) for port in self.viewer_ports.values()]
+        self.results = {}
+        self.extra = {}
+        self.log = lambda text: sys.stderr.write(text + "\n")
+
+    # ---- set-up ----
+
+    def start(self):
+        static_root = os.path.join(self.work, "static")
+        os.makedirs(static_root)
+        with open(os.path.join(static_root, STATIC_FILE), "wb") as output:
+            output.write(os.urandom(15 * MIB))
+        cors = {"AllowedOrigins": self.origins,
+                "Gateway": {"Port": self.gateway_port, "BindAddress": harness.LOOPBACK, "Threads": self.threads},
+                "Folders": {STATIC_PREFIX.rstrip("/"): {"Path": static_root}}}
+        os.environ.setdefault("ORTHANC_CORS_PLUGIN", self.arguments.plugin)
+        self.orthanc = harness.OrthancInstance(cors=cors, name="OrthancCorsBenchmark")
+        self.orthanc.report_failures = True
+        began = time.monotonic()
+        self.orthanc.start()
+        harness.wait_until_http_ready(self.gateway_port, path="/system")
+        self.nginx = Nginx(os.path.join(self.work, "nginx"), self.orthanc.http_port, static_root, self.threads,
+                           self.origins)
+        self.nginx.start()
+        self.ports = {"direct": self.orthanc.http_port, "nginx": self.nginx.port, "gateway": self.gateway_port}
+        self.log("servers up in %.1f s (Orthanc %d, nginx %d, gateway %d); creating data"
+                 % (time.monotonic() - began, self.orthanc.http_port, self.nginx.port, self.gateway_port))
+        began = time.monotonic()
+        self.small = create_single(self.orthanc, 512, "BENCH-SMALL")        # 0.5 MiB of pixels
+        self.large = create_single(self.orthanc, 64 if self.quick else 5120, "BENCH-LARGE")   # 50 MiB
+        slices = self.arguments.slices or (8 if self.quick else 200)
+        self.series = dicom_data.create_ct_series(self.orthanc, slices=slices, rows=64 if self.quick else 256,
+                                                  columns=64 if self.quick else 256, patient_name="BENCH^SERIES",
+                                                  study_description="Benchmark series")
+        self.stow_path, self.stow_type, stow_size = stow_body(self.orthanc, self.small["id"], self.work)
+        self.sizes = {name: len(self.orthanc.request("GET", retrieve_path(instance)).body)
+                      for (name, instance) in (("small", self.small), ("large", self.large))}
+        self.sizes["stow"] = stow_size
+        self.log("data created in %.1f s (retrieve sizes: %s)" % (time.monotonic() - began, self.sizes))
+
+    def workloads(self):
+        series = "/dicom-web/studies/%s/series/%s/metadata" % (self.series["StudyInstanceUID"],
+                                                                self.series["SeriesInstanceUID"])
+        environment = {"BENCH_ORIGIN": ORIGIN, "BENCH_STOW_BODY": self.stow_path,
+                       "BENCH_STOW_CONTENT_TYPE": self.stow_type}
+        mib = lambda size: "%.1f MiB" % (size / MIB)
+        return [
+            Workload("preflight", "Preflight (OPTIONS /dicom-web/studies, Authorization requested)",
+                     "/dicom-web/studies", 16, ("nginx", "gateway"), os.path.join(HERE, "preflight.lua"),
+                     environment, 204, "Orthanc direct answers a preflight with 404 (WebDAV): not a contender."),
+            Workload("qido", "QIDO-RS study search (GET /dicom-web/studies)", "/dicom-web/studies", 16),
+            Workload("metadata", "WADO-RS metadata of a %d-instance series" % len(self.series["SOPInstanceUIDs"]),
+                     series, 16),
+            Workload("retrieve-small", "WADO-RS retrieve of one instance (%s)" % mib(self.sizes["small"]),
+                     retrieve_path(self.small), 16),
+            Workload("retrieve-large", "WADO-RS retrieve of one instance (%s)" % mib(self.sizes["large"]),
+                     retrieve_path(self.large), 4),
+            Workload("stow", "STOW-RS upload of one instance (%s)" % mib(self.sizes["stow"]), "/dicom-web/studies",
+                     16, script=os.path.join(HERE, "stow.lua"), environment=environment),
+            Workload("static", "Static 15 MiB file from a served folder", STATIC_PREFIX + STATIC_FILE, 4,
+                     note="Orthanc direct = the plugin's folder callback on Orthanc's own port."),
+        ]
+
+    def check(self, workload, contender):
+        """One request by hand before measuring: the expected status, and the CORS header
+        from the proxies (so that nobody is measured answering an error quickly)."""
+        headers = {"Origin": ORIGIN}
+        method, body = "GET", None
+        if workload.name == "preflight":
+            method = "OPTIONS"
+            headers.update({"Access-Control-Request-Method": "GET",
+                            "Access-Control-Request-Headers": "authorization,accept"})
+        elif workload.name == "stow":
+            method = "POST"
+            with open(self.stow_path, "rb") as source:
+                body = source.read()
+            headers.update({"Content-Type": self.stow_type, "Accept": "application/dicom+json"})
+        response = harness.http_request(self.ports[contender], method, workload.path, headers=headers, body=body,
+                                        timeout=120)
+        if response.status != workload.expected_status:
+            raise RuntimeError("%s via %s: status %d, expected %d: %r"
+                               % (workload.name, contender, response.status, workload.expected_status,
+                                  response.body[:300]))
+        if contender != "direct" and response.header("Access-Control-Allow-Origin") != ORIGIN:
+            raise RuntimeError("%s via %s: no Access-Control-Allow-Origin: %r" % (workload.name, contender,
+                                                                                  response.headers))
+
+    def measure(self, workload):
+        runs = {contender: [] for contender in workload.contenders}
+        headers = () if workload.script else ("Origin: " + ORIGIN,)
+        for contender in workload.contenders:
+            self.check(workload, contender)
+            if not self.quick:   # warm-up: connections, Orthanc's caches, the page cache
+                run_wrk(self.url(contender, workload), 1, workload.connections, 2, workload.script,
+                        workload.environment, headers)
+        order = list(workload.contenders)
+        for round_index in range(self.rounds):
+            for contender in order:
+                result = run_wrk(self.url(contender, workload), self.seconds, workload.connections, 2,
+                                 workload.script, workload.environment, headers)
+                runs[contender].append(result)
+                self.log("  %-15s round %d %-8s %9.1f req/s  p50 %8.3f ms  p99 %8.3f ms%s"
+                         % (workload.name, round_index + 1, contender, result["requests_per_second"],
+                            result["p50_ms"], result["p99_ms"],
+                            "  (%d errors)" % result["errors"] if result["errors"] else ""))
+            order = order[1:] + order[:1]   # alternate who goes first
+        self.results[workload.name] = {"workload": workload, "runs": runs}
+
+    def url(self, contender, workload):
+        return "http://%s:%d%s" % (harness.LOOPBACK, self.ports[contender], workload.path)
+
+    # ---- 1 GiB retrieve: Orthanc's peak RSS growth ----
+
+    def measure_rss(self):
+        side, count = 4096, 32    # 32 instances of 32 MiB of pixel data: 1 GiB
+        began = time.monotonic()
+        study, series = dicom_data.new_uid(), dicom_data.new_uid()
+        for index in range(count):
+            create_instance(self.orthanc, side, index, "BENCH-1GIB", study, series)
+        self.log("1 GiB study created in %.1f s" % (time.monotonic() - began))
+        path = "/dicom-web/studies/%s" % study
+        pid = self.orthanc.process.pid
+        headers = {"Origin": ORIGIN, "Accept": 'multipart/related; type="application/dicom"'}
+        stream_and_discard(self.orthanc.http_port, path, headers)   # warm: Orthanc's storage cache, page cache
+        figures = {}
+        for contender in ("gateway", "direct", "nginx"):
+            reset_peak_rss(pid)
+            before = memory_kib(pid, "VmRSS")
+            began = time.monotonic()
+            status, size = stream_and_discard(self.ports[contender], path, headers)
+            elapsed = time.monotonic() - began
+            peak = memory_kib(pid, "VmHWM")
+            if status != 200:
+                raise RuntimeError("1 GiB retrieve via %s: status %d" % (contender, status))
+            figures[contender] = {"bytes": size, "seconds": elapsed, "growth_mib": (peak - before) / 1024.0,
+                                  "baseline_mib": before / 1024.0}
+            self.log("  1 GiB retrieve via %-8s %.0f MiB in %.1f s, Orthanc RSS %.0f MiB -> peak +%.1f MiB"
+                     % (contender, size / MIB, elapsed, before / 1024.0, (peak - before) / 1024.0))
+        self.extra["rss"] = figures
+
+    # ---- OHIF, in headless Chromium ----
+
+    def measure_ohif(self):
+        """OHIF's published build on two origins of its own (Resources/Demo/spa_server.py),
+        one with its DICOMweb data source at nginx, the other at the gateway; the same
+        series timed in headless Chromium by ohif-timing.js, rounds alternated."""
+        sys.path.insert(0, os.path.join(SOURCE_DIR, "Resources", "Demo"))
+        from ohif_config import make_app_config
+        dist = os.environ.get("E2E_OHIF_DIST")
+        if not dist or not os.environ.get("E2E_NODE_DIR"):
+            raise RuntimeError("--ohif needs E2E_OHIF_DIST and E2E_NODE_DIR (run-benchmark.sh --ohif sets them)")
+        viewers, servers = {}, []
+        try:
+            for contender in ("nginx", "gateway"):
+                port = self.viewer_ports[contender]
+                config = os.path.join(self.work, "app-config-%s.js" % contender)
+                root = "http://%s:%d/dicom-web" % (harness.LOOPBACK, self.ports[contender])
+                with open(config, "w", encoding="utf-8") as output:
+                    output.write(make_app_config(root, friendly_name="Orthanc via %s" % contender))
+                log = open(os.path.join(self.work, "spa-%s.log" % contender), "wb")
+                servers.append(subprocess.Popen(
+                    [sys.executable, os.path.join(SOURCE_DIR, "Resources", "Demo", "spa_server.py"), "--root", dist,
+                     "--port", str(port), "--app-config", config], stdin=subprocess.DEVNULL, stdout=log, stderr=log))
+                log.close()
+                harness.wait_until_http_ready(port)
+                viewers[contender] = "http://%s:%d" % (harness.LOOPBACK, port)
+            description = {"study": self.series["StudyInstanceUID"], "slices": len(self.series["SOPInstanceUIDs"]),
+                           "rounds": self.arguments.ohif_rounds, "viewers": viewers}
+            completed = subprocess.run(["node", os.path.join(HERE, "ohif-timing.js"), json.dumps(description)],
+                                       stdout=subprocess.PIPE, text=True, timeout=3600)
+            if completed.returncode != 0:
+                raise RuntimeError("ohif-timing.js failed with status %d" % completed.returncode)
+            self.extra["ohif"] = json.loads(completed.stdout.strip().splitlines()[-1])
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=10)
+
+    def stop(self, failed):
+        if self.nginx is not None:
+            self.nginx.stop()
+        if self.orthanc is not None:
+            self.orthanc.cleanup(failed)
+        if not failed:
+            shutil.rmtree(self.work, ignore_errors=True)
+        else:
+            self.log("benchmark folder kept: %s" % self.work)
+
+
+# ---- report ----------------------------------------------------------------------------
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def machine_description():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = None
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) / (1024.0 * 1024.0)
+    versions = []
+    for (command, pattern) in ((["nginx", "-v"], r"nginx/(\S+)"), (["wrk", "-v"], r"wrk (\S+)"),
+                               ([harness.ORTHANC_BINARY, "--version"], r"Orthanc (?:version: )?(\S+)")):
+        try:
+            completed = subprocess.run(command, capture_output=True, text=True, timeout=10)
+            match = re.search(pattern, completed.stdout + completed.stderr)
+            versions.append("%s %s" % (os.path.basename(command[0]), match.group(1) if match else "?"))
+        except OSError:
+            pass
+    return "%d cores (`nproc`), %s, %.1f GiB of memory, Linux %s; %s" % (
+        os.cpu_count() or 0, model, memory or 0, platform.release(), ", ".join(versions))
+
+
+def ratio(numerator, denominator):
+    if numerator is None or not denominator:
+        return "n/a"
+    return "%.2fx" % (numerator / denominator)
+
+
+def report(benchmark, wall_seconds):
+    lines = ["# Benchmark results", "",
+             "Machine: %s." % machine_description(), "",
+             "Run: %s, %d round(s) of %d s per contender and workload (wrk, 2 threads, loopback), contenders "
+             "alternated between rounds; medians over the rounds. Gateway and nginx both use %d "
+             "worker thread(s)/process(es). Wall time %.0f s. Ratios: requests/s of the gateway divided by "
+             "the other's (above 1.00x = gateway faster); for latency, the gateway's p99 divided by the other's."
+             % ("quick" if benchmark.quick else "full", benchmark.rounds, benchmark.seconds, benchmark.threads,
+                wall_seconds), ""]
+    for (name, entry) in benchmark.results.items():
+        workload, runs = entry["workload"], entry["runs"]
+        lines += ["## %s" % workload.title, "",
+                  "`%s`, %d connections.%s" % (workload.path if len(workload.path) < 60 else workload.path[:57] + "...",
+                                              workload.connections, " " + workload.note if workload.note else ""), "",
+                  "| Contender | Requests/s | p50 latency (ms) | p99 latency (ms) | Errors |",
+                  "|---|---:|---:|---:|---:|"]
+        medians = {}
+        for contender in CONTENDERS:
+            if contender not in runs:
+                lines.append("| %s | n/a | n/a | n/a | |" % CONTENDER_TITLES[contender])
+                continue
+            values = {key: median([run[key] for run in runs[contender]])
+                      for key in ("requests_per_second", "p50_ms", "p99_ms")}
+            medians[contender] = values
+            errors = sum(run["errors"] for run in runs[contender])
+            lines.append("| %s | %.1f | %.3f | %.3f | %d |" % (CONTENDER_TITLES[contender],
+                                                             values["requests_per_second"], values["p50_ms"],
+                                                             values["p99_ms"], errors))
+        gateway = medians.get("gateway", {})
+        nginx = medians.get("nginx", {})
+        direct = medians.get("direct", {})
+        lines += ["", "Gateway/nginx: %s requests/s, %s p99. Gateway/direct: %s requests/s, %s p99."
+                  % (ratio(gateway.get("requests_per_second"), nginx.get("requests_per_second")),
+                     ratio(gateway.get("p99_ms"), nginx.get("p99_ms")),
+                     ratio(gateway.get("requests_per_second"), direct.get("requests_per_second")),
+                     ratio(gateway.get("p99_ms"), direct.get("p99_ms"))), ""]
+    if "rss" in benchmark.extra:
+        lines += ["## Orthanc's peak RSS growth during a 1 GiB WADO-RS retrieve", "",
+                  "One study of 32 instances of 32 MiB, retrieved whole; VmHWM of Orthanc's process (reset "
+                  "through /proc/PID/clear_refs before each retrieve) minus its VmRSS at the start.", "",
+                  "| Through | Bytes | Seconds | MiB/s | Peak RSS growth (MiB) |", "|---|---:|---:|---:|---:|"]
+        for (contender, figures) in benchmark.extra["rss"].items():
+            lines.append("| %s | %d | %.1f | %.0f | %.1f |" % (CONTENDER_TITLES[contender], figures["bytes"],
+                                                              figures["seconds"],
+                                                              figures["bytes"] / MIB / figures["seconds"],
+                                                              figures["growth_mib"]))
+        lines.append("")
+    if "ohif" in benchmark.extra:
+        ohif = benchmark.extra["ohif"]
+        lines += ["## OHIF in headless Chromium: a %d-slice series" % ohif["slices"], "",
+                  "The published OHIF build on an origin of its own, its DICOMweb data source at nginx or at "
+                  "the gateway (every retrieve is preflighted: OHIF's quoted multipart Accept); a fresh Chromium "
+                  "per round, opening /viewer?StudyInstanceUIDs=... . First image: until the viewport shows an "
+                  "image (screenshots polled every 50 ms); all slices: until every slice's WADO-RS frame has "
+                  "been received. One untimed round each first; contenders alternated.", "",
+                  "| Through | First image (s), median | All slices loaded (s), median | Rounds |",
+                  "|---|---:|---:|---:|"]
+        for contender in ("nginx", "gateway"):
+            runs = ohif["runs"][contender]
+            lines.append("| %s | %.2f | %.2f | %d |" % (CONTENDER_TITLES[contender],
+                                                        median([run["firstImage"] for run in runs]),
+                                                        median([run["allSlices"] for run in runs]), len(runs)))
+        lines.append("")
+    for (name, reason) in benchmark.extra.get("failures", {}).items():
+        lines += ["Not measured (%s): %s" % (name, reason), ""]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--plugin", default=os.environ.get("ORTHANC_CORS_PLUGIN"), required=False)
+    parser.add_argument("--quick", action="store_true", help="a short run: 2 s per contender, 1 round, small data")
+    parser.add_argument("--rounds", type=int)
+    parser.add_argument("--seconds", type=int)
+    parser.add_argument("--slices", type=int, help="slices of the metadata/OHIF series (default 200; quick: 8)")
+    parser.add_argument("--gateway-threads", type=int, help="gateway Threads = nginx worker_processes (default nproc)")
+    parser.add_argument("--only", help="comma-separated workload names")
+    parser.add_argument("--rss", action="store_true", help="also measure RSS during a 1 GiB retrieve (default: full runs)")
+    parser.add_argument("--no-rss", action="store_true")
+    parser.add_argument("--ohif", action="store_true", help="also time OHIF in headless Chromium")
+    parser.add_argument("--ohif-rounds", type=int, default=3)
+    parser.add_argument("--output", help="write the Markdown here too")
+    parser.add_argument("--json", help="write every run's figures here")
+    arguments = parser.parse_args()
+    if not arguments.plugin:
+        parser.error("--plugin (or ORTHANC_CORS_PLUGIN) is required")
+    arguments.plugin = os.path.abspath(arguments.plugin)
+
+    started = time.monotonic()
+    benchmark = Benchmark(arguments)
+    failed = True
+    try:
+        benchmark.start()
+        wanted = set(arguments.only.split(",")) if arguments.only else None
+        for workload in benchmark.workloads():
+            if wanted is None or workload.name in wanted:
+                benchmark.log("workload %s" % workload.name)
+                benchmark.measure(workload)
+        # The tables are worth keeping even if one of these extra figures cannot be had.
+        for (wanted_extra, name, measure) in (((arguments.rss or not arguments.quick) and not arguments.no_rss,
+                                               "rss", benchmark.measure_rss),
+                                              (arguments.ohif, "ohif", benchmark.measure_ohif)):
+            if wanted_extra:
+                try:
+                    measure()
+                except Exception as error:   # noqa: BLE001 -- reported in the output instead
+                    benchmark.log("%s: not measured: %s" % (name, error))
+                    benchmark.extra.setdefault("failures", {})[name] = str(error)
+        failed = False
+    finally:
+        benchmark.stop(failed)
+    text = report(benchmark, time.monotonic() - started)
+    print(text)
+    if arguments.output:
+        with open(arguments.output, "w", encoding="utf-8") as output:
+            output.write(text + "\n")
+    if arguments.json:
+        with open(arguments.json, "w", encoding="utf-8") as output:
+            json.dump({name: {contender: [{key: value for (key, value) in run.items() if key != "raw"}
+                                          for run in runs]
+                              for (contender, runs) in entry["runs"].items()}
+                       for (name, entry) in benchmark.results.items()} | benchmark.extra, output, indent=2)
+
+
+if __name__ == "__main__":
+    main()

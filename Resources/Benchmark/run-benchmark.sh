@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Benchmarks the plugin's gateway against Orthanc direct and nginx as a CORS proxy,
+# side by side on this machine (loopback only), and prints one Markdown table a workload.
+#
+#   Resources/Benchmark/run-benchmark.sh [--quick] [--ohif] [--output FILE] [benchmark.py options]
+#
+# Builds the plugin in Release (build-benchmark/, or the plugin given in
+# ORTHANC_CORS_PLUGIN), installs from Debian what is missing (Orthanc, the DICOMweb
+# plugin, nginx-light, wrk; apt-get update only then), and runs benchmark.py.
+#   --quick   a few seconds a workload, small data (what the test suite runs)
+#   --ohif    also time the published OHIF viewer in headless Chromium (a 200-slice series)
+# A full run takes ~10 minutes on 2 cores; --quick well under one.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+SOURCE_DIR="$(cd "$HERE/../.." && pwd)"
+
+"$SOURCE_DIR/Resources/install-dependencies.sh" >&2
+
+missing=()
+for package in nginx-light wrk; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then
+    SUDO="sudo"
+  fi
+  echo "Installing: ${missing[*]}" >&2
+  $SUDO apt-get update -qq >&2
+  # Debian's nginx package starts a server on port 80 where services may start; the
+  # benchmark runs its own nginx on a free loopback port, so stop that one.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+    $SUDO systemctl stop nginx || true
+  fi
+fi
+
+if [ -z "${ORTHANC_CORS_PLUGIN:-}" ]; then
+  BUILD_DIR="${ORTHANC_CORS_BENCHMARK_BUILD_DIR:-$SOURCE_DIR/build-benchmark}"
+  cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >&2
+  cmake --build "$BUILD_DIR" --target OrthancCors -j"$(nproc)" >&2
+  ORTHANC_CORS_PLUGIN="$BUILD_DIR/libOrthancCors.so"
+fi
+
+arguments=("$@")
+for argument in "$@"; do
+  if [ "$argument" = "--ohif" ]; then
+    # OHIF's published build, Debian's chromium and playwright-core (cached under .cache/).
+    E2E_NODE_DIR="$("$SOURCE_DIR/Resources/install-e2e-dependencies.sh")"
+    E2E_OHIF_DIST="$("$SOURCE_DIR/Resources/fetch-ohif.sh")"
+    export E2E_NODE_DIR E2E_OHIF_DIST
+  fi
+done
+
+export PYTHONDONTWRITEBYTECODE=1
+started=$(date +%s)
+python3 "$HERE/benchmark.py" --plugin "$ORTHANC_CORS_PLUGIN" "${arguments[@]}"
+echo "Benchmark wall time: $(( $(date +%s) - started )) s" >&2
