@@ -6,7 +6,7 @@ set -euo pipefail
 
 BUILD_PACKAGES=(cmake g++ make pkg-config orthanc-dev libjsoncpp-dev libboost1.81-dev
                 libssl-dev libgtest-dev dpkg-dev)
-TEST_PACKAGES=(orthanc orthanc-dicomweb openssl curl python3 binutils)
+TEST_PACKAGES=(orthanc orthanc-dicomweb openssl curl python3 python3-yaml binutils)
 
 wanted=("${BUILD_PACKAGES[@]}")
 if [ "${1:-}" != "--build-only" ]; then

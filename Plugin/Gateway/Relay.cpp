@@ -116,6 +116,12 @@ namespace OrthancCors
   {
     const bool idempotent = IsIdempotentMethod(client_.parser.get().method_string());
 
+    // Beast reads into a flat_buffer no more than its spare capacity (512 bytes at
+    // least): left at the few hundred bytes a header needed, every body would be
+    // relayed 512 bytes per system call (measured: 0.05x nginx on a 0.5 MiB retrieve).
+    upstream_.Buffer().reserve(MessageIo::CHUNK_SIZE);
+    client_.buffer.reserve(MessageIo::CHUNK_SIZE);
+
     for (unsigned int attempt = 0; ; ++attempt)
     {
       bool reused = false;

@@ -244,6 +244,11 @@ TEST(GatewayLifecycle, StopIsIdempotentAndWorksWithoutStart)
 
 TEST(GatewayLifecycle, AcceptFailingForLackOfDescriptorsIsLoggedAndAcceptingResumes)
 {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizers' runtime needs descriptors of its own (UBSan's vptr check opens
+  // a pipe): with none left it reports false errors. The plain build runs this test.
+  GTEST_SKIP() << "needs a process without free descriptors, which the sanitizers cannot work in";
+#endif
   FakeUpstream upstream;
   RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
 

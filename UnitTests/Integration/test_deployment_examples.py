@@ -24,10 +24,7 @@ import unittest
 import harness
 from harness import OrthancInstance, OrthancTestCase, free_port, http_request, wait_until_http_ready
 
-try:
-    import yaml
-except ImportError:   # Debian's python3-yaml
-    yaml = None
+import yaml   # Debian's python3-yaml (Resources/install-dependencies.sh)
 
 SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 EXAMPLE_CONFIGURATION = os.path.join(SOURCE_DIR, "Configuration.json.example")
@@ -313,7 +310,6 @@ class ExampleConfigurationRunsAsIs(DeploymentTestCase):
 
 # ---- the orthancteam Docker recipe ----------------------------------------------------
 
-@unittest.skipIf(yaml is None, "python3-yaml is not installed (apt-get install python3-yaml)")
 class DockerComposeRecipe(DeploymentTestCase):
 
     @classmethod

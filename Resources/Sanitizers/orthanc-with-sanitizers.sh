@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Runs Debian's Orthanc (not instrumented) so that it can load a plugin built with
+# SANITIZERS=ON. The integration tests use it through ORTHANC_BINARY, which the
+# harness reads (see Resources/run-tests.sh):
+#
+#   ORTHANC_BINARY=Resources/Sanitizers/orthanc-with-sanitizers.sh ctest --test-dir build-asan -L integration
+#
+# - An instrumented shared library cannot bring the sanitizer runtimes itself when
+#   dlopen()ed ("ASan runtime does not come first in initial library list"): they
+#   are preloaded into the whole process. Only the plugin's code is instrumented,
+#   but every allocation goes through ASan's allocator.
+# - SwiftDemangleStub.cpp (compiled here once, into the build folder) works around
+#   a start-up deadlock of Orthanc under a preloaded libasan on bookworm: see there.
+# - ASan intercepts mallopt() and makes it fail, and Orthanc stops when
+#   mallopt(M_ARENA_MAX) fails: the configuration is given "MallocArenaMax": 0
+#   (do not call it) in a copy next to the original.
+# - detect_leaks=0: LeakSanitizer would report Orthanc's own allocations still
+#   reachable at exit, which are not this plugin's.
+# - The first ASan or UBSan report aborts Orthanc; the harness then fails the test
+#   ("Orthanc had already exited") and shows the log, the report included
+#   (stdout-stderr.txt next to Orthanc's log).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ORTHANC="${ORTHANC_REAL_BINARY:-/usr/sbin/Orthanc}"
+CACHE="${ORTHANC_CORS_BUILD_DIR:-${TMPDIR:-/tmp}}/sanitizer-preload"
+STUB="$CACHE/libSwiftDemangleStub.so"
+
+if [ ! -e "$STUB" ] || [ "$HERE/SwiftDemangleStub.cpp" -nt "$STUB" ]; then
+  mkdir -p "$CACHE"
+  partial="$(mktemp "$CACHE/stub.XXXXXX")"
+  g++ -shared -fPIC -O2 -o "$partial" "$HERE/SwiftDemangleStub.cpp"
+  mv -f "$partial" "$STUB"    # atomic: tests starting in parallel never see half a file
+fi
+
+preload=()
+for runtime in libasan.so libubsan.so; do
+  path="$(gcc -print-file-name="$runtime")"
+  if [ ! -e "$path" ]; then
+    echo "orthanc-with-sanitizers.sh: $runtime not found (gcc -print-file-name)" >&2
+    exit 2
+  fi
+  preload+=("$(readlink -f "$path")")
+done
+preload+=("$STUB")
+
+# Orthanc's last argument is its configuration file (or folder).
+arguments=("$@")
+if [ ${#arguments[@]} -gt 0 ] && [ -f "${arguments[-1]}" ]; then
+  configuration="${arguments[-1]}"
+  patched="${configuration%.json}.sanitizers.json"
+  python3 - "$configuration" "$patched" <<'PYTHON'
+import json, sys
+
+def without_comments(text):
+    """Orthanc's configuration may carry // and /* */ comments (JsonCpp reads them)."""
+    kept, index, in_string = [], 0, False
+    while index < len(text):
+        character = text[index]
+        if in_string:
+            kept.append(character)
+            if character == "\\":
+                kept.append(text[index + 1:index + 2])
+                index += 1
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+            kept.append(character)
+        elif text.startswith("//", index):
+            end = text.find("\n", index)
+            index = len(text) if end < 0 else end
+            continue
+        elif text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            index = len(text) if end < 0 else end + 2
+            continue
+        else:
+            kept.append(character)
+        index += 1
+    return "".join(kept)
+
+with open(sys.argv[1], encoding="utf-8") as source:
+    configuration = json.loads(without_comments(source.read()))
+configuration["MallocArenaMax"] = 0
+with open(sys.argv[2], "w", encoding="utf-8") as target:
+    json.dump(configuration, target, indent=2)
+PYTHON
+  arguments[-1]="$patched"
+fi
+
+export LD_PRELOAD="${preload[*]}${LD_PRELOAD:+ $LD_PRELOAD}"
+# Ours last: later options win, and these are what the harness relies on.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:abort_on_error=1:halt_on_error=1"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:halt_on_error=1"
+exec "$ORTHANC" "${arguments[@]}"
