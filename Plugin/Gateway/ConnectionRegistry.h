@@ -15,7 +15,7 @@ namespace OrthancCors
   public:
     virtual ~IClosable() = default;
 
-    // Thread-safe; returns at once. The connection closes on its own strand.
+    // Thread-safe; returns at once. The connection closes on its own event loop.
     virtual void Close() = 0;
   };
 

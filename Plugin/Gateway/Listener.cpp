@@ -73,9 +73,10 @@ namespace OrthancCors
 
 
   Listener::Listener(boost::asio::io_context& io,
+                     LoopPicker nextLoop,
                      const GatewayContext& context,
                      const boost::asio::ip::tcp::endpoint& endpoint) :
-    io_(io),
+    nextLoop_(std::move(nextLoop)),
     context_(context),
     strand_(boost::asio::make_strand(io)),
     acceptor_(strand_),
@@ -128,10 +129,9 @@ namespace OrthancCors
   {
     while (!closed_)
     {
-      // Each connection gets its own strand: its session never runs concurrently
-      // with itself, and needs no lock.
-      boost::asio::any_io_executor connectionStrand = boost::asio::make_strand(io_);
-      auto [error, socket] = co_await acceptor_.async_accept(connectionStrand,
+      // Connections are spread over the event loops; each loop has one thread, so
+      // a session never runs concurrently with itself and needs no lock.
+      auto [error, socket] = co_await acceptor_.async_accept(nextLoop_(),
                                                              boost::asio::as_tuple(boost::asio::use_awaitable));
       if (closed_)
       {

@@ -20,7 +20,7 @@ namespace OrthancCors
   // One client connection, from the TLS handshake to the last request: reads each
   // request header (refusing malformed ones), answers preflights from the policy,
   // serves mounted folders, relays the rest to Orthanc. Runs as one coroutine on
-  // the connection's own strand and owns every buffer of the connection.
+  // the connection's own event loop (one thread) and owns every buffer of the connection.
   class Session : public IClosable, public std::enable_shared_from_this<Session>
   {
   public:

@@ -15,7 +15,7 @@ namespace OrthancCors
 {
   // The one connection a client connection keeps to Orthanc's HTTP server on
   // loopback, reused across requests (keep-alive on both sides). Lives on the
-  // session's strand; not thread-safe.
+  // session's event loop; not thread-safe.
   class UpstreamConnection
   {
   public:
