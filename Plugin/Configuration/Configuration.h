@@ -45,6 +45,7 @@ namespace OrthancCors
   struct UpstreamSettings
   {
     uint16_t httpPort = 8042;              // HttpPort
+    bool httpServerEnabled = true;         // HttpServerEnabled
     bool sslEnabled = false;               // SslEnabled
     bool remoteAccessAllowed = false;      // RemoteAccessAllowed (Orthanc's default is false)
     bool authenticationEnabled = false;    // AuthenticationEnabled (effective value)

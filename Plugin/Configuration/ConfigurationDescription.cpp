@@ -82,6 +82,7 @@ namespace OrthancCors
     {
       Json::Value description(Json::objectValue);
       description["HttpPort"] = upstream.httpPort;
+      description["HttpServerEnabled"] = upstream.httpServerEnabled;
       description["SslEnabled"] = upstream.sslEnabled;
       description["RemoteAccessAllowed"] = upstream.remoteAccessAllowed;
       description["AuthenticationEnabled"] = upstream.authenticationEnabled;

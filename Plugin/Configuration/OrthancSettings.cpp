@@ -24,6 +24,7 @@ namespace OrthancCors
     UpstreamSettings upstream;
 
     upstream.httpPort = static_cast<uint16_t>(orthanc.GetInteger("HttpPort", 8042, 1, 65535));
+    upstream.httpServerEnabled = orthanc.GetBoolean("HttpServerEnabled", true);
     upstream.sslEnabled = orthanc.GetBoolean("SslEnabled", false);
     upstream.remoteAccessAllowed = orthanc.GetBoolean("RemoteAccessAllowed", false);
     upstream.authenticationEnabled = orthanc.GetBoolean("AuthenticationEnabled", upstream.remoteAccessAllowed);

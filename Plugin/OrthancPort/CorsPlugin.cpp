@@ -211,6 +211,12 @@ namespace OrthancCors
         logger_.Warning("Cors: RemoteAccessAllowed is false, so the gateway listens on loopback only");
       }
       logger_.Warning("Cors: gateway listening on " + DescribeGatewayUrl(settings, gateway_->GetPort()));
+      if (!configuration_->upstream.httpServerEnabled)
+      {
+        // Not an error: preflights and served folders still work without Orthanc's HTTP server.
+        logger_.Warning("Cors: HttpServerEnabled is false: the gateway has no Orthanc to relay to "
+                        "and answers every relayed request with 502");
+      }
     }
     catch (const std::exception& e)
     {

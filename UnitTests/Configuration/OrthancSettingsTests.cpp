@@ -21,6 +21,7 @@ namespace OrthancCors
   {
     const UpstreamSettings upstream = UpstreamOf("");
     EXPECT_EQ(8042, upstream.httpPort);
+    EXPECT_TRUE(upstream.httpServerEnabled);
     EXPECT_FALSE(upstream.sslEnabled);
     EXPECT_FALSE(upstream.remoteAccessAllowed);
     EXPECT_FALSE(upstream.authenticationEnabled);
@@ -36,6 +37,11 @@ namespace OrthancCors
     EXPECT_TRUE(upstream.remoteAccessAllowed);
     EXPECT_FALSE(upstream.authenticationEnabled);
     EXPECT_EQ("/dcm/", upstream.dicomWebRoot);
+  }
+
+  TEST(OrthancSettings, DisabledHttpServerIsRead)
+  {
+    EXPECT_FALSE(UpstreamOf(R"("HttpServerEnabled": false)").httpServerEnabled);
   }
 
   TEST(OrthancSettings, AuthenticationIsOnByDefaultWhenRemoteAccessIsAllowed)

@@ -234,9 +234,11 @@ class OrthancInstance:
 
     # ---- life cycle -------------------------------------------------------------
 
-    def start(self, timeout=START_TIMEOUT):
-        """Starts Orthanc and returns once GET /system answers; raises OrthancError
-        (with the log's tail) if it exits or does not answer within `timeout`."""
+    def start(self, timeout=START_TIMEOUT, ready_port=None):
+        """Starts Orthanc and returns once GET /system answers (or, with `ready_port`,
+        once anything answers HTTP there: for an Orthanc without its HTTP server);
+        raises OrthancError (with the log's tail) if it exits or does not answer
+        within `timeout`."""
         began = time.monotonic()
         self._launch()
         deadline = began + timeout
@@ -247,8 +249,8 @@ class OrthancInstance:
                                    % (self.exit_code, self.directory, self.log_tail()))
             try:
                 # 401 also proves the HTTP server is up (authentication enabled).
-                response = http_request(self.http_port, "GET", "/system", timeout=2)
-                if response.status in (200, 401):
+                response = http_request(ready_port or self.http_port, "GET", "/system", timeout=2)
+                if ready_port or response.status in (200, 401):
                     self.start_seconds = time.monotonic() - began
                     return self
             except (OSError, http.client.HTTPException):
@@ -413,12 +415,12 @@ class OrthancInstance:
         return response.json()
 
 
-def start_orthanc(test, **options):
+def start_orthanc(test, ready_port=None, **options):
     """Starts an OrthancInstance(**options) for one test and stops it when the test
     ends (addCleanup), keeping its folder if the test failed."""
     instance = OrthancInstance(**options)
     try:
-        instance.start()
+        instance.start(ready_port=ready_port)
     except BaseException:
         instance.cleanup(failed=True)
         raise
