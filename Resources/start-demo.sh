@@ -11,7 +11,8 @@ BUILD_DIR="${ORTHANC_CORS_BUILD_DIR:-$SOURCE_DIR/build}"
 "$SOURCE_DIR/Resources/install-dependencies.sh"
 if ! command -v npm >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
 fi
 
 cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null

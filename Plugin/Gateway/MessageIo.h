@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <tuple>
 
@@ -96,6 +97,15 @@ namespace OrthancCors
     {
       return stream.Visit([&](auto& s) { return http::async_write(s, serializer, AS_TUPLE); });
     }
+
+    // The status line and header section of a response the gateway produces
+    // itself; adds Content-Length (`bodySize`) when `headers` lack it, and the
+    // Connection field when `keepAlive` differs from the version's default.
+    std::string SerializeResponseHead(unsigned int version,
+                                      int status,
+                                      const HttpHeaders& headers,
+                                      std::size_t bodySize,
+                                      bool keepAlive);
 
     // A response the gateway produces itself, body in memory (errors, preflights,
     // served files). Adds Content-Length when the headers lack it; writes no body
