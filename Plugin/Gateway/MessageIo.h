@@ -84,12 +84,6 @@ namespace OrthancCors
       return stream.Visit([&](auto& s) { return http::async_write_header(s, serializer, AS_TUPLE); });
     }
 
-    template <typename Serializer>
-    Awaitable<Transfer> WriteSome(AnyStream& stream, Serializer& serializer)
-    {
-      return stream.Visit([&](auto& s) { return http::async_write_some(s, serializer, AS_TUPLE); });
-    }
-
     // Writes what the serializer holds until it has nothing left: the whole
     // buffer_body chunk, or the end of the message.
     template <typename Serializer>

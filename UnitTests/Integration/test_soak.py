@@ -193,6 +193,20 @@ def run_load(soak, seconds, connections, first_upload):
     return tally, time.monotonic() - began, sum(worker.is_alive() for worker in workers)
 
 
+def settled_memory_kib(pid, at_most_kib=None, timeout=10.0):
+    """Orthanc's VmRSS once it has settled: stable over half a second (and, when
+    given, at most `at_most_kib`), or whatever it is when `timeout` s have passed."""
+    deadline = time.monotonic() + timeout
+    previous = memory_kib(pid, "VmRSS")
+    while True:
+        time.sleep(0.5)
+        current = memory_kib(pid, "VmRSS")
+        settled = abs(current - previous) < 512 and (at_most_kib is None or current <= at_most_kib)
+        if settled or time.monotonic() >= deadline:
+            return current
+        previous = current
+
+
 class Soak(OrthancTestCase):
 
     def setUp(self):
@@ -233,18 +247,16 @@ class Soak(OrthancTestCase):
         started_kib = memory_kib(pid, "VmRSS")
 
         warm_up, _, _ = run_load(self, WARM_UP_SECONDS, CONNECTIONS, first_upload=0)
-        time.sleep(2)
-        baseline_kib = memory_kib(pid, "VmRSS")
+        baseline_kib = settled_memory_kib(pid)
 
         sampler = RssSampler(pid)
         sampler.start()
         tally, elapsed, stuck = run_load(self, SOAK_SECONDS, CONNECTIONS, first_upload=warm_up.next_upload)
         peak_kib = sampler.finish()
 
-        # Every client connection is closed; give the gateway and Orthanc time to
-        # close their side (Orthanc's keep-alive is 1 s) and free what they held.
-        time.sleep(3)
-        after_kib = memory_kib(pid, "VmRSS")
+        # Every client connection is closed; the gateway and Orthanc close their
+        # side (Orthanc's keep-alive is 1 s) and free what they held.
+        after_kib = settled_memory_kib(pid, at_most_kib=baseline_kib + RSS_GROWTH_BOUND_KIB)
 
         print("\nsoak: %d connections for %.1f s: %d requests (%s), %.0f requests/s; "
               "errors: %d (%s); 5xx: %d; warm-up: %d requests, %d errors"
