@@ -8,19 +8,6 @@ namespace OrthancCors
 {
   namespace
   {
-    std::string_view Trim(std::string_view text)
-    {
-      while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-      {
-        text.remove_prefix(1);
-      }
-      while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-      {
-        text.remove_suffix(1);
-      }
-      return text;
-    }
-
     // RFC 9110 qvalue: "0", "0.5", "1", "1.000" (at most three decimals).
     std::optional<double> ParseQualityValue(std::string_view text)
     {
@@ -55,7 +42,7 @@ namespace OrthancCors
     void ParseCoding(std::string_view element, std::string& coding, double& weight)
     {
       const size_t semicolon = element.find(';');
-      coding = ToLowerAscii(Trim(element.substr(0, semicolon)));
+      coding = ToLowerAscii(TrimOptionalWhitespace(element.substr(0, semicolon)));
       weight = 1.0;
       if (semicolon == std::string_view::npos)
       {
@@ -66,12 +53,12 @@ namespace OrthancCors
       while (!parameters.empty())
       {
         const size_t next = parameters.find(';');
-        const std::string_view parameter = Trim(parameters.substr(0, next));
+        const std::string_view parameter = TrimOptionalWhitespace(parameters.substr(0, next));
         const size_t equal = parameter.find('=');
         if (equal != std::string_view::npos &&
-            EqualsIgnoringCase(Trim(parameter.substr(0, equal)), "q"))
+            EqualsIgnoringCase(TrimOptionalWhitespace(parameter.substr(0, equal)), "q"))
         {
-          weight = ParseQualityValue(Trim(parameter.substr(equal + 1))).value_or(0.0);
+          weight = ParseQualityValue(TrimOptionalWhitespace(parameter.substr(equal + 1))).value_or(0.0);
         }
         parameters = (next == std::string_view::npos) ? std::string_view() : parameters.substr(next + 1);
       }
@@ -165,7 +152,7 @@ namespace OrthancCors
     if (!fetchModes.empty())
     {
       return std::any_of(fetchModes.begin(), fetchModes.end(),
-                         [](const std::string& mode) { return EqualsIgnoringCase(Trim(mode), "navigate"); });
+                         [](const std::string& mode) { return EqualsIgnoringCase(TrimOptionalWhitespace(mode), "navigate"); });
     }
 
     const std::vector<std::string> accepts = GetAll(requestHeaders, "Accept");

@@ -29,19 +29,6 @@ namespace OrthancCors
       return !text.empty() && text.size() <= 5 && std::all_of(text.begin(), text.end(), IsDigit);
     }
 
-    std::string_view Trim(std::string_view text)
-    {
-      while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-      {
-        text.remove_prefix(1);
-      }
-      while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-      {
-        text.remove_suffix(1);
-      }
-      return text;
-    }
-
     RequestRejection Reject(int status, std::string details)
     {
       return RequestRejection{status, std::move(details), {}};
@@ -106,7 +93,7 @@ namespace OrthancCors
         while (true)
         {
           const std::size_t comma = rest.find(',');
-          const std::string_view element = Trim(rest.substr(0, comma));
+          const std::string_view element = TrimOptionalWhitespace(rest.substr(0, comma));
           if (element.empty() || element.size() > 19 || !std::all_of(element.begin(), element.end(), IsDigit))
           {
             return Reject(400, "Content-Length is not a decimal number");
@@ -213,7 +200,7 @@ namespace OrthancCors
 
     for (const std::string& expectation : GetAll(headers, "Expect"))
     {
-      if (!EqualsIgnoringCase(Trim(expectation), "100-continue"))
+      if (!EqualsIgnoringCase(TrimOptionalWhitespace(expectation), "100-continue"))
       {
         return Reject(417, "the only expectation supported is 100-continue");
       }

@@ -16,22 +16,9 @@ namespace OrthancCors
       std::optional<std::string> scheme; // when a proxy told it
     };
 
-    std::string_view Trim(std::string_view text)
-    {
-      while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-      {
-        text.remove_prefix(1);
-      }
-      while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-      {
-        text.remove_suffix(1);
-      }
-      return text;
-    }
-
     std::string Unquote(std::string_view text)
     {
-      text = Trim(text);
+      text = TrimOptionalWhitespace(text);
       if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
       {
         text = text.substr(1, text.size() - 2);
@@ -42,7 +29,7 @@ namespace OrthancCors
     // "host", "host:port", "[v6]:port" -> host and port; nullopt if malformed.
     std::optional<std::pair<std::string, std::optional<uint16_t>>> SplitHostPort(std::string_view authority)
     {
-      authority = Trim(authority);
+      authority = TrimOptionalWhitespace(authority);
       if (authority.empty())
       {
         return std::nullopt;
@@ -103,11 +90,11 @@ namespace OrthancCors
       while (start <= firstElement.size())
       {
         const size_t end = std::min(firstElement.find(';', start), firstElement.size());
-        const std::string_view pair = Trim(std::string_view(firstElement).substr(start, end - start));
+        const std::string_view pair = TrimOptionalWhitespace(std::string_view(firstElement).substr(start, end - start));
         const size_t equal = pair.find('=');
         if (equal != std::string_view::npos)
         {
-          const std::string name = ToLowerAscii(Trim(pair.substr(0, equal)));
+          const std::string name = ToLowerAscii(TrimOptionalWhitespace(pair.substr(0, equal)));
           const std::string parameter = Unquote(pair.substr(equal + 1));
           if (name == "host")
           {
@@ -136,13 +123,13 @@ namespace OrthancCors
       const std::vector<std::string> forwardedHost = GetAll(headers, "x-forwarded-host");
       if (!host && !forwardedHost.empty())
       {
-        host = std::string(Trim(forwardedHost.front().substr(0, forwardedHost.front().find(','))));
+        host = std::string(TrimOptionalWhitespace(forwardedHost.front().substr(0, forwardedHost.front().find(','))));
       }
 
       const std::vector<std::string> forwardedProto = GetAll(headers, "x-forwarded-proto");
       if (!proto && !forwardedProto.empty())
       {
-        proto = ToLowerAscii(Trim(forwardedProto.front().substr(0, forwardedProto.front().find(','))));
+        proto = ToLowerAscii(TrimOptionalWhitespace(forwardedProto.front().substr(0, forwardedProto.front().find(','))));
       }
 
       if (!host)

@@ -17,24 +17,25 @@ namespace OrthancCors
       return c == ' ' || c == '\t';
     }
 
-    std::string_view TrimOptionalWhitespace(std::string_view text)
-    {
-      while (!text.empty() && IsOptionalWhitespace(text.front()))
-      {
-        text.remove_prefix(1);
-      }
-      while (!text.empty() && IsOptionalWhitespace(text.back()))
-      {
-        text.remove_suffix(1);
-      }
-      return text;
-    }
-
     bool ContainsIgnoringCase(const std::vector<std::string>& list, std::string_view item)
     {
       return std::any_of(list.begin(), list.end(),
                          [&](const std::string& element) { return EqualsIgnoringCase(element, item); });
     }
+  }
+
+
+  std::string_view TrimOptionalWhitespace(std::string_view text)
+  {
+    while (!text.empty() && IsOptionalWhitespace(text.front()))
+    {
+      text.remove_prefix(1);
+    }
+    while (!text.empty() && IsOptionalWhitespace(text.back()))
+    {
+      text.remove_suffix(1);
+    }
+    return text;
   }
 
 

@@ -15,6 +15,9 @@ namespace OrthancCors
   // Ordered, possibly repeated header fields, as they travel on the wire.
   using HttpHeaders = std::vector<HttpHeader>;
 
+  // Without the optional whitespace (RFC 9110 OWS: spaces and tabs) at both ends.
+  std::string_view TrimOptionalWhitespace(std::string_view text);
+
   bool EqualsIgnoringCase(std::string_view a, std::string_view b);
   std::string ToLowerAscii(std::string_view text);
 

@@ -23,13 +23,10 @@ import platform
 import re
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -48,20 +45,6 @@ CONTENDER_TITLES = {"direct": "Orthanc direct", "nginx": "nginx CORS proxy", "ga
 
 # ---- data ------------------------------------------------------------------------------
 
-def flat_png16(side, level):
-    """A 16-bit greyscale PNG, side x side, each row a ramp offset by `level`: small to
-    send, decodes to side * side * 2 bytes of pixel data."""
-    row = b"\x00" + b"".join(struct.pack(">H", (level + column) & 0xFFFF) for column in range(side))
-    raw = row * side
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", side, side, 16, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 1))
-            + chunk(b"IEND", b""))
-
-
 def create_instance(orthanc, side, level, patient_id, study_uid, series_uid):
     """One CT instance of side x side 16-bit pixels (uncompressed: side * side * 2 bytes)."""
     answer = orthanc.api("POST", "/tools/create-dicom", {
@@ -72,7 +55,7 @@ def create_instance(orthanc, side, level, patient_id, study_uid, series_uid):
             "SOPClassUID": dicom_data.CT_IMAGE_STORAGE, "Modality": "CT", "StudyDate": "20240101",
             "InstanceNumber": str(level + 1),
         },
-        "Content": "data:image/png;base64," + base64.b64encode(flat_png16(side, 97 * level)).decode("ascii"),
+        "Content": "data:image/png;base64," + base64.b64encode(dicom_data.flat_png16(side, 97 * level)).decode("ascii"),
     })
     tags = orthanc.api("GET", "/instances/%s/simplified-tags" % answer["ID"])
     return {"id": answer["ID"], "study": study_uid, "series": series_uid, "sop": tags["SOPInstanceUID"]}

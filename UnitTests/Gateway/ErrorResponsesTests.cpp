@@ -1,30 +1,16 @@
 #include "Gateway/ErrorResponses.h"
+#include "TestGateway.h"
+#include "Configuration/ConfigurationTestSupport.h"
 
 #include <gtest/gtest.h>
-#include <json/reader.h>
-#include <json/value.h>
-
-#include <memory>
 
 using namespace OrthancCors;
-
-namespace
-{
-  Json::Value Parse(const std::string& text)
-  {
-    Json::CharReaderBuilder builder;
-    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-    Json::Value value;
-    std::string errors;
-    EXPECT_TRUE(reader->parse(text.data(), text.data() + text.size(), &value, &errors)) << errors;
-    return value;
-  }
-}
+using namespace OrthancCors::Testing;
 
 
 TEST(ErrorBody, IsJsonWithErrorAndDetails)
 {
-  const Json::Value body = Parse(BuildErrorBody(502, "cannot connect to Orthanc"));
+  const Json::Value body = ParseJson(BuildErrorBody(502, "cannot connect to Orthanc"));
   EXPECT_EQ("Bad Gateway", body["Error"].asString());
   EXPECT_EQ("cannot connect to Orthanc", body["Details"].asString());
 }
@@ -32,7 +18,7 @@ TEST(ErrorBody, IsJsonWithErrorAndDetails)
 
 TEST(ErrorBody, DetailsAreEscaped)
 {
-  const Json::Value body = Parse(BuildErrorBody(400, "quote \" backslash \\ newline \n"));
+  const Json::Value body = ParseJson(BuildErrorBody(400, "quote \" backslash \\ newline \n"));
   EXPECT_EQ("quote \" backslash \\ newline \n", body["Details"].asString());
 }
 
@@ -41,7 +27,7 @@ TEST(ErrorResponse, CarriesStatusAndJsonContentType)
 {
   const LocalResponse response = MakeErrorResponse(504, "no answer");
   EXPECT_EQ(504, response.status);
-  EXPECT_EQ("Gateway Timeout", Parse(response.body)["Error"].asString());
+  EXPECT_EQ("Gateway Timeout", ParseJson(response.body)["Error"].asString());
   ASSERT_EQ(1u, GetAll(response.headers, "Content-Type").size());
   EXPECT_EQ(0u, GetAll(response.headers, "Content-Type")[0].find("application/json"));
 }

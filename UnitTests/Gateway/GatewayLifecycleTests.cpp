@@ -15,21 +15,6 @@ using namespace OrthancCors::Testing;
 namespace
 {
   const std::string SIMPLE_GET = "GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\n\r\n";
-
-  std::string ExpectConstructionError(std::shared_ptr<Configuration> configuration)
-  {
-    RecordingLogger logger;
-    try
-    {
-      Gateway gateway(configuration, nullptr, logger);
-    }
-    catch (const std::runtime_error& e)
-    {
-      return e.what();
-    }
-    ADD_FAILURE() << "the gateway started";
-    return "";
-  }
 }
 
 

@@ -1,8 +1,6 @@
 #include "FakeUpstream.h"
 #include "TestGateway.h"
-
-#include <json/reader.h>
-#include <json/value.h>
+#include "Configuration/ConfigurationTestSupport.h"
 
 #include <gtest/gtest.h>
 
@@ -23,16 +21,6 @@ namespace
   {
     return "GET " + target + " HTTP/1.1\r\nHost: gw.example:8043\r\nOrigin: " + std::string(ALLOWED_ORIGIN) + "\r\n" +
       extraHeaders + "\r\n";
-  }
-
-  Json::Value ParseJson(const std::string& text)
-  {
-    Json::CharReaderBuilder builder;
-    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-    Json::Value value;
-    std::string errors;
-    EXPECT_TRUE(reader->parse(text.data(), text.data() + text.size(), &value, &errors)) << errors;
-    return value;
   }
 }
 

@@ -34,21 +34,6 @@ namespace
       return configuration;
     }
 
-    std::string ExpectConstructionError(std::shared_ptr<Configuration> configuration)
-    {
-      RecordingLogger logger;
-      try
-      {
-        Gateway gateway(configuration, nullptr, logger);
-      }
-      catch (const std::runtime_error& e)
-      {
-        return e.what();
-      }
-      ADD_FAILURE() << "the gateway started";
-      return "";
-    }
-
     TemporaryFolder folder_;
   };
 }

@@ -3,7 +3,10 @@
 #include "Policy/OriginPattern.h"
 #include "Policy/Policy.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
+#include <stdexcept>
 
 namespace OrthancCors::Testing
 {
@@ -74,5 +77,21 @@ namespace OrthancCors::Testing
   RunningGateway::~RunningGateway()
   {
     gateway_->Stop();
+  }
+
+
+  std::string ExpectConstructionError(std::shared_ptr<Configuration> configuration)
+  {
+    RecordingLogger logger;
+    try
+    {
+      Gateway gateway(configuration, nullptr, logger);
+    }
+    catch (const std::runtime_error& e)
+    {
+      return e.what();
+    }
+    ADD_FAILURE() << "the gateway started";
+    return "";
   }
 }

@@ -35,6 +35,10 @@ namespace OrthancCors::Testing
   // (chosen by the system), two threads, relaying to `upstreamPort`.
   std::shared_ptr<Configuration> MakeTestConfiguration(uint16_t upstreamPort);
 
+  // The message of the std::runtime_error that constructing a gateway with
+  // `configuration` throws; a test failure (and "") when it does not throw.
+  std::string ExpectConstructionError(std::shared_ptr<Configuration> configuration);
+
   // A started gateway that stops when it goes out of scope.
   class RunningGateway
   {

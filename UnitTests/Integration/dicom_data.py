@@ -15,22 +15,34 @@ def new_uid():
     return "2.25.%d" % uuid.uuid4().int
 
 
-def png_grey16(pixels, rows, columns):
-    """A 16-bit greyscale PNG (colour type 0, bit depth 16) of `pixels` (row-major
-    list of ints in 0..65535)."""
-    raw = bytearray()
-    for row in range(rows):
-        raw.append(0)   # filter type "None" for each scanline
-        line = pixels[row * columns:(row + 1) * columns]
-        raw += struct.pack(">%dH" % columns, *line)
-
+def _png_grey16_file(scanlines, rows, columns, compression):
+    """The PNG file (colour type 0, bit depth 16) around raw scanlines, each led by
+    its filter-type byte."""
     def chunk(kind, data):
         return (struct.pack(">I", len(data)) + kind + data
                 + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
 
     header = struct.pack(">IIBBBBB", columns, rows, 16, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(bytes(raw), 6)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(scanlines, compression)) + chunk(b"IEND", b""))
+
+
+def png_grey16(pixels, rows, columns):
+    """A 16-bit greyscale PNG of `pixels` (row-major list of ints in 0..65535)."""
+    raw = bytearray()
+    for row in range(rows):
+        raw.append(0)   # filter type "None" for each scanline
+        line = pixels[row * columns:(row + 1) * columns]
+        raw += struct.pack(">%dH" % columns, *line)
+    return _png_grey16_file(bytes(raw), rows, columns, 6)
+
+
+def flat_png16(side, level):
+    """A 16-bit greyscale PNG, side x side, each row a ramp offset by `level`:
+    compresses to almost nothing, decodes to side * side * 2 bytes of pixel data
+    (large instances without building their pixels in Python)."""
+    row = b"\x00" + b"".join(struct.pack(">H", (level + column) & 0xFFFF) for column in range(side))
+    return _png_grey16_file(row * side, side, side, 1)
 
 
 def phantom_slice(index, slices, rows, columns):

@@ -151,6 +151,43 @@ def basic_authorization(user, password):
     return "Basic " + token
 
 
+def find_values(document, key):
+    """Every value of `key` anywhere in a JSON document."""
+    found = []
+    if isinstance(document, dict):
+        for (name, value) in document.items():
+            if name == key:
+                found.append(value)
+            found += find_values(value, key)
+    elif isinstance(document, list):
+        for value in document:
+            found += find_values(value, key)
+    return found
+
+
+def raw_exchange(port, data, timeout=30, tls_context=None):
+    """Sends raw bytes on a new connection (TLS with `tls_context`) and returns every
+    byte received until the server closes the connection or `timeout` passes. A
+    server that closes while the bytes are still being sent (a refusal) is not an
+    error: what it answered is returned."""
+    with socket.create_connection((LOOPBACK, port), timeout=timeout) as plain:
+        connection = tls_context.wrap_socket(plain, server_hostname="localhost") if tls_context else plain
+        try:
+            connection.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        received = b""
+        try:
+            while True:
+                piece = connection.recv(65536)
+                if not piece:
+                    break
+                received += piece
+        except (ConnectionResetError, socket.timeout):
+            pass
+        return received
+
+
 def wait_until_http_ready(port, timeout=START_TIMEOUT, path="/", tls_context=None):
     """Polls until something answers HTTP on `port` (any status); e.g. the gateway,
     which starts accepting when Orthanc signals OrthancStarted, just after /system answers."""

@@ -12,7 +12,6 @@ check), so while the script runs no request reaches Orthanc at all: the stall is
 Orthanc-wide. That a stalled answer does not hold up other relayed requests is tested
 without Orthanc (UnitTests/Gateway, GatewayUpstreamFailure)."""
 
-import json
 import threading
 import time
 import unittest

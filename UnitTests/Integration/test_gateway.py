@@ -22,8 +22,8 @@ import uuid
 import warnings
 
 from dicom_data import create_ct_series
-from harness import (LOOPBACK, OrthancInstance, OrthancTestCase, basic_authorization, free_port,
-                     http_request, insecure_tls_context, wait_until_http_ready)
+from harness import (LOOPBACK, OrthancInstance, OrthancTestCase, basic_authorization, find_values, free_port,
+                     http_request, insecure_tls_context, raw_exchange, wait_until_http_ready)
 
 ALLOWED_ORIGIN = "http://localhost:3000"
 FOREIGN_ORIGIN = "https://evil.example"
@@ -33,24 +33,6 @@ DICOM_MULTIPART = 'multipart/related; type="application/dicom"'
 
 
 # ---- helpers ------------------------------------------------------------------------
-
-def raw_exchange(port, data, timeout=30, tls_context=None):
-    """Sends raw bytes on a new connection and returns every byte received until
-    the server closes the connection (or `timeout`)."""
-    with socket.create_connection((LOOPBACK, port), timeout=timeout) as plain:
-        connection = tls_context.wrap_socket(plain, server_hostname="localhost") if tls_context else plain
-        connection.sendall(data)
-        received = b""
-        try:
-            while True:
-                piece = connection.recv(65536)
-                if not piece:
-                    break
-                received += piece
-        except (ConnectionResetError, socket.timeout):
-            pass
-        return received
-
 
 def read_one_response(connection):
     """One response with a Content-Length, read off an open socket."""
@@ -113,20 +95,6 @@ def chunked_request(port, method, path, headers, pieces, timeout=60):
         return response.status, dict((k.lower(), v) for (k, v) in response.getheaders()), response.read()
     finally:
         connection.close()
-
-
-def find_values(document, key):
-    """Every value of `key` anywhere in a JSON document."""
-    found = []
-    if isinstance(document, dict):
-        for (name, value) in document.items():
-            if name == key:
-                found.append(value)
-            found += find_values(value, key)
-    elif isinstance(document, list):
-        for value in document:
-            found += find_values(value, key)
-    return found
 
 
 def gateway_section(port, **extra):

@@ -16,14 +16,12 @@ import http.client
 import re
 import shutil
 import socket
-import struct
 import tempfile
 import threading
 import time
 import unittest
-import zlib
 
-from dicom_data import CT_IMAGE_STORAGE, new_uid
+from dicom_data import CT_IMAGE_STORAGE, flat_png16, new_uid
 from harness import LOOPBACK, OrthancInstance, free_port, wait_until_http_ready
 import test_gateway as gateway_tests
 
@@ -37,20 +35,6 @@ DICOM_MULTIPART = gateway_tests.DICOM_MULTIPART
 # below the 256 MiB a buffering relay would add.
 GATEWAY_EXTRA_GROWTH_BOUND = 64 * MIB
 STOP_BOUND_SECONDS = 2.0
-
-
-def flat_png16(side, level):
-    """A 16-bit greyscale PNG, side x side, each row a ramp offset by `level`:
-    compresses to almost nothing, decodes to side * side * 2 bytes."""
-    row = b"\x00" + b"".join(struct.pack(">H", (level + column) & 0xFFFF) for column in range(side))
-    raw = row * side
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", side, side, 16, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 1))
-            + chunk(b"IEND", b""))
 
 
 def create_large_series(orthanc):
@@ -116,11 +100,14 @@ def stream_retrieve(port, path, read_size=MIB):
         connection.close()
 
 
-class LargeRetrieveMemory(unittest.TestCase):
+class LargeSeriesOnSharedStorage(unittest.TestCase):
+    """One large series created once, in a storage that each test's fresh Orthanc reuses."""
+
+    STORAGE_PREFIX = "orthanc-cors-large-"
 
     @classmethod
     def setUpClass(cls):
-        cls.storage = tempfile.mkdtemp(prefix="orthanc-cors-large-")
+        cls.storage = tempfile.mkdtemp(prefix=cls.STORAGE_PREFIX)
         cls.addClassCleanup(shutil.rmtree, cls.storage, True)
         creator = cls.new_orthanc()
         with creator:
@@ -130,6 +117,9 @@ class LargeRetrieveMemory(unittest.TestCase):
     def new_orthanc(cls):
         return OrthancInstance(cors=gateway_tests.gateway_section(free_port()),
                                extra_configuration={"StorageDirectory": cls.storage, "IndexDirectory": cls.storage})
+
+
+class LargeRetrieveMemory(LargeSeriesOnSharedStorage):
 
     def measure(self, through_gateway):
         """(bytes retrieved, peak VmRSS growth, VmHWM growth), in bytes, on a fresh Orthanc."""
@@ -167,20 +157,9 @@ class LargeRetrieveMemory(unittest.TestCase):
         self.assertLess(rss_gateway - rss_direct, GATEWAY_EXTRA_GROWTH_BOUND)
 
 
-class StopWithOpenConnections(unittest.TestCase):
+class StopWithOpenConnections(LargeSeriesOnSharedStorage):
 
-    @classmethod
-    def setUpClass(cls):
-        cls.storage = tempfile.mkdtemp(prefix="orthanc-cors-stop-")
-        cls.addClassCleanup(shutil.rmtree, cls.storage, True)
-        creator = cls.new_orthanc()
-        with creator:
-            cls.study_uid, cls.series_uid = create_large_series(creator)
-
-    @classmethod
-    def new_orthanc(cls):
-        return OrthancInstance(cors=gateway_tests.gateway_section(free_port()),
-                               extra_configuration={"StorageDirectory": cls.storage, "IndexDirectory": cls.storage})
+    STORAGE_PREFIX = "orthanc-cors-stop-"
 
     @staticmethod
     def time_stop(orthanc):

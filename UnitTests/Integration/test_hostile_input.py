@@ -21,7 +21,7 @@ import tempfile
 import time
 import unittest
 
-from harness import LOOPBACK, OrthancTestCase, free_port, wait_until_http_ready
+from harness import LOOPBACK, OrthancTestCase, free_port, raw_exchange, wait_until_http_ready
 
 ALLOWED_EXACT = "https://example.org"
 ALLOWED_LOCAL = "http://localhost:3000"
@@ -102,26 +102,6 @@ INJECTION_FIELDS = [
 
 
 # ---- raw HTTP ----------------------------------------------------------------------
-
-def raw_exchange(port, data, timeout=10):
-    """Sends raw bytes on a new connection; returns every byte received until the
-    server closes the connection or `timeout` passes."""
-    with socket.create_connection((LOOPBACK, port), timeout=timeout) as connection:
-        try:
-            connection.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        received = b""
-        try:
-            while True:
-                piece = connection.recv(65536)
-                if not piece:
-                    break
-                received += piece
-        except (ConnectionResetError, socket.timeout):
-            pass
-        return received
-
 
 def parse_responses(data):
     """Every response in `data` as (status, [(name, value bytes)]); bodies are skipped

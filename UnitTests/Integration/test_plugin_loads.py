@@ -8,7 +8,7 @@ import re
 import socket
 import unittest
 
-from harness import OrthancInstance, OrthancTestCase, free_port
+from harness import OrthancInstance, OrthancTestCase, find_values, free_port
 
 ALLOWED_ORIGIN = "http://localhost:3000"
 MAX_AGE = 1234   # not the default (600), so that the description shows the configured value
@@ -20,20 +20,6 @@ def valid_cors_section(gateway_port):
         "MaxAge": MAX_AGE,
         "Gateway": {"Port": gateway_port},
     }
-
-
-def find_values(document, key):
-    """Every value of `key` anywhere in a JSON document."""
-    found = []
-    if isinstance(document, dict):
-        for (name, value) in document.items():
-            if name == key:
-                found.append(value)
-            found += find_values(value, key)
-    elif isinstance(document, list):
-        for value in document:
-            found += find_values(value, key)
-    return found
 
 
 class PluginWithCorsSection(OrthancTestCase):

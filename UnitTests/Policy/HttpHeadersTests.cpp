@@ -10,6 +10,16 @@ namespace
 }
 
 
+TEST(OptionalWhitespace, SpacesAndTabsAreTrimmedAtBothEndsOnly)
+{
+  EXPECT_EQ("gzip; q=0.5", TrimOptionalWhitespace(" \t gzip; q=0.5\t "));
+  EXPECT_EQ("", TrimOptionalWhitespace(" \t "));
+  EXPECT_EQ("a", TrimOptionalWhitespace("a"));
+  // Only RFC 9110 OWS: line breaks and other control characters stay.
+  EXPECT_EQ("\r\nx\n", TrimOptionalWhitespace("\r\nx\n"));
+}
+
+
 TEST(HeaderList, ElementsAreSplitOnCommasWithOptionalWhitespaceTrimmed)
 {
   EXPECT_EQ(List({ "accept", "Authorization", "x-foo" }), SplitHeaderList("accept,  Authorization\t, x-foo "));
