@@ -7,6 +7,7 @@
 #include "OrthancSettings.h"
 #include "RouteSettings.h"
 #include "Routes.h"
+#include "../Policy/HostAllowList.h"
 
 namespace OrthancCors
 {
@@ -18,6 +19,7 @@ namespace OrthancCors
     const char* const RESOURCE_POLICY = "ResourcePolicy";
     const char* const ROUTES = "Routes";
     const char* const REJECT_FOREIGN_ORIGINS = "RejectForeignOrigins";
+    const char* const ALLOWED_HOSTS = "AllowedHosts";
     const char* const GATEWAY = "Gateway";
     const char* const FOLDERS = "Folders";
     const char* const EXTENSIONS = "Extensions";
@@ -32,7 +34,7 @@ namespace OrthancCors
     {
       std::vector<std::string> keys = GetRouteSettingNames();
       keys.insert(keys.end(), { MAX_AGE, ALLOW_PRIVATE_NETWORK, RESOURCE_POLICY, ROUTES,
-                                REJECT_FOREIGN_ORIGINS, GATEWAY, FOLDERS, EXTENSIONS,
+                                REJECT_FOREIGN_ORIGINS, ALLOWED_HOSTS, GATEWAY, FOLDERS, EXTENSIONS,
                                 ALLOW_CACHE, GENERATE_ETAG });
       return keys;
     }
@@ -46,6 +48,38 @@ namespace OrthancCors
                                  "\"same-site\", \"cross-origin\", or \"\" (send no Cross-Origin-Resource-Policy)");
       }
       return value;
+    }
+
+    // Restricted when Orthanc serves loopback only (RemoteAccessAllowed false: no
+    // legitimate client names it otherwise) or when the administrator lists names.
+    HostAllowList ReadAllowedHosts(const ConfigurationObject& cors, const UpstreamSettings& upstream)
+    {
+      std::vector<std::string> hosts;
+      if (cors.Has(ALLOWED_HOSTS))
+      {
+        const std::string key = cors.KeyOf(ALLOWED_HOSTS);
+        const std::vector<std::string> entries = ReadStringList(cors.Get(ALLOWED_HOSTS), key);
+        for (Json::ArrayIndex i = 0; i < entries.size(); ++i)
+        {
+          std::string entry = ToLowerAscii(entries[i]);
+          if (!entry.empty() && entry.back() == '.' && entry != ".")
+          {
+            entry.pop_back();
+          }
+          if (!IsValidHostEntry(entry))
+          {
+            throw ConfigurationError(ElementKey(key, i), "\"" + entries[i] + "\" is not a host name (\"pacs.example\"), "
+                                     "\"*.\" + a domain, an IP address (\"192.0.2.7\", \"[2001:db8::7]\") or \"*\"; "
+                                     "write no scheme and no port");
+          }
+          hosts.push_back(entry);
+        }
+      }
+      if (upstream.remoteAccessAllowed && hosts.empty())
+      {
+        return HostAllowList();
+      }
+      return HostAllowList::Restricted(std::move(hosts));
     }
 
     unsigned int ReadMaxAge(const ConfigurationObject& cors)
@@ -85,6 +119,7 @@ namespace OrthancCors
     const std::string resourcePolicy = ReadResourcePolicy(cors);
 
     configuration.rejectForeignOrigins = cors.GetBoolean(REJECT_FOREIGN_ORIGINS, true);
+    configuration.allowedHosts = ReadAllowedHosts(cors, configuration.upstream);
     configuration.allowCache = cors.GetBoolean(ALLOW_CACHE, true);
     configuration.generateETag = cors.GetBoolean(GENERATE_ETAG, true);
     configuration.gateway = ReadGatewaySection(cors, configuration.upstream);

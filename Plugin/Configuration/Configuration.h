@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../Policy/HostAllowList.h"
 #include "../Policy/Policy.h"
 
 #include <json/value.h>
@@ -57,6 +58,7 @@ namespace OrthancCors
   {
     Policy policy;
     bool rejectForeignOrigins = true;
+    HostAllowList allowedHosts;                     // Cors.AllowedHosts, restricted by RemoteAccessAllowed false
     GatewaySettings gateway;
     UpstreamSettings upstream;
     std::vector<FolderSettings> folders;            // sorted by decreasing prefix length

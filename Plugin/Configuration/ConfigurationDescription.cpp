@@ -113,12 +113,21 @@ namespace OrthancCors
     description["ResourcePolicy"] = policy.GetResourcePolicy();
     description["Routes"] = routes;
     description["RejectForeignOrigins"] = configuration.rejectForeignOrigins;
+    Json::Value allowedHosts(Json::arrayValue);
+    for (const std::string& host : configuration.allowedHosts.GetListedHosts())
+    {
+      allowedHosts.append(host);
+    }
+    description["AllowedHosts"] = allowedHosts;
     description["Gateway"] = DescribeGateway(configuration.gateway);
     description["Folders"] = DescribeFolders(configuration.folders);
     description["Extensions"] = extensions;
     description["AllowCache"] = configuration.allowCache;
     description["GenerateETag"] = configuration.generateETag;
     description["Upstream"] = DescribeUpstream(configuration.upstream);   // read from Orthanc's own settings
+    description["Upstream"]["HostCheck"] = configuration.allowedHosts.IsRestricted() ?
+      "requests must name a loopback host or one of AllowedHosts in Host" :
+      "off: RemoteAccessAllowed is true and AllowedHosts is empty (or lists \"*\")";
     return description;
   }
 }

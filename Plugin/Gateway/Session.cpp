@@ -221,6 +221,16 @@ namespace OrthancCors
       co_return ConnectionFate::Close;
     }
 
+    // Before anything is answered, preflights and served files included: a page
+    // that reached the gateway through a re-pointed DNS name learns nothing.
+    if (const auto refusal = context_.configuration->allowedHosts.Check(headers))
+    {
+      context_.logger.Info("Cors gateway: refused " + method + " " + Abbreviate({target}) + " from " +
+                           clientAddress_.to_string() + ": " + *refusal);
+      const LocalResponse answer = MakeErrorResponse(403, *refusal);
+      co_return co_await Answer(parser, 403, answer.headers, answer.body);
+    }
+
     const Policy& policy = context_.GetPolicy();
     const CorsRequest cors = CorsRequest::FromHeaders(method, target, headers);
 

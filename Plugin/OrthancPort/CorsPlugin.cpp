@@ -163,7 +163,7 @@ namespace OrthancCors
   {
     const Configuration& configuration = *configuration_;
 
-    if (configuration.rejectForeignOrigins)
+    if (configuration.rejectForeignOrigins || configuration.allowedHosts.IsRestricted())
     {
       OrthancPluginRegisterIncomingHttpRequestFilter2(context_, FilterIncomingRequest);
     }

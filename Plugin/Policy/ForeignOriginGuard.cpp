@@ -1,6 +1,8 @@
 #include "ForeignOriginGuard.h"
 
+#include "HostHeader.h"
 #include "Origin.h"
+#include "QueryString.h"
 
 #include <algorithm>
 #include <optional>
@@ -24,62 +26,6 @@ namespace OrthancCors
         text = text.substr(1, text.size() - 2);
       }
       return std::string(text);
-    }
-
-    // "host", "host:port", "[v6]:port" -> host and port; nullopt if malformed.
-    std::optional<std::pair<std::string, std::optional<uint16_t>>> SplitHostPort(std::string_view authority)
-    {
-      authority = TrimOptionalWhitespace(authority);
-      if (authority.empty())
-      {
-        return std::nullopt;
-      }
-
-      std::string_view host = authority;
-      std::string_view port;
-      if (authority.front() == '[')
-      {
-        const size_t close = authority.find(']');
-        if (close == std::string_view::npos)
-        {
-          return std::nullopt;
-        }
-        host = authority.substr(0, close + 1);
-        if (close + 1 < authority.size())
-        {
-          if (authority[close + 1] != ':')
-          {
-            return std::nullopt;
-          }
-          port = authority.substr(close + 2);
-        }
-      }
-      else
-      {
-        const size_t colon = authority.rfind(':');
-        if (colon != std::string_view::npos)
-        {
-          host = authority.substr(0, colon);
-          port = authority.substr(colon + 1);
-        }
-      }
-
-      std::optional<uint16_t> portNumber;
-      if (!port.empty())
-      {
-        if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        {
-          return std::nullopt;
-        }
-        const unsigned long value = std::stoul(std::string(port));
-        if (value == 0 || value > 65535)
-        {
-          return std::nullopt;
-        }
-        portNumber = static_cast<uint16_t>(value);
-      }
-
-      return std::make_pair(ToLowerAscii(host), portNumber);
     }
 
     // The first element of a Forwarded field (RFC 7239): the proxy nearest the client.
@@ -142,12 +88,12 @@ namespace OrthancCors
         host = hostFields.front();
       }
 
-      const auto split = SplitHostPort(*host);
+      const std::optional<HostAndPort> split = ParseHostAndPort(*host);
       if (!split)
       {
         return std::nullopt;
       }
-      return RequestAuthority{split->first, split->second, proto};
+      return RequestAuthority{split->host, split->port, proto};
     }
 
     // The request's own scheme is known when a proxy said it, or when Orthanc's
@@ -176,8 +122,57 @@ namespace OrthancCors
     return !(method == "GET" || method == "HEAD" || method == "OPTIONS");
   }
 
+
+  EffectiveMethod GetEffectiveMethod(std::string_view method, std::string_view target, const HttpHeaders& headers)
+  {
+    // Orthanc reads the first field and the first argument; any override counts.
+    const std::vector<std::string> overrides = GetAll(headers, "x-http-method-override");
+    if (!overrides.empty() && !overrides.front().empty())
+    {
+      return EffectiveMethod{ToUpperAscii(overrides.front()), "X-HTTP-Method-Override"};
+    }
+    if (method == "GET")
+    {
+      const size_t question = target.find('?');
+      if (question != std::string_view::npos)
+      {
+        if (const auto value = FindQueryArgument(target.substr(question + 1), "_method"); value && !value->empty())
+        {
+          return EffectiveMethod{ToUpperAscii(*value), "_method"};
+        }
+      }
+    }
+    return EffectiveMethod{std::string(method), ""};
+  }
+
+
+  FetchSite ReadFetchSite(const HttpHeaders& headers)
+  {
+    const std::vector<std::string> values = GetAll(headers, "sec-fetch-site");
+    if (values.empty())
+    {
+      return FetchSite::Absent;
+    }
+    const std::string value = ToLowerAscii(TrimOptionalWhitespace(values.front()));
+    if (values.size() == 1 && value == "same-origin")
+    {
+      return FetchSite::SameOrigin;
+    }
+    if (values.size() == 1 && value == "none")
+    {
+      return FetchSite::UserInitiated;
+    }
+    // "cross-site", "same-site", and anything a browser would not send: another origin.
+    return FetchSite::OtherOrigin;
+  }
+
+
   bool HasForeignOrigin(const HttpHeaders& headers, bool orthancUsesTls)
   {
+    if (ReadFetchSite(headers) == FetchSite::OtherOrigin)
+    {
+      return true;
+    }
     const std::vector<std::string> origins = GetAll(headers, "origin");
     if (origins.empty())
     {
@@ -196,24 +191,41 @@ namespace OrthancCors
     return !authority || !IsSameOrigin(*parsed.origin, *authority, orthancUsesTls);
   }
 
+
   GuardDecision CheckForeignOrigin(const Policy& policy,
                                    std::string_view method,
-                                   std::string_view uri,
+                                   std::string_view target,
                                    const HttpHeaders& headers,
                                    bool orthancUsesTls)
   {
     GuardDecision decision;
     const std::vector<std::string> origins = GetAll(headers, "origin");
-    if (origins.empty())
+    if (!origins.empty())
     {
-      decision.reason = "no Origin header: not a cross-origin browser request";
+      decision.origin = origins.front();
+    }
+
+    const EffectiveMethod effective = GetEffectiveMethod(method, target, headers);
+    decision.method = effective.method;
+    if (!effective.IsOverridden() && !IsUnsafeMethod(effective.method))
+    {
+      decision.reason = "safe method " + effective.method;
       return decision;
     }
-    decision.origin = origins.front();
+    const std::string described = effective.IsOverridden() ?
+      effective.method + " (" + std::string(method) + " with " + effective.overriddenBy + ")" : effective.method;
 
-    if (!IsUnsafeMethod(method))
+    const FetchSite site = ReadFetchSite(headers);
+    if (origins.empty())
     {
-      decision.reason = "safe method " + std::string(method);
+      if (site == FetchSite::OtherOrigin)
+      {
+        decision.allowed = false;
+        decision.reason = described + " sent by a page of another origin (Sec-Fetch-Site) without Origin: "
+          "an <img>, <form> or link of another site";
+        return decision;
+      }
+      decision.reason = "no Origin header and no Sec-Fetch-Site of another origin: not a cross-origin browser request";
       return decision;
     }
 
@@ -232,7 +244,9 @@ namespace OrthancCors
       return decision;
     }
 
-    if (!parsed.origin->isNull)
+    // The browser's Sec-Fetch-Site outranks what Host suggests: a proxy may have
+    // rewritten Host, the browser knows who initiated the request.
+    if (!parsed.origin->isNull && site != FetchSite::OtherOrigin)
     {
       const std::optional<RequestAuthority> authority = GetRequestAuthority(headers);
       if (authority && IsSameOrigin(*parsed.origin, *authority, orthancUsesTls))
@@ -242,7 +256,7 @@ namespace OrthancCors
       }
     }
 
-    const std::string_view path = uri.substr(0, uri.find('?'));
+    const std::string_view path = target.substr(0, target.find('?'));
     const RoutePolicy* route = policy.FindRoute(path);
     if (route == nullptr)
     {
@@ -262,10 +276,11 @@ namespace OrthancCors
       return decision;
     }
 
-    if (std::find(route->allowedMethods.begin(), route->allowedMethods.end(), method) == route->allowedMethods.end())
+    if (std::find(route->allowedMethods.begin(), route->allowedMethods.end(), effective.method) ==
+        route->allowedMethods.end())
     {
       decision.allowed = false;
-      decision.reason = "method " + std::string(method) + " is not in AllowedMethods for route " + route->prefix;
+      decision.reason = "method " + described + " is not in AllowedMethods for route " + route->prefix;
       return decision;
     }
 

@@ -55,6 +55,15 @@ namespace OrthancCors
   }
 
 
+  std::string ToUpperAscii(std::string_view text)
+  {
+    std::string upper(text);
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; });
+    return upper;
+  }
+
+
   std::vector<std::string> GetAll(const HttpHeaders& headers, std::string_view name)
   {
     std::vector<std::string> values;

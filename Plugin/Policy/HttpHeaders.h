@@ -20,6 +20,7 @@ namespace OrthancCors
 
   bool EqualsIgnoringCase(std::string_view a, std::string_view b);
   std::string ToLowerAscii(std::string_view text);
+  std::string ToUpperAscii(std::string_view text);
 
   // Every value of the fields named `name` (case-insensitive), in order.
   std::vector<std::string> GetAll(const HttpHeaders& headers, std::string_view name);

@@ -186,3 +186,131 @@ TEST(HasForeignOrigin, NullInvalidAndRepeatedOriginsAreForeign)
   EXPECT_TRUE(HasForeignOrigin({ { "origin", "http://pacs:8042" }, { "origin", "http://pacs:8042" },
                                  { "host", "pacs:8042" } }, false));
 }
+
+// Issue 18, finding 1: Orthanc's "HTTP method faking" turns a GET that any page can
+// send without Origin (<img src=...?_method=DELETE>) into a DELETE.
+
+TEST(EffectiveMethod, UnderscoreMethodArgumentOverridesAGet)
+{
+  const EffectiveMethod effective = GetEffectiveMethod("GET", "/instances/x?_method=delete", {});
+  EXPECT_EQ("DELETE", effective.method);
+  EXPECT_EQ("_method", effective.overriddenBy);
+}
+
+TEST(EffectiveMethod, UnderscoreMethodIsDecodedAsOrthancDecodesArguments)
+{
+  EXPECT_EQ("DELETE", GetEffectiveMethod("GET", "/i?a=1&%5Fmethod=%44ELETE", {}).method);
+  EXPECT_EQ("PUT", GetEffectiveMethod("GET", "/i?_method=put&_method=delete", {}).method);   // the first one
+}
+
+TEST(EffectiveMethod, UnderscoreMethodOnlyOverridesAGet)
+{
+  // Orthanc parses GET arguments on GET requests only.
+  const EffectiveMethod effective = GetEffectiveMethod("POST", "/i?_method=DELETE", {});
+  EXPECT_EQ("POST", effective.method);
+  EXPECT_FALSE(effective.IsOverridden());
+}
+
+TEST(EffectiveMethod, MethodOverrideHeaderOverridesAnyMethod)
+{
+  const HttpHeaders headers = { { "X-HTTP-Method-Override", "delete" } };
+  EXPECT_EQ("DELETE", GetEffectiveMethod("POST", "/i", headers).method);
+  EXPECT_EQ("DELETE", GetEffectiveMethod("GET", "/i?_method=PUT", headers).method);   // the header first
+  EXPECT_EQ("X-HTTP-Method-Override", GetEffectiveMethod("GET", "/i", headers).overriddenBy);
+}
+
+TEST(EffectiveMethod, EmptyOrAbsentOverrideKeepsTheMethod)
+{
+  EXPECT_FALSE(GetEffectiveMethod("GET", "/i?_method=", {}).IsOverridden());
+  EXPECT_FALSE(GetEffectiveMethod("GET", "/i?x_method=DELETE&_methods=PUT", {}).IsOverridden());
+  EXPECT_FALSE(GetEffectiveMethod("GET", "/i", { { "x-http-method-override", "" } }).IsOverridden());
+}
+
+TEST(FetchMetadata, SecFetchSiteValues)
+{
+  EXPECT_EQ(FetchSite::Absent, ReadFetchSite({}));
+  EXPECT_EQ(FetchSite::SameOrigin, ReadFetchSite({ { "Sec-Fetch-Site", "same-origin" } }));
+  EXPECT_EQ(FetchSite::UserInitiated, ReadFetchSite({ { "sec-fetch-site", "none" } }));
+  EXPECT_EQ(FetchSite::OtherOrigin, ReadFetchSite({ { "sec-fetch-site", "cross-site" } }));
+  EXPECT_EQ(FetchSite::OtherOrigin, ReadFetchSite({ { "sec-fetch-site", "same-site" } }));
+  EXPECT_EQ(FetchSite::OtherOrigin, ReadFetchSite({ { "sec-fetch-site", "bogus" } }));
+  EXPECT_EQ(FetchSite::OtherOrigin, ReadFetchSite({ { "sec-fetch-site", "same-origin" },
+                                                    { "sec-fetch-site", "cross-site" } }));
+}
+
+TEST(ForeignOriginGuard, CrossSiteMethodOverrideWithoutOriginIsRefused)
+{
+  // What <img src="http://orthanc:8042/instances/x?_method=DELETE"> sends.
+  const HttpHeaders image = { { "host", "orthanc:8042" }, { "sec-fetch-site", "cross-site" },
+                              { "sec-fetch-mode", "no-cors" }, { "sec-fetch-dest", "image" } };
+  const GuardDecision decision = Check("GET", "/instances/x?_method=DELETE", image);
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_EQ("DELETE", decision.method);
+  EXPECT_NE(std::string::npos, decision.reason.find("_method"));
+}
+
+TEST(ForeignOriginGuard, OrthancPortFilterSeesTheOverriddenMethodWithoutQuery)
+{
+  // On Orthanc's own port the filter receives DELETE and "/instances/x".
+  EXPECT_FALSE(Check("DELETE", "/instances/x", { { "host", "orthanc:8042" },
+                                                 { "sec-fetch-site", "cross-site" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, SameSiteUnsafeRequestWithoutOriginIsRefused)
+{
+  EXPECT_FALSE(Check("POST", "/instances", { { "host", "orthanc:8042" }, { "sec-fetch-site", "same-site" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, CrossSiteSafeRequestIsLetThrough)
+{
+  EXPECT_TRUE(Check("GET", "/instances/x/preview", { { "host", "orthanc:8042" },
+                                                     { "sec-fetch-site", "cross-site" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, RequestWithoutFetchMetadataOrOriginKeepsWorking)
+{
+  // curl, scripts, servers and old browsers: no Sec-Fetch-*, no Origin.
+  EXPECT_TRUE(Check("GET", "/instances/x?_method=DELETE", { { "host", "orthanc:8042" } }).allowed);
+  EXPECT_TRUE(Check("DELETE", "/instances/x", { { "host", "orthanc:8042" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, SameOriginAndUserInitiatedOverridesAreAllowed)
+{
+  EXPECT_TRUE(Check("GET", "/instances/x?_method=DELETE", { { "host", "orthanc:8042" },
+                                                            { "sec-fetch-site", "same-origin" } }).allowed);
+  EXPECT_TRUE(Check("GET", "/instances/x?_method=DELETE", { { "host", "orthanc:8042" },
+                                                            { "sec-fetch-site", "none" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, MethodOverrideHeaderFromForeignOriginIsRefused)
+{
+  EXPECT_FALSE(Check("POST", "/dicom-web/studies", { { "host", "orthanc:8042" },
+                                                     { "origin", "https://evil.example" },
+                                                     { "x-http-method-override", "DELETE" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, AllowedOriginIsJudgedOnTheEffectiveMethod)
+{
+  // The route allows GET and POST only: a GET turned into a DELETE is refused.
+  const HttpHeaders headers = { { "origin", "https://viewer.example" }, { "host", "orthanc:8042" },
+                                { "sec-fetch-site", "cross-site" } };
+  const GuardDecision decision = Check("GET", "/dicom-web/studies?_method=DELETE", headers);
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_NE(std::string::npos, decision.reason.find("AllowedMethods"));
+  EXPECT_TRUE(Check("POST", "/dicom-web/studies", headers).allowed);
+}
+
+TEST(ForeignOriginGuard, CrossSiteFetchMetadataOutranksAHostThatMatchesOrigin)
+{
+  // Host agrees with Origin, but the browser says another site initiated the
+  // request (a proxy rewrote Host): judged as a foreign origin.
+  const HttpHeaders headers = { { "origin", "http://orthanc:8042" }, { "host", "orthanc:8042" },
+                                { "sec-fetch-site", "cross-site" } };
+  EXPECT_FALSE(Check("POST", "/tools/execute-script", headers).allowed);
+}
+
+TEST(HasForeignOrigin, CrossSiteFetchMetadataIsForeign)
+{
+  EXPECT_TRUE(HasForeignOrigin({ { "host", "orthanc:8042" }, { "sec-fetch-site", "cross-site" } }, false));
+  EXPECT_FALSE(HasForeignOrigin({ { "host", "orthanc:8042" }, { "sec-fetch-site", "same-origin" } }, false));
+}
