@@ -116,22 +116,22 @@ def make_self_signed_certificate(directory, name="gateway"):
 # Each is refused by the gateway with the given status, and never reaches Orthanc.
 MALFORMED_REQUESTS = [
     ("absolute-form target (open proxy)", b"GET http://example.org/ HTTP/1.1\r\nHost: example.org\r\n\r\n", 400),
-    ("asterisk-form target", b"OPTIONS * HTTP/1.1\r\nHost: gw\r\n\r\n", 400),
+    ("asterisk-form target", b"OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n", 400),
     ("CONNECT (tunnel)", b"CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n", 405),
     ("Content-Length with Transfer-Encoding",
-     b"POST /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+     b"POST /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
      b"0\r\n\r\n", 400),
     ("Transfer-Encoding with Content-Length",
-     b"POST /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
+     b"POST /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
      b"0\r\n\r\n", 400),
     ("differing Content-Length",
-     b"POST /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 400),
-    ("obsolete line folding", b"GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nX-Folded: a\r\n b\r\n\r\n", 400),
+     b"POST /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 400),
+    ("obsolete line folding", b"GET /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\nX-Folded: a\r\n b\r\n\r\n", 400),
     ("invalid chunk size",
-     b"POST /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+     b"POST /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
      400),
     ("header section over 64 KiB",
-     b"GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\n"
+     b"GET /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\n"
      + b"".join(b"X-Filler-%d: %s\r\n" % (i, b"a" * 4000) for i in range(20)) + b"\r\n", 431),
     ("HTTP/1.1 without Host", b"GET /dicom-web/studies HTTP/1.1\r\n\r\n", 400),
     ("two Host fields", b"GET /dicom-web/studies HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
@@ -386,7 +386,7 @@ class GatewayLimits(OrthancTestCase):
         deadline = time.monotonic() + 10
         while True:
             connection = socket.create_connection((LOOPBACK, self.gateway_port), timeout=30)
-            connection.sendall(b"GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\n\r\n")
+            connection.sendall(b"GET /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\n\r\n")
             status = status_of(read_one_response(connection))
             if status == 200:
                 return connection
@@ -401,7 +401,7 @@ class GatewayLimits(OrthancTestCase):
             # Fill the places and ask at once, well within IdleTimeout.
             for _ in range(self.MAX_CONNECTIONS):
                 held.append(self.open_served_connection())
-            answer = raw_exchange(self.gateway_port, b"GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\n\r\n")
+            answer = raw_exchange(self.gateway_port, b"GET /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\n\r\n")
             self.assertEqual(status_of(answer), 503, answer[:300])
             head = answer.split(b"\r\n\r\n")[0].lower()
             self.assertIn(b"retry-after:", head)
@@ -469,7 +469,7 @@ class GatewayOverTls(OrthancTestCase):
         self.assertEqual(response.status, 200)
 
     def test_plain_http_on_the_https_port_gets_no_answer_from_orthanc(self):
-        answer = raw_exchange(self.gateway_port, b"GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\n\r\n", timeout=10)
+        answer = raw_exchange(self.gateway_port, b"GET /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\n\r\n", timeout=10)
         self.assertFalse(answer.startswith(b"HTTP/1.1 200"), answer[:100])
 
 

@@ -183,7 +183,7 @@ class StopWithOpenConnections(LargeSeriesOnSharedStorage):
             try:
                 for _ in range(20):   # keep-alive connections that served a request
                     connection = socket.create_connection((LOOPBACK, port), timeout=30)
-                    connection.sendall(b"GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\n\r\n")
+                    connection.sendall(b"GET /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\n\r\n")
                     self.assertEqual(gateway_tests.status_of(gateway_tests.read_one_response(connection)), 200)
                     sockets.append(connection)
                 for _ in range(5):    # connections that sent nothing yet
@@ -191,7 +191,7 @@ class StopWithOpenConnections(LargeSeriesOnSharedStorage):
                 # A large retrieve in flight, its reader stalled after the first bytes.
                 transfer = socket.create_connection((LOOPBACK, port), timeout=30)
                 transfer.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
-                transfer.sendall(("GET /dicom-web/studies/%s/series/%s HTTP/1.1\r\nHost: gw\r\nAccept: %s\r\n\r\n"
+                transfer.sendall(("GET /dicom-web/studies/%s/series/%s HTTP/1.1\r\nHost: localhost\r\nAccept: %s\r\n\r\n"
                                   % (self.study_uid, self.series_uid, DICOM_MULTIPART)).encode("ascii"))
                 self.assertTrue(transfer.recv(65536).startswith(b"HTTP/1.1 200"))
                 sockets.append(transfer)
