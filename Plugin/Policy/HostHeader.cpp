@@ -62,7 +62,6 @@ namespace OrthancCors
 
     std::string_view host = authority;
     std::string_view port;
-    bool hasPort = false;
     if (authority.front() == '[')
     {
       const size_t close = authority.find(']');
@@ -78,7 +77,6 @@ namespace OrthancCors
           return std::nullopt;
         }
         port = authority.substr(close + 2);
-        hasPort = true;
       }
     }
     else
@@ -88,7 +86,6 @@ namespace OrthancCors
       {
         host = authority.substr(0, colon);
         port = authority.substr(colon + 1);
-        hasPort = true;
       }
     }
 
@@ -98,7 +95,7 @@ namespace OrthancCors
     }
 
     HostAndPort result{ToLowerAscii(host), std::nullopt};
-    if (hasPort)
+    if (!port.empty())   // "host:" is allowed by RFC 3986: no port
     {
       if (port.size() > 5 || !IsDecimal(port))
       {

@@ -18,6 +18,7 @@ TEST(HostHeader, ParsesHostAndPort)
   EXPECT_EQ(8043, *v6->port);
 
   EXPECT_FALSE(ParseHostAndPort("localhost").value().port.has_value());
+  EXPECT_FALSE(ParseHostAndPort("localhost:").value().port.has_value());   // RFC 3986: an empty port
 }
 
 TEST(HostHeader, RefusesMalformedAuthorities)
