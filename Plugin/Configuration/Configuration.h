@@ -4,6 +4,7 @@
 #include "../Policy/Policy.h"
 
 #include <json/value.h>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -38,8 +39,11 @@ namespace OrthancCors
     std::string sslPrivateKey;             // PEM file, absolute path (the certificate file when not configured)
     unsigned int threads = 0;              // 0 = hardware threads
     unsigned int maxConnections = 1000;
+    unsigned int maxConnectionsPerClient = 100;     // per client address; at most maxConnections
     unsigned int idleTimeoutSeconds = 60;
+    unsigned int requestHeaderTimeoutSeconds = 10;  // first request of a connection; at most idleTimeoutSeconds
     unsigned int upstreamTimeoutSeconds = 300;
+    std::size_t requestBodyBufferSize = 1024 * 1024;   // bytes; 0 = every body streams
   };
 
   // How the gateway reaches Orthanc's own HTTP server, read from Orthanc's settings.

@@ -59,8 +59,11 @@ namespace OrthancCors
       description["SslPrivateKey"] = gateway.sslPrivateKey;
       description["Threads"] = gateway.threads;
       description["MaxConnections"] = gateway.maxConnections;
+      description["MaxConnectionsPerClient"] = gateway.maxConnectionsPerClient;
       description["IdleTimeout"] = gateway.idleTimeoutSeconds;
+      description["RequestHeaderTimeout"] = gateway.requestHeaderTimeoutSeconds;
       description["UpstreamTimeout"] = gateway.upstreamTimeoutSeconds;
+      description["RequestBodyBufferSize"] = static_cast<Json::UInt64>(gateway.requestBodyBufferSize);
       return description;
     }
 

@@ -3,6 +3,7 @@
 #include "ConfigurationError.h"
 #include "FileSystemChecks.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <limits>
 
@@ -19,8 +20,14 @@ namespace OrthancCors
     const char* const SSL_PRIVATE_KEY = "SslPrivateKey";
     const char* const THREADS = "Threads";
     const char* const MAX_CONNECTIONS = "MaxConnections";
+    const char* const MAX_CONNECTIONS_PER_CLIENT = "MaxConnectionsPerClient";
     const char* const IDLE_TIMEOUT = "IdleTimeout";
+    const char* const REQUEST_HEADER_TIMEOUT = "RequestHeaderTimeout";
     const char* const UPSTREAM_TIMEOUT = "UpstreamTimeout";
+    const char* const REQUEST_BODY_BUFFER_SIZE = "RequestBodyBufferSize";
+
+    // A buffered body is held in memory by the gateway: bounded per connection.
+    const int64_t MAX_REQUEST_BODY_BUFFER_SIZE = 64 * 1024 * 1024;
 
     const int64_t MAX_UNSIGNED = std::numeric_limits<unsigned int>::max();
 
@@ -62,7 +69,8 @@ namespace OrthancCors
     const Json::Value empty(Json::objectValue);
     const ConfigurationObject section(cors.Has(GATEWAY) ? cors.Get(GATEWAY) : empty, cors.KeyOf(GATEWAY));
     section.RefuseUnknownKeys({ ENABLE, PORT, BIND_ADDRESS, SSL_ENABLED, SSL_CERTIFICATE, SSL_PRIVATE_KEY,
-                                THREADS, MAX_CONNECTIONS, IDLE_TIMEOUT, UPSTREAM_TIMEOUT });
+                                THREADS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT, IDLE_TIMEOUT,
+                                REQUEST_HEADER_TIMEOUT, UPSTREAM_TIMEOUT, REQUEST_BODY_BUFFER_SIZE });
 
     gateway.enabled = section.GetBoolean(ENABLE, gateway.enabled);
     gateway.port = static_cast<uint16_t>(section.GetInteger(PORT, gateway.port, 1, 65535));
@@ -73,10 +81,22 @@ namespace OrthancCors
     gateway.threads = static_cast<unsigned int>(section.GetInteger(THREADS, gateway.threads, 0, 256));
     gateway.maxConnections = static_cast<unsigned int>(
       section.GetInteger(MAX_CONNECTIONS, gateway.maxConnections, 1, MAX_UNSIGNED));
+    // The defaults of the two dependent keys shrink with the key they depend on,
+    // so that a configuration setting only MaxConnections or IdleTimeout stays valid.
+    gateway.maxConnectionsPerClient = static_cast<unsigned int>(
+      section.GetInteger(MAX_CONNECTIONS_PER_CLIENT, std::min(gateway.maxConnectionsPerClient, gateway.maxConnections),
+                         1, gateway.maxConnections, "at most Cors.Gateway.MaxConnections"));
     gateway.idleTimeoutSeconds = static_cast<unsigned int>(
       section.GetInteger(IDLE_TIMEOUT, gateway.idleTimeoutSeconds, 1, MAX_UNSIGNED));
+    gateway.requestHeaderTimeoutSeconds = static_cast<unsigned int>(
+      section.GetInteger(REQUEST_HEADER_TIMEOUT,
+                         std::min(gateway.requestHeaderTimeoutSeconds, gateway.idleTimeoutSeconds),
+                         1, gateway.idleTimeoutSeconds, "at most Cors.Gateway.IdleTimeout"));
     gateway.upstreamTimeoutSeconds = static_cast<unsigned int>(
       section.GetInteger(UPSTREAM_TIMEOUT, gateway.upstreamTimeoutSeconds, 1, MAX_UNSIGNED));
+    gateway.requestBodyBufferSize = static_cast<std::size_t>(
+      section.GetInteger(REQUEST_BODY_BUFFER_SIZE, static_cast<int64_t>(gateway.requestBodyBufferSize),
+                         0, MAX_REQUEST_BODY_BUFFER_SIZE));
 
     if (!IsIpv4(gateway.bindAddress) && !IsIpv6(gateway.bindAddress))
     {

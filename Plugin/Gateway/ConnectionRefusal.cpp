@@ -24,10 +24,12 @@ namespace OrthancCors
   }
 
 
-  ConnectionRefusal::ConnectionRefusal(const GatewayContext& context, boost::asio::ip::tcp::socket socket) :
+  ConnectionRefusal::ConnectionRefusal(const GatewayContext& context, boost::asio::ip::tcp::socket socket,
+                                       ConnectionRegistry::Limit reached) :
     context_(context),
     executor_(socket.get_executor()),
-    client_(MakeStream(context, std::move(socket)))
+    client_(MakeStream(context, std::move(socket))),
+    reached_(reached)
   {
   }
 
@@ -63,9 +65,13 @@ namespace OrthancCors
       }
     }
 
+    const GatewaySettings& settings = context_.configuration->gateway;
     LocalResponse answer = MakeErrorResponse(
-      503, "the gateway serves Cors.Gateway.MaxConnections (" +
-      std::to_string(context_.configuration->gateway.maxConnections) + ") connections already");
+      503, (reached_ == ConnectionRegistry::Limit::MaxConnectionsPerClient) ?
+      "the gateway serves Cors.Gateway.MaxConnectionsPerClient (" +
+      std::to_string(settings.maxConnectionsPerClient) + ") connections of this client address already" :
+      "the gateway serves Cors.Gateway.MaxConnections (" +
+      std::to_string(settings.maxConnections) + ") connections already");
     answer.headers.push_back(HttpHeader{"Retry-After", "1"});
     const auto error = co_await MessageIo::WriteResponse(client_, REFUSAL_TIMEOUT, 11, 503, answer.headers,
                                                          answer.body, true, false);

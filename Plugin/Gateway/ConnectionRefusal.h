@@ -12,14 +12,16 @@
 
 namespace OrthancCors
 {
-  // A connection above Cors.Gateway.MaxConnections: told "503 Service Unavailable"
+  // A connection above Cors.Gateway.MaxConnections or above MaxConnectionsPerClient
+  // of its client: told "503 Service Unavailable"
   // with Retry-After and Connection: close (after the TLS handshake, on HTTPS, so
   // that the client can read it), then closed. Every step is bounded by a short
   // timeout; Stop() closes it like a session.
   class ConnectionRefusal : public IClosable, public std::enable_shared_from_this<ConnectionRefusal>
   {
   public:
-    ConnectionRefusal(const GatewayContext& context, boost::asio::ip::tcp::socket socket);
+    ConnectionRefusal(const GatewayContext& context, boost::asio::ip::tcp::socket socket,
+                      ConnectionRegistry::Limit reached);
 
     void Adopt(ConnectionRegistry::Membership membership);
 
@@ -31,6 +33,7 @@ namespace OrthancCors
     const GatewayContext& context_;
     boost::asio::any_io_executor executor_;
     AnyStream client_;
+    ConnectionRegistry::Limit reached_;
     std::optional<ConnectionRegistry::Membership> membership_;
   };
 }

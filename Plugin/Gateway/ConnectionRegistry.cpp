@@ -1,5 +1,7 @@
 #include "ConnectionRegistry.h"
 
+#include "ClientAddress.h"
+
 #include <vector>
 
 namespace OrthancCors
@@ -21,8 +23,9 @@ namespace OrthancCors
   }
 
 
-  ConnectionRegistry::ConnectionRegistry(std::size_t maxConnections) :
-    maxConnections_(maxConnections)
+  ConnectionRegistry::ConnectionRegistry(std::size_t maxConnections, std::size_t maxConnectionsPerClient) :
+    maxConnections_(maxConnections),
+    maxConnectionsPerClient_(maxConnectionsPerClient)
   {
   }
 
@@ -33,17 +36,45 @@ namespace OrthancCors
   }
 
 
-  std::optional<ConnectionRegistry::Membership> ConnectionRegistry::TryJoin(Kind kind)
+  std::optional<ConnectionRegistry::Membership> ConnectionRegistry::TryJoin(Kind kind,
+                                                                            const boost::asio::ip::address& client,
+                                                                            Limit* reached)
   {
+    const boost::asio::ip::address key = Unmapped(client);
+    Limit limit = Limit::None;
+
     std::lock_guard<std::mutex> lock(mutex_);
-    std::size_t& count = (kind == Kind::Session) ? sessions_ : refusals_;
-    if (closed_ || count >= maxConnections_)
+    auto known = clients_.find(key);
+    if (closed_)
+    {
+      limit = Limit::Closed;
+    }
+    else if (total_.Of(kind) >= maxConnections_)
+    {
+      limit = Limit::MaxConnections;
+    }
+    else if (known != clients_.end() && known->second.Of(kind) >= maxConnectionsPerClient_)
+    {
+      limit = Limit::MaxConnectionsPerClient;
+    }
+
+    if (reached != nullptr)
+    {
+      *reached = limit;
+    }
+    if (limit != Limit::None)
     {
       return std::nullopt;
     }
-    ++count;
+
+    if (known == clients_.end())
+    {
+      known = clients_.emplace(key, Counts()).first;
+    }
+    ++known->second.Of(kind);
+    ++total_.Of(kind);
     const uint64_t id = nextId_++;
-    members_.emplace(id, Member{std::weak_ptr<IClosable>(), kind});
+    members_.emplace(id, Member{std::weak_ptr<IClosable>(), kind, key});
     return Membership(*this, id);
   }
 
@@ -51,7 +82,15 @@ namespace OrthancCors
   std::size_t ConnectionRegistry::CountSessions() const
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    return sessions_;
+    return total_.sessions;
+  }
+
+
+  std::size_t ConnectionRegistry::CountSessionsOf(const boost::asio::ip::address& client) const
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto known = clients_.find(Unmapped(client));
+    return known == clients_.end() ? 0 : known->second.sessions;
   }
 
 
@@ -97,8 +136,17 @@ namespace OrthancCors
     auto member = members_.find(id);
     if (member != members_.end())
     {
-      std::size_t& count = (member->second.kind == Kind::Session) ? sessions_ : refusals_;
-      --count;
+      const Kind kind = member->second.kind;
+      --total_.Of(kind);
+      auto client = clients_.find(member->second.client);
+      if (client != clients_.end())
+      {
+        --client->second.Of(kind);
+        if (client->second.IsEmpty())
+        {
+          clients_.erase(client);   // memory follows the live clients, not every address ever seen
+        }
+      }
       members_.erase(member);
     }
   }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -20,14 +22,26 @@ namespace OrthancCors
   };
 
   // The live connections of one gateway: enforces Cors.Gateway.MaxConnections and
-  // lets Stop() close every one of them. Thread-safe; no global state.
+  // MaxConnectionsPerClient, and lets Stop() close every one of them.
+  // Thread-safe; no global state.
   class ConnectionRegistry
   {
   public:
     enum class Kind
     {
-      Session,   // counted against MaxConnections
-      Refusal    // a connection being told "503", bounded by MaxConnections too
+      Session,   // counted against MaxConnections and MaxConnectionsPerClient
+      Refusal    // a connection being told "503", bounded by the same two limits
+                 // (apart from sessions): one client's refusals cannot crowd out
+                 // the refusals owed to the others
+    };
+
+    // Which limit refused a TryJoin.
+    enum class Limit
+    {
+      None,
+      MaxConnections,
+      MaxConnectionsPerClient,
+      Closed      // CloseAll() was called
     };
 
     // Membership of one connection; leaving the registry when destroyed.
@@ -51,14 +65,17 @@ namespace OrthancCors
       uint64_t id_;
     };
 
-    explicit ConnectionRegistry(std::size_t maxConnections);
+    // A client is known by its address, IPv4-mapped IPv6 addresses as IPv4 ones.
+    ConnectionRegistry(std::size_t maxConnections, std::size_t maxConnectionsPerClient);
 
-    // A place for one more connection, checked before the connection object is
-    // built; std::nullopt when MaxConnections members of that kind are live, or
-    // once CloseAll() has been called.
-    std::optional<Membership> TryJoin(Kind kind);
+    // A place for one more connection of `client`, checked before the connection
+    // object is built; std::nullopt (and `reached`, when given, says why) when
+    // MaxConnections members of that kind are live, or MaxConnectionsPerClient of
+    // that kind from that client, or once CloseAll() has been called.
+    std::optional<Membership> TryJoin(Kind kind, const boost::asio::ip::address& client, Limit* reached = nullptr);
 
     std::size_t CountSessions() const;
+    std::size_t CountSessionsOf(const boost::asio::ip::address& client) const;
 
     // Refuses every later TryJoin and closes every member.
     void CloseAll();
@@ -68,16 +85,27 @@ namespace OrthancCors
     {
       std::weak_ptr<IClosable> connection;
       Kind kind;
+      boost::asio::ip::address client;
+    };
+
+    struct Counts
+    {
+      std::size_t sessions = 0;
+      std::size_t refusals = 0;
+
+      std::size_t& Of(Kind kind) { return kind == Kind::Session ? sessions : refusals; }
+      bool IsEmpty() const { return sessions == 0 && refusals == 0; }
     };
 
     bool Attach(uint64_t id, std::weak_ptr<IClosable> connection);
     void Leave(uint64_t id);
 
     const std::size_t maxConnections_;
+    const std::size_t maxConnectionsPerClient_;
     mutable std::mutex mutex_;
     std::map<uint64_t, Member> members_;
-    std::size_t sessions_ = 0;
-    std::size_t refusals_ = 0;
+    Counts total_;
+    std::map<boost::asio::ip::address, Counts> clients_;   // only clients with live members
     uint64_t nextId_ = 0;
     bool closed_ = false;
   };

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -71,7 +72,7 @@ namespace OrthancCors
          ILogger& logger) :
       configuration_(RequireConfiguration(std::move(configuration))),
       threadCount_(CountThreads(configuration_->gateway)),
-      registry_(configuration_->gateway.maxConnections),
+      registry_(configuration_->gateway.maxConnections, configuration_->gateway.maxConnectionsPerClient),
       context_{configuration_,
                std::move(folders),
                logger,
@@ -79,6 +80,9 @@ namespace OrthancCors
                configuration_->gateway.sslEnabled ? CreateServerTlsContext(configuration_->gateway) : nullptr,
                configuration_->upstream.sslEnabled ? CreateUpstreamTlsContext() : nullptr,
                std::chrono::seconds(configuration_->gateway.idleTimeoutSeconds),
+               // (The configuration keeps it at most IdleTimeout; so does a hand-built one.)
+               std::chrono::seconds(std::min(configuration_->gateway.requestHeaderTimeoutSeconds,
+                                             configuration_->gateway.idleTimeoutSeconds)),
                std::chrono::seconds(configuration_->gateway.upstreamTimeoutSeconds)},
       loops_(CreateLoops(threadCount_)),
       listener_(std::make_shared<Listener>(*loops_.front(), [this]() -> boost::asio::io_context& { return PickLoop(); },

@@ -23,7 +23,8 @@ namespace OrthancCors
     ConnectionRegistry& registry;
     std::shared_ptr<boost::asio::ssl::context> serverTls;    // null: the gateway speaks plain HTTP
     std::shared_ptr<boost::asio::ssl::context> upstreamTls;  // null: Orthanc speaks plain HTTP
-    std::chrono::seconds idleTimeout;
+    std::chrono::seconds idleTimeout;            // a keep-alive connection between requests; a buffered body
+    std::chrono::seconds requestHeaderTimeout;   // a new connection's handshake and first header; a header once begun
     std::chrono::seconds upstreamTimeout;
 
     const Policy& GetPolicy() const { return configuration->policy; }

@@ -156,8 +156,12 @@ namespace OrthancCors
   void Listener::Launch(boost::asio::ip::tcp::socket socket)
   {
     const boost::asio::any_io_executor executor = socket.get_executor();
+    boost::system::error_code ignored;
+    // (An unknown address, when the client is already gone, counts as one client.)
+    const boost::asio::ip::address client = socket.remote_endpoint(ignored).address();
 
-    if (auto membership = context_.registry.TryJoin(ConnectionRegistry::Kind::Session))
+    ConnectionRegistry::Limit reached = ConnectionRegistry::Limit::None;
+    if (auto membership = context_.registry.TryJoin(ConnectionRegistry::Kind::Session, client, &reached))
     {
       auto session = std::make_shared<Session>(context_, std::move(socket));
       if (membership->Attach(session))
@@ -171,9 +175,10 @@ namespace OrthancCors
       return;
     }
 
-    if (auto membership = context_.registry.TryJoin(ConnectionRegistry::Kind::Refusal))
+    const ConnectionRegistry::Limit sessionLimit = reached;
+    if (auto membership = context_.registry.TryJoin(ConnectionRegistry::Kind::Refusal, client))
     {
-      auto refusal = std::make_shared<ConnectionRefusal>(context_, std::move(socket));
+      auto refusal = std::make_shared<ConnectionRefusal>(context_, std::move(socket), sessionLimit);
       if (membership->Attach(refusal))
       {
         refusal->Adopt(std::move(*membership));
@@ -184,6 +189,7 @@ namespace OrthancCors
       }
       return;
     }
-    // Flooded past twice MaxConnections, or stopping: the socket just closes.
+    // Flooded past twice MaxConnections (or one client past twice its own limit),
+    // or stopping: the socket just closes.
   }
 }

@@ -17,8 +17,8 @@ namespace OrthancCors
   // The gateway's listening socket. Binds in its constructor (so that a port in
   // use stops Orthanc at start-up); Start() accepts, each connection on the event
   // loop that `nextLoop` names (one thread each, so a connection's handlers never
-  // run concurrently and need no strand), as a Session or — above MaxConnections —
-  // a ConnectionRefusal. An
+  // run concurrently and need no strand), as a Session or — above MaxConnections
+  // or MaxConnectionsPerClient — a ConnectionRefusal. An
   // accept error is logged and accepting goes on (after a short pause when out of
   // file descriptors), instead of the listener dying silently.
   class Listener : public std::enable_shared_from_this<Listener>

@@ -8,6 +8,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include <algorithm>
 #include <optional>
 
 namespace OrthancCors
@@ -92,7 +93,11 @@ namespace OrthancCors
     request.version(11);   // keep-alive towards Orthanc whatever the client speaks
     MessageIo::InsertFields(request, BuildUpstreamRequestHeaders(client_.headers, client_.forwarding));
 
-    if (client_.parser.chunked())
+    if (bodyBuffered_ && (client_.parser.chunked() || client_.parser.content_length()))
+    {
+      request.content_length(body_.size());
+    }
+    else if (client_.parser.chunked())
     {
       // Orthanc 1.10.1 accepts chunked uploads (measured on /instances and STOW-RS).
       request.chunked(true);
@@ -121,6 +126,20 @@ namespace OrthancCors
     // relayed 512 bytes per system call (measured: 0.05x nginx on a 0.5 MiB retrieve).
     upstream_.Buffer().reserve(MessageIo::CHUNK_SIZE);
     client_.buffer.reserve(MessageIo::CHUNK_SIZE);
+
+    // Before any upstream connection is taken: a client that is slow to send its
+    // body holds a place on the gateway, never one of Orthanc's HTTP threads.
+    error_code bufferError;
+    switch (co_await BufferBody(bufferError))
+    {
+      case BodyOutcome::Sent:
+      case BodyOutcome::UpstreamFailed:
+        break;
+      case BodyOutcome::ClientGone:
+        co_return ConnectionFate::Close;
+      case BodyOutcome::ClientMalformed:
+        co_return co_await AnswerLocally(400, "malformed request body: " + bufferError.message());
+    }
 
     for (unsigned int attempt = 0; ; ++attempt)
     {
@@ -159,11 +178,15 @@ namespace OrthancCors
           co_return co_await AnswerLocally(400, "malformed request body: " + bodyError.message());
         case BodyOutcome::UpstreamFailed:
           upstream_.Close();
+          if (mayRetry && bodyBuffered_ && !closing_ && IsPeerGone(bodyError))
+          {
+            continue;
+          }
           co_return co_await AnswerUpstreamFailure(bodyError, "cannot send the request body to Orthanc");
       }
 
       ConnectionFate fate = ConnectionFate::Close;
-      switch (co_await RelayResponse(mayRetry && !bodyStarted_, fate))
+      switch (co_await RelayResponse(mayRetry && (bodyBuffered_ || !bodyStarted_), fate))
       {
         case ResponseOutcome::RetryOnFreshConnection:
           upstream_.Close();
@@ -176,15 +199,88 @@ namespace OrthancCors
   }
 
 
+  boost::asio::awaitable<Relay::BodyOutcome> Relay::BufferBody(error_code& error)
+  {
+    RequestParser& parser = client_.parser;
+    const std::size_t bound = context_.configuration->gateway.requestBodyBufferSize;
+    const auto length = parser.content_length();
+    if (parser.is_done())
+    {
+      bodyBuffered_ = true;   // no body at all
+      co_return BodyOutcome::Sent;
+    }
+    if (bound == 0 || (!parser.chunked() && (!length || *length > bound)))
+    {
+      co_return BodyOutcome::Sent;   // streamed once Orthanc is reachable, as large uploads need
+    }
+
+    if (expectsContinue_ && !continueSent_)
+    {
+      // The gateway takes the body itself: no need to wait for Orthanc.
+      continueSent_ = true;
+      if ((error = co_await MessageIo::WriteContinue(client_.stream, context_.idleTimeout)))
+      {
+        co_return BodyOutcome::ClientGone;
+      }
+    }
+
+    // A chunked body one byte over the bound is known to be larger: it streams.
+    const std::size_t limit = length ? static_cast<std::size_t>(*length) : bound + 1;
+    std::size_t filled = 0;
+
+    // One deadline for the whole body, not one per read: a byte every few seconds
+    // would otherwise hold the connection for ever.
+    client_.stream.Tcp().expires_after(context_.idleTimeout);
+    while (!parser.is_done() && filled < limit)
+    {
+      if (filled == body_.size())
+      {
+        // Grown as bytes arrive, not as announced: a client announcing 1 MiB and
+        // sending a few bytes costs one 64 KiB step.
+        const std::size_t grown = std::min(limit, std::max(MessageIo::CHUNK_SIZE, 2 * body_.size()));
+        body_.reserve(grown);   // exactly: resize() alone may allocate twice the bound
+        body_.resize(grown);
+      }
+      parser.get().body().data = body_.data() + filled;
+      parser.get().body().size = body_.size() - filled;
+      auto [readError, readBytes] = co_await MessageIo::ReadSomeBody(client_.stream, client_.buffer, parser);
+      if (readError == http::error::need_buffer)
+      {
+        readError = {};
+      }
+      filled = body_.size() - parser.get().body().size;
+      if (readError)
+      {
+        error = readError;
+        co_return IsClientGone(readError) || closing_ ? BodyOutcome::ClientGone : BodyOutcome::ClientMalformed;
+      }
+    }
+    client_.stream.Tcp().expires_never();
+
+    body_.resize(filled);
+    bodyBuffered_ = parser.is_done();
+    co_return BodyOutcome::Sent;
+  }
+
+
   boost::asio::awaitable<Relay::BodyOutcome> Relay::SendBody(http::request<http::buffer_body>& request,
                                                              http::request_serializer<http::buffer_body>& serializer,
                                                              error_code& error)
   {
     RequestParser& parser = client_.parser;
+    bool bufferedSent = body_.empty();
 
     while (!serializer.is_done())
     {
-      if (!parser.is_done())
+      if (!bufferedSent)
+      {
+        bufferedSent = true;
+        bodyStarted_ = true;
+        request.body().data = body_.data();
+        request.body().size = body_.size();
+        request.body().more = !bodyBuffered_;
+      }
+      else if (!parser.is_done())
       {
         if (expectsContinue_ && !continueSent_)
         {

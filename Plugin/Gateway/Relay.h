@@ -26,11 +26,14 @@ namespace OrthancCors
     Close
   };
 
-  // One request relayed to Orthanc and its answer relayed back, both bodies
-  // streamed through one bounded chunk; the policy's headers are merged into the
-  // answer whatever its status. Handles Expect: 100-continue, interim 1xx
+  // One request relayed to Orthanc and its answer relayed back; the policy's
+  // headers are merged into the answer whatever its status. A request body up to
+  // Cors.Gateway.RequestBodyBufferSize is read whole before Orthanc is contacted
+  // (so that a slow client never holds one of Orthanc's HTTP threads) and sent
+  // with a Content-Length; a larger one, and every response body, is streamed
+  // through one bounded chunk. Handles Expect: 100-continue, interim 1xx
   // answers, HEAD, a stale pooled connection (one retry for an idempotent request
-  // whose body was not sent), 502 and 504 with the policy's headers.
+  // whose body is buffered or was not sent), 502 and 504 with the policy's headers.
   class Relay
   {
   public:
@@ -70,6 +73,12 @@ namespace OrthancCors
 
     boost::beast::http::request<boost::beast::http::buffer_body> BuildUpstreamRequest() const;
 
+    // Reads a body of known length up to RequestBodyBufferSize, or the first
+    // RequestBodyBufferSize + 1 bytes of a chunked one, into body_, all within one
+    // IdleTimeout; sets bodyBuffered_ when the whole body is there. Never
+    // UpstreamFailed.
+    boost::asio::awaitable<BodyOutcome> BufferBody(boost::system::error_code& error);
+
     boost::asio::awaitable<BodyOutcome> SendBody(
       boost::beast::http::request<boost::beast::http::buffer_body>& request,
       boost::beast::http::request_serializer<boost::beast::http::buffer_body>& serializer,
@@ -96,6 +105,8 @@ namespace OrthancCors
     const bool expectsContinue_;
     bool continueSent_ = false;
     bool bodyStarted_ = false;
+    std::vector<char> body_;      // what BufferBody() read, sent before any streamed rest
+    bool bodyBuffered_ = false;   // body_ is the whole body: it can be sent again
   };
 
   // GET, HEAD, OPTIONS, PUT, DELETE, TRACE (RFC 9110, 9.2.2): safe to send twice.

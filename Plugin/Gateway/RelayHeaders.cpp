@@ -1,5 +1,7 @@
 #include "RelayHeaders.h"
 
+#include "ClientAddress.h"
+
 #include <algorithm>
 #include <array>
 
@@ -16,15 +18,6 @@ namespace OrthancCors
     {
       return std::any_of(names.begin(), names.end(),
                          [&](const std::string& listed) { return EqualsIgnoringCase(listed, name); });
-    }
-
-    boost::asio::ip::address Unmapped(const boost::asio::ip::address& address)
-    {
-      if (address.is_v6() && address.to_v6().is_v4_mapped())
-      {
-        return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
-      }
-      return address;
     }
 
     void AppendForwardedFor(HttpHeaders& headers, const std::string& clientAddress)

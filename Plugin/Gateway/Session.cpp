@@ -103,15 +103,19 @@ namespace OrthancCors
 
   boost::asio::awaitable<void> Session::Run()
   {
+    // One deadline for the TLS handshake and the whole first request header:
+    // a connection that never sends a request is closed after
+    // RequestHeaderTimeout, not held for IdleTimeout.
+    client_.Tcp().expires_after(context_.requestHeaderTimeout);
     if (co_await Handshake())
     {
-      while (!closing_)
+      for (bool newConnection = true; !closing_; newConnection = false)
       {
         RequestParser parser;
         parser.header_limit(static_cast<std::uint32_t>(MessageIo::HEADER_LIMIT + 1));
         parser.body_limit(boost::none);
 
-        const HeaderRead read = co_await ReadHeader(parser);
+        const HeaderRead read = co_await ReadHeader(parser, newConnection);
         if (read != HeaderRead::Ready)
         {
           break;
@@ -143,18 +147,23 @@ namespace OrthancCors
     {
       co_return true;
     }
-    client_.Tcp().expires_after(context_.idleTimeout);
+    // (Within the deadline Run() set for the first request.)
     auto [error] = co_await tls->async_handshake(boost::asio::ssl::stream_base::server, MessageIo::AS_TUPLE);
-    client_.Tcp().expires_never();
     co_return !error && !closing_;
   }
 
 
-  boost::asio::awaitable<Session::HeaderRead> Session::ReadHeader(RequestParser& parser)
+  boost::asio::awaitable<Session::HeaderRead> Session::ReadHeader(RequestParser& parser, bool newConnection)
   {
-    // One deadline for the wait and the whole header, not one per read: a client
-    // sending its header a byte at a time cannot hold the connection longer.
-    client_.Tcp().expires_after(context_.idleTimeout);
+    // Deadlines for the whole header, not per read: a client sending its header
+    // a byte at a time cannot hold the connection longer. A new connection runs
+    // on the deadline Run() set; a keep-alive connection may wait IdleTimeout for
+    // its next request, which must then complete within RequestHeaderTimeout.
+    bool begun = newConnection || buffer_.size() > 0;
+    if (!newConnection)
+    {
+      client_.Tcp().expires_after(begun ? context_.requestHeaderTimeout : context_.idleTimeout);
+    }
     for (;;)
     {
       const auto received = buffer_.data();
@@ -200,10 +209,15 @@ namespace OrthancCors
       auto [error, bytes] = co_await MessageIo::ReadSome(client_, buffer_.prepare(READ_SIZE));
       if (error || closing_)
       {
-        // Closed by the client, idle past IdleTimeout, or Stop(): nothing to answer.
+        // Closed by the client, past a deadline, or Stop(): nothing to answer.
         co_return HeaderRead::ConnectionEnded;
       }
       buffer_.commit(bytes);
+      if (!begun && bytes > 0)
+      {
+        begun = true;
+        client_.Tcp().expires_after(context_.requestHeaderTimeout);
+      }
     }
   }
 

@@ -37,11 +37,12 @@ namespace OrthancCors
     enum class HeaderRead
     {
       Ready,
-      ConnectionEnded,   // closed by the client, idle timeout, or refused and answered
+      ConnectionEnded,   // closed by the client, past a deadline, or refused and answered
     };
 
     boost::asio::awaitable<bool> Handshake();
-    boost::asio::awaitable<HeaderRead> ReadHeader(RequestParser& parser);
+    // `newConnection`: the first request, read on the deadline Run() set.
+    boost::asio::awaitable<HeaderRead> ReadHeader(RequestParser& parser, bool newConnection);
     boost::asio::awaitable<ConnectionFate> Serve(RequestParser& parser);
 
     // A response produced by the gateway; the connection stays open only when the

@@ -46,6 +46,9 @@ namespace OrthancCors
     EXPECT_EQ(9000, description["Gateway"]["Port"].asInt());
     EXPECT_EQ("127.0.0.1", description["Gateway"]["BindAddress"].asString());
     EXPECT_TRUE(description["Gateway"]["BindAddressForcedToLoopback"].asBool());
+    EXPECT_EQ(100, description["Gateway"]["MaxConnectionsPerClient"].asInt());
+    EXPECT_EQ(10, description["Gateway"]["RequestHeaderTimeout"].asInt());
+    EXPECT_EQ(1048576, description["Gateway"]["RequestBodyBufferSize"].asInt());
     EXPECT_EQ(std::filesystem::canonical(viewer).string(), description["Folders"]["/ohif/"]["Path"].asString());
     EXPECT_TRUE(description["Folders"]["/ohif/"]["SinglePageApplication"].asBool());
     EXPECT_EQ("require-corp", description["Folders"]["/ohif/"]["CrossOriginIsolation"].asString());

@@ -46,7 +46,8 @@ namespace OrthancCors
     }
 
     for (const char* key : { "Enable", "Port", "BindAddress", "SslEnabled", "SslCertificate", "SslPrivateKey",
-                             "Threads", "MaxConnections", "IdleTimeout", "UpstreamTimeout" })
+                             "Threads", "MaxConnections", "MaxConnectionsPerClient", "IdleTimeout",
+                             "RequestHeaderTimeout", "UpstreamTimeout", "RequestBodyBufferSize" })
     {
       EXPECT_TRUE(cors["Gateway"].isMember(key)) << key;
     }

@@ -23,6 +23,9 @@ namespace OrthancCors
     EXPECT_EQ(1000u, gateway.maxConnections);
     EXPECT_EQ(60u, gateway.idleTimeoutSeconds);
     EXPECT_EQ(300u, gateway.upstreamTimeoutSeconds);
+    EXPECT_EQ(100u, gateway.maxConnectionsPerClient);
+    EXPECT_EQ(10u, gateway.requestHeaderTimeoutSeconds);
+    EXPECT_EQ(1024u * 1024u, gateway.requestBodyBufferSize);
   }
 
   TEST(Gateway, GatewaySettingsAreRead)
@@ -55,6 +58,55 @@ namespace OrthancCors
     EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "MaxConnections": 0 } })", "Cors.Gateway.MaxConnections"));
     EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "IdleTimeout": 0 } })", "Cors.Gateway.IdleTimeout"));
     EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "UpstreamTimeout": 0 } })", "Cors.Gateway.UpstreamTimeout"));
+  }
+
+  TEST(Gateway, PerClientLimitHeaderTimeoutAndBodyBufferAreRead)
+  {
+    const GatewaySettings gateway = ParseCors(R"({ "Gateway": { "MaxConnections": 50,
+      "MaxConnectionsPerClient": 7, "IdleTimeout": 30, "RequestHeaderTimeout": 4,
+      "RequestBodyBufferSize": 65536 } })").gateway;
+    EXPECT_EQ(7u, gateway.maxConnectionsPerClient);
+    EXPECT_EQ(4u, gateway.requestHeaderTimeoutSeconds);
+    EXPECT_EQ(65536u, gateway.requestBodyBufferSize);
+    EXPECT_EQ(0u, ParseCors(R"({ "Gateway": { "RequestBodyBufferSize": 0 } })").gateway.requestBodyBufferSize);
+  }
+
+  TEST(Gateway, PerClientLimitMustBeBetweenOneAndMaxConnections)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "MaxConnectionsPerClient": 0 } })",
+                              "Cors.Gateway.MaxConnectionsPerClient"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "MaxConnections": 20, "MaxConnectionsPerClient": 21 } })",
+                              "Cors.Gateway.MaxConnectionsPerClient", "at most Cors.Gateway.MaxConnections"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "MaxConnectionsPerClient": "10" } })",
+                              "Cors.Gateway.MaxConnectionsPerClient"));
+    EXPECT_EQ(20u, ParseCors(R"({ "Gateway": { "MaxConnections": 20, "MaxConnectionsPerClient": 20 } })")
+              .gateway.maxConnectionsPerClient);
+  }
+
+  TEST(Gateway, PerClientLimitDefaultsToMaxConnectionsWhenThatIsBelowOneHundred)
+  {
+    // A configuration that only lowers MaxConnections stays valid.
+    EXPECT_EQ(16u, ParseCors(R"({ "Gateway": { "MaxConnections": 16 } })").gateway.maxConnectionsPerClient);
+  }
+
+  TEST(Gateway, RequestHeaderTimeoutMustBeBetweenOneAndIdleTimeout)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "RequestHeaderTimeout": 0 } })",
+                              "Cors.Gateway.RequestHeaderTimeout"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "IdleTimeout": 5, "RequestHeaderTimeout": 6 } })",
+                              "Cors.Gateway.RequestHeaderTimeout", "at most Cors.Gateway.IdleTimeout"));
+    // Its default follows a shorter IdleTimeout.
+    EXPECT_EQ(3u, ParseCors(R"({ "Gateway": { "IdleTimeout": 3 } })").gateway.requestHeaderTimeoutSeconds);
+  }
+
+  TEST(Gateway, RequestBodyBufferSizeIsAtMost64MiB)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "RequestBodyBufferSize": -1 } })",
+                              "Cors.Gateway.RequestBodyBufferSize"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "RequestBodyBufferSize": 67108865 } })",
+                              "Cors.Gateway.RequestBodyBufferSize", "between 0 and 67108864"));
+    EXPECT_EQ(67108864u, ParseCors(R"({ "Gateway": { "RequestBodyBufferSize": 67108864 } })")
+              .gateway.requestBodyBufferSize);
   }
 
   TEST(Gateway, BindAddressMustBeAnIpLiteral)

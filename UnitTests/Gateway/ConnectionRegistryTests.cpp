@@ -3,10 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 using namespace OrthancCors;
 
 namespace
 {
+  const boost::asio::ip::address CLIENT = boost::asio::ip::make_address("192.0.2.1");
+  const boost::asio::ip::address OTHER_CLIENT = boost::asio::ip::make_address("192.0.2.2");
+
   class CountingConnection : public IClosable
   {
   public:
@@ -18,45 +23,127 @@ namespace
 
 TEST(ConnectionRegistry, MaxConnectionsSessionsAtMost)
 {
-  ConnectionRegistry registry(2);
-  auto first = registry.TryJoin(ConnectionRegistry::Kind::Session);
-  auto second = registry.TryJoin(ConnectionRegistry::Kind::Session);
+  ConnectionRegistry registry(2, 2);
+  auto first = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
+  auto second = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
   ASSERT_TRUE(first && second);
-  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session));
+  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT));
   EXPECT_EQ(2u, registry.CountSessions());
 }
 
 
 TEST(ConnectionRegistry, LeavingFreesAPlace)
 {
-  ConnectionRegistry registry(1);
+  ConnectionRegistry registry(1, 1);
   {
-    auto member = registry.TryJoin(ConnectionRegistry::Kind::Session);
+    auto member = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
     ASSERT_TRUE(member);
-    EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session));
+    EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT));
   }
   EXPECT_EQ(0u, registry.CountSessions());
-  EXPECT_TRUE(registry.TryJoin(ConnectionRegistry::Kind::Session));
+  EXPECT_TRUE(registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT));
 }
 
 
 TEST(ConnectionRegistry, RefusalsAreCountedApartFromSessions)
 {
-  ConnectionRegistry registry(1);
-  auto session = registry.TryJoin(ConnectionRegistry::Kind::Session);
-  auto refusal = registry.TryJoin(ConnectionRegistry::Kind::Refusal);
+  ConnectionRegistry registry(1, 1);
+  auto session = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
+  auto refusal = registry.TryJoin(ConnectionRegistry::Kind::Refusal, CLIENT);
   EXPECT_TRUE(session && refusal);
-  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Refusal));
+  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Refusal, CLIENT));
+}
+
+
+TEST(ConnectionRegistry, OneClientGetsAtMostMaxConnectionsPerClientAndOthersStillGetIn)
+{
+  ConnectionRegistry registry(10, 3);
+  std::vector<ConnectionRegistry::Membership> held;
+  for (int i = 0; i < 3; i++)
+  {
+    auto member = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
+    ASSERT_TRUE(member);
+    held.push_back(std::move(*member));
+  }
+  ConnectionRegistry::Limit reached = ConnectionRegistry::Limit::None;
+  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT, &reached));
+  EXPECT_EQ(ConnectionRegistry::Limit::MaxConnectionsPerClient, reached);
+  EXPECT_EQ(3u, registry.CountSessionsOf(CLIENT));
+
+  auto other = registry.TryJoin(ConnectionRegistry::Kind::Session, OTHER_CLIENT, &reached);
+  EXPECT_TRUE(other);
+  EXPECT_EQ(ConnectionRegistry::Limit::None, reached);
+  EXPECT_EQ(4u, registry.CountSessions());
+}
+
+
+TEST(ConnectionRegistry, MaxConnectionsIsReportedBeforeThePerClientLimit)
+{
+  ConnectionRegistry registry(2, 2);
+  auto a = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
+  auto b = registry.TryJoin(ConnectionRegistry::Kind::Session, OTHER_CLIENT);
+  ASSERT_TRUE(a && b);
+  ConnectionRegistry::Limit reached = ConnectionRegistry::Limit::None;
+  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT, &reached));
+  EXPECT_EQ(ConnectionRegistry::Limit::MaxConnections, reached);
+}
+
+
+TEST(ConnectionRegistry, LeavingFreesThePlaceOfThatClient)
+{
+  ConnectionRegistry registry(10, 1);
+  {
+    auto member = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
+    ASSERT_TRUE(member);
+    EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT));
+  }
+  EXPECT_EQ(0u, registry.CountSessionsOf(CLIENT));
+  EXPECT_TRUE(registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT));
+}
+
+
+TEST(ConnectionRegistry, RefusalsOfOneClientAreBoundedByThePerClientLimit)
+{
+  // A client flooding past its limit is refused MaxConnectionsPerClient times at
+  // once at most: the refusals owed to other clients remain.
+  ConnectionRegistry registry(4, 2);
+  std::vector<ConnectionRegistry::Membership> held;
+  for (int i = 0; i < 2; i++)
+  {
+    auto session = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
+    auto refusal = registry.TryJoin(ConnectionRegistry::Kind::Refusal, CLIENT);
+    ASSERT_TRUE(session && refusal);
+    held.push_back(std::move(*session));
+    held.push_back(std::move(*refusal));
+  }
+  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Refusal, CLIENT));
+  EXPECT_TRUE(registry.TryJoin(ConnectionRegistry::Kind::Refusal, OTHER_CLIENT));
+}
+
+
+TEST(ConnectionRegistry, IpV4MappedIpV6AddressCountsAsItsIpV4Address)
+{
+  ConnectionRegistry registry(10, 1);
+  auto plain = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
+  ASSERT_TRUE(plain);
+  const auto mapped = boost::asio::ip::make_address("::ffff:192.0.2.1");
+  ConnectionRegistry::Limit reached = ConnectionRegistry::Limit::None;
+  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session, mapped, &reached));
+  EXPECT_EQ(ConnectionRegistry::Limit::MaxConnectionsPerClient, reached);
+  EXPECT_EQ(1u, registry.CountSessionsOf(mapped));
+
+  // A genuine IPv6 client is another client.
+  EXPECT_TRUE(registry.TryJoin(ConnectionRegistry::Kind::Session, boost::asio::ip::make_address("2001:db8::1")));
 }
 
 
 TEST(ConnectionRegistry, CloseAllClosesEveryMemberAndRefusesNewOnes)
 {
-  ConnectionRegistry registry(10);
+  ConnectionRegistry registry(10, 10);
   auto a = std::make_shared<CountingConnection>();
   auto b = std::make_shared<CountingConnection>();
-  auto memberA = registry.TryJoin(ConnectionRegistry::Kind::Session);
-  auto memberB = registry.TryJoin(ConnectionRegistry::Kind::Refusal);
+  auto memberA = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
+  auto memberB = registry.TryJoin(ConnectionRegistry::Kind::Refusal, CLIENT);
   ASSERT_TRUE(memberA && memberB);
   ASSERT_TRUE(memberA->Attach(a));
   ASSERT_TRUE(memberB->Attach(b));
@@ -64,14 +151,14 @@ TEST(ConnectionRegistry, CloseAllClosesEveryMemberAndRefusesNewOnes)
   registry.CloseAll();
   EXPECT_EQ(1, a->closed_);
   EXPECT_EQ(1, b->closed_);
-  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session));
+  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT));
 }
 
 
 TEST(ConnectionRegistry, AttachingAfterCloseAllFails)
 {
-  ConnectionRegistry registry(10);
-  auto member = registry.TryJoin(ConnectionRegistry::Kind::Session);
+  ConnectionRegistry registry(10, 10);
+  auto member = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
   ASSERT_TRUE(member);
   registry.CloseAll();
   EXPECT_FALSE(member->Attach(std::make_shared<CountingConnection>()));

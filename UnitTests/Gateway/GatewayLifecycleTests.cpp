@@ -127,6 +127,7 @@ TEST(GatewayLifecycle, TricklingClientIsNotCutWhileEachPieceComesWithinIdleTimeo
   FakeUpstream upstream;
   auto configuration = MakeTestConfiguration(upstream.GetPort());
   configuration->gateway.idleTimeoutSeconds = 1;
+  configuration->gateway.requestBodyBufferSize = 0;   // a streamed body, as a large upload is
   RunningGateway gateway(configuration);
 
   // 6 pieces, 0.4 s apart: 2.4 s in all, more than IdleTimeout, never idle that long.
@@ -141,6 +142,57 @@ TEST(GatewayLifecycle, TricklingClientIsNotCutWhileEachPieceComesWithinIdleTimeo
   EXPECT_EQ(200u, ReadResponse(client, pending).status);
   ASSERT_EQ(1u, upstream.GetRequests().size());
   EXPECT_EQ("xxxxxx", upstream.GetRequests()[0].body);
+}
+
+
+TEST(GatewayLifecycle, SilentNewConnectionIsClosedAfterRequestHeaderTimeoutNotIdleTimeout)
+{
+  FakeUpstream upstream;
+  auto configuration = MakeTestConfiguration(upstream.GetPort());
+  configuration->gateway.idleTimeoutSeconds = 60;
+  configuration->gateway.requestHeaderTimeoutSeconds = 1;
+  RunningGateway gateway(configuration);
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  // Well before IdleTimeout (60 s): the deadline of a first request is 1 s.
+  EXPECT_TRUE(client.WaitForClose(std::chrono::seconds(5)));
+}
+
+
+TEST(GatewayLifecycle, KeepAliveConnectionWaitsIdleTimeoutBetweenRequests)
+{
+  FakeUpstream upstream;
+  auto configuration = MakeTestConfiguration(upstream.GetPort());
+  configuration->gateway.idleTimeoutSeconds = 30;
+  configuration->gateway.requestHeaderTimeoutSeconds = 1;
+  RunningGateway gateway(configuration);
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  std::string pending;
+  ASSERT_TRUE(client.SendAll(SIMPLE_GET));
+  ASSERT_EQ(200u, ReadResponse(client, pending).status);
+  // Twice RequestHeaderTimeout idle: still open, and serves the next request.
+  EXPECT_FALSE(client.WaitForClose(std::chrono::seconds(2)));
+  ASSERT_TRUE(client.SendAll(SIMPLE_GET));
+  EXPECT_EQ(200u, ReadResponse(client, pending).status);
+}
+
+
+TEST(GatewayLifecycle, HeaderBegunOnAKeepAliveConnectionMustCompleteWithinRequestHeaderTimeout)
+{
+  FakeUpstream upstream;
+  auto configuration = MakeTestConfiguration(upstream.GetPort());
+  configuration->gateway.idleTimeoutSeconds = 30;
+  configuration->gateway.requestHeaderTimeoutSeconds = 1;
+  RunningGateway gateway(configuration);
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  std::string pending;
+  ASSERT_TRUE(client.SendAll(SIMPLE_GET));
+  ASSERT_EQ(200u, ReadResponse(client, pending).status);
+  ASSERT_TRUE(client.SendAll("GET /dicom-web/studies HTTP/1.1\r\n"));
+  EXPECT_TRUE(client.WaitForClose(std::chrono::seconds(5)));
+  EXPECT_EQ(1u, upstream.GetRequests().size());
 }
 
 

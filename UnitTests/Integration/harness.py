@@ -165,12 +165,14 @@ def find_values(document, key):
     return found
 
 
-def raw_exchange(port, data, timeout=30, tls_context=None):
-    """Sends raw bytes on a new connection (TLS with `tls_context`) and returns every
-    byte received until the server closes the connection or `timeout` passes. A
+def raw_exchange(port, data, timeout=30, tls_context=None, source=None):
+    """Sends raw bytes on a new connection (TLS with `tls_context`; from the local
+    address `source`, such as "127.0.0.2", when given) and returns every byte
+    received until the server closes the connection or `timeout` passes. A
     server that closes while the bytes are still being sent (a refusal) is not an
     error: what it answered is returned."""
-    with socket.create_connection((LOOPBACK, port), timeout=timeout) as plain:
+    source_address = (source, 0) if source else None
+    with socket.create_connection((LOOPBACK, port), timeout=timeout, source_address=source_address) as plain:
         connection = tls_context.wrap_socket(plain, server_hostname="localhost") if tls_context else plain
         try:
             connection.sendall(data)

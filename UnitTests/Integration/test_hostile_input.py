@@ -9,7 +9,12 @@ plugin and this plugin, through the gateway and on Orthanc's own port:
 - slow and idle clients: 300 connections that send half a request do not delay a
   new client's preflight beyond 2 s and are closed after IdleTimeout;
 - MaxConnections: connections beyond it get a clean 503 and are closed, and the
-  gateway serves again once they are gone.
+  gateway serves again once they are gone;
+- MaxConnectionsPerClient: one client address holding its maximum of idle
+  connections leaves room for another client; a new connection that sends
+  nothing is closed after RequestHeaderTimeout, a keep-alive one after IdleTimeout;
+- slow request bodies through the gateway do not take Orthanc's HTTP threads:
+  Orthanc's own port keeps answering (RequestBodyBufferSize).
 
 Raw sockets throughout: http.client refuses to send most of these values."""
 
@@ -18,10 +23,11 @@ import re
 import shutil
 import socket
 import tempfile
+import threading
 import time
 import unittest
 
-from harness import LOOPBACK, OrthancTestCase, free_port, raw_exchange, wait_until_http_ready
+from harness import LOOPBACK, OrthancTestCase, free_port, http_request, raw_exchange, wait_until_http_ready
 
 ALLOWED_EXACT = "https://example.org"
 ALLOWED_LOCAL = "http://localhost:3000"
@@ -31,6 +37,7 @@ IDLE_TIMEOUT = 3              # seconds: Cors.Gateway.IdleTimeout of these tests
 SLOW_CLIENTS = 300
 PREFLIGHT_BOUND = 2.0         # seconds, issue 7: a new client's preflight under slow clients
 MAX_CONNECTIONS = 16
+OTHER_CLIENT = "127.0.0.2"    # another loopback address (all of 127.0.0.0/8 is loopback on Linux)
 
 # (name, Origin value as raw bytes, origins that may legitimately be reflected).
 # The last element is non-empty only where CR/LF ends the Origin field early, so
@@ -141,10 +148,12 @@ def values_of(headers, name):
     return [value for (key, value) in headers if key.lower() == name.lower()]
 
 
-def request_bytes(method, path, fields):
-    """A request whose fields are raw bytes, sent as they are; the server closes after."""
+def request_bytes(method, path, fields, keep_alive=False):
+    """A request whose fields are raw bytes, sent as they are; the server closes
+    after, unless `keep_alive`."""
     return (method.encode("ascii") + b" " + path.encode("ascii") + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + b"Connection: close\r\n" + b"".join(field + b"\r\n" for field in fields) + b"\r\n")
+            + (b"" if keep_alive else b"Connection: close\r\n")
+            + b"".join(field + b"\r\n" for field in fields) + b"\r\n")
 
 
 class HostileInputTestCase(OrthancTestCase):
@@ -287,21 +296,23 @@ class HostileOrigins(HostileInputTestCase):
 
 # ---- slow and idle clients, MaxConnections ------------------------------------------------
 
-def preflight_seconds(port):
-    """Time for a new client's preflight, from connect to the whole answer; and its status."""
+def preflight_seconds(port, source=None):
+    """Time for a new client's preflight (from the local address `source` when
+    given), from connect to the whole answer; and its status."""
     began = time.monotonic()
     answer = raw_exchange(port, request_bytes("OPTIONS", "/dicom-web/studies", [
-        b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"]), timeout=30)
+        b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"]), timeout=30, source=source)
     elapsed = time.monotonic() - began
     return elapsed, parse_responses(answer)[0]
 
 
-def open_half_requests(port, count):
+def open_half_requests(port, count, source=None):
     """`count` connections that each send half a request header and stop."""
     sockets = []
     try:
         for index in range(count):
-            connection = socket.create_connection((LOOPBACK, port), timeout=10)
+            connection = socket.create_connection((LOOPBACK, port), timeout=10,
+                                                  source_address=(source, 0) if source else None)
             sockets.append(connection)
             connection.sendall(b"GET /dicom-web/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow-%d: " % index)
     except BaseException:
@@ -332,7 +343,9 @@ class SlowClients(HostileInputTestCase):
         self.gateway_port = free_port()
         self.orthanc = self.start_orthanc(cors={
             "AllowedOrigins": [ALLOWED_LOCAL],
-            "Gateway": {"Port": self.gateway_port, "IdleTimeout": IDLE_TIMEOUT, "MaxConnections": 1000},
+            # All from 127.0.0.1: the per-client limit must not hide what is measured here.
+            "Gateway": {"Port": self.gateway_port, "IdleTimeout": IDLE_TIMEOUT, "MaxConnections": 1000,
+                        "MaxConnectionsPerClient": 1000},
         })
         wait_until_http_ready(self.gateway_port)
 
@@ -451,6 +464,158 @@ class ConnectionLimit(HostileInputTestCase):
                 break
             time.sleep(0.2)
         self.assertEqual(status, 204)
+
+
+class PerClientLimit(HostileInputTestCase):
+    """Issue 18, finding 4: one address held every place (MaxConnections idle
+    connections), and every other client got 503 for IdleTimeout."""
+
+    PER_CLIENT = 8
+
+    def setUp(self):
+        super().setUp()
+        self.gateway_port = free_port()
+        self.orthanc = self.start_orthanc(cors={
+            "AllowedOrigins": [ALLOWED_LOCAL],
+            "Gateway": {"Port": self.gateway_port, "IdleTimeout": 30, "RequestHeaderTimeout": 20,
+                        "MaxConnections": MAX_CONNECTIONS, "MaxConnectionsPerClient": self.PER_CLIENT},
+        })
+        wait_until_http_ready(self.gateway_port)
+
+    def test_a_client_holding_its_maximum_leaves_room_for_another_client(self):
+        # As many idle connections as MaxConnections, all from 127.0.0.1.
+        held = open_half_requests(self.gateway_port, MAX_CONNECTIONS)
+        try:
+            # Accepted asynchronously: wait (bounded) until 127.0.0.1 is refused by
+            # its own limit. (Until the 503s to its extra held connections are done,
+            # its refusals are at their bound too: a new one is just closed.)
+            preflight = request_bytes("OPTIONS", "/dicom-web/studies", [
+                b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"])
+            deadline = time.monotonic() + 10
+            while True:
+                answer = raw_exchange(self.gateway_port, preflight)
+                responses = parse_responses(answer)
+                if (responses and responses[0][0] == 503) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            self.assertEqual(responses[0][0], 503, answer[:300])
+
+            elapsed, (status, headers) = preflight_seconds(self.gateway_port, source=OTHER_CLIENT)
+            print("\nwith %d idle connections from 127.0.0.1 (MaxConnections %d, MaxConnectionsPerClient %d): "
+                  "preflight from %s: %d in %.3f s" % (MAX_CONNECTIONS, MAX_CONNECTIONS, self.PER_CLIENT,
+                                                      OTHER_CLIENT, status, elapsed))
+            self.assertEqual(status, 204)
+            self.assertEqual(values_of(headers, "Access-Control-Allow-Origin"), [ALLOWED_LOCAL.encode()])
+            self.assertLess(elapsed, PREFLIGHT_BOUND)
+            self.assertIn(b"MaxConnectionsPerClient", answer)   # the 503 names the limit that refused
+        finally:
+            for connection in held:
+                connection.close()
+
+
+class RequestHeaderTimeout(HostileInputTestCase):
+    """A new connection must send its first request within RequestHeaderTimeout;
+    a keep-alive connection may wait IdleTimeout between requests."""
+
+    HEADER_TIMEOUT = 2
+
+    def setUp(self):
+        super().setUp()
+        self.gateway_port = free_port()
+        self.orthanc = self.start_orthanc(cors={
+            "AllowedOrigins": [ALLOWED_LOCAL],
+            "Gateway": {"Port": self.gateway_port, "IdleTimeout": 30, "RequestHeaderTimeout": self.HEADER_TIMEOUT},
+        })
+        wait_until_http_ready(self.gateway_port)
+
+    def test_silent_new_connection_is_closed_after_request_header_timeout(self):
+        with socket.create_connection((LOOPBACK, self.gateway_port), timeout=10) as silent:
+            opened = time.monotonic()
+            self.assertTrue(is_closed_by_peer(silent, self.HEADER_TIMEOUT + 5))
+            elapsed = time.monotonic() - opened
+        print("\nsilent new connection closed after %.1f s (RequestHeaderTimeout %d, IdleTimeout 30)"
+              % (elapsed, self.HEADER_TIMEOUT))
+        self.assertGreater(elapsed, self.HEADER_TIMEOUT - 0.5)
+
+    def test_keep_alive_connection_waits_idle_timeout_between_requests(self):
+        preflight = request_bytes("OPTIONS", "/dicom-web/studies", [
+            b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"], keep_alive=True)
+        with socket.create_connection((LOOPBACK, self.gateway_port), timeout=10) as connection:
+            for attempt in range(2):
+                connection.sendall(preflight)
+                answer = b""
+                while b"\r\n\r\n" not in answer:
+                    piece = connection.recv(65536)
+                    self.assertTrue(piece, "closed before answering request %d" % attempt)
+                    answer += piece
+                self.assertEqual(parse_responses(answer)[0][0], 204)
+                if attempt == 0:
+                    # Idle past RequestHeaderTimeout: the connection must stay open.
+                    self.assertFalse(is_closed_by_peer(connection, self.HEADER_TIMEOUT + 1))
+
+
+class SlowRequestBodies(HostileInputTestCase):
+    """Issue 18, finding 6: sixty clients sending bodies at 1 byte/5 s through the
+    gateway pinned Orthanc's HTTP threads (its own port stopped answering). Here
+    Orthanc runs 10 HTTP threads and 20 clients trickle their bodies."""
+
+    ORTHANC_THREADS = 10
+    SLOW_BODIES = 20
+    BODY_LENGTH = 100
+    TRICKLE_INTERVAL = 1.0   # seconds between two bytes of each body
+    CHECKS = 5               # GET /system on Orthanc's port, one a second
+
+    def setUp(self):
+        super().setUp()
+        self.gateway_port = free_port()
+        self.orthanc = self.start_orthanc(
+            cors={"AllowedOrigins": [ALLOWED_LOCAL],
+                  "Gateway": {"Port": self.gateway_port, "IdleTimeout": 30}},
+            extra_configuration={"HttpThreadsCount": self.ORTHANC_THREADS})
+        wait_until_http_ready(self.gateway_port)
+
+    def test_slow_bodies_through_the_gateway_leave_orthanc_answering(self):
+        slow = []
+        stop = threading.Event()
+
+        def trickle():
+            while not stop.wait(self.TRICKLE_INTERVAL):
+                for connection in slow:
+                    try:
+                        connection.sendall(b"x")
+                    except OSError:
+                        pass
+
+        try:
+            for index in range(self.SLOW_BODIES):
+                connection = socket.create_connection((LOOPBACK, self.gateway_port), timeout=10)
+                slow.append(connection)
+                connection.sendall(b"POST /tools/lookup HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                   b"Content-Length: %d\r\n\r\nx" % self.BODY_LENGTH)
+            trickler = threading.Thread(target=trickle, daemon=True)
+            trickler.start()
+
+            times = []
+            for check in range(self.CHECKS):
+                began = time.monotonic()
+                try:
+                    status = http_request(self.orthanc.http_port, "GET", "/system", timeout=5).status
+                except (socket.timeout, OSError):
+                    status = None
+                times.append(time.monotonic() - began)
+                self.assertEqual(status, 200, "Orthanc's own port stopped answering (check %d)" % check)
+                time.sleep(1)
+            print("\nGET /system on Orthanc's port with %d slow bodies through the gateway (%d HTTP threads): "
+                  "slowest %.3f s" % (self.SLOW_BODIES, self.ORTHANC_THREADS, max(times)))
+            self.assertLess(max(times), 1.0)
+
+            # The gateway answers too, and the slow bodies are still being read.
+            _, (status, _) = preflight_seconds(self.gateway_port)
+            self.assertEqual(status, 204)
+        finally:
+            stop.set()
+            for connection in slow:
+                connection.close()
 
 
 if __name__ == "__main__":

@@ -214,7 +214,8 @@ class Soak(OrthancTestCase):
         self.gateway_port = free_port()
         self.orthanc = self.start_orthanc(cors={
             "AllowedOrigins": [ALLOWED_ORIGIN],
-            "Gateway": {"Port": self.gateway_port, "MaxConnections": 1000},
+            # Every worker connects from 127.0.0.1: one client address, as behind a proxy.
+            "Gateway": {"Port": self.gateway_port, "MaxConnections": 1000, "MaxConnectionsPerClient": 1000},
         })
         wait_until_http_ready(self.gateway_port)
         self.series = create_ct_series(self.orthanc, slices=8, rows=64, columns=64)
