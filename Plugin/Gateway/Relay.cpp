@@ -1,7 +1,10 @@
 #include "Relay.h"
 
 #include "ErrorResponses.h"
+#include "HeaderSection.h"
 #include "MessageIo.h"
+#include "RequestBodyReader.h"
+#include "UpstreamLimits.h"
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -70,7 +73,8 @@ namespace OrthancCors
     chunk_(chunk),
     closing_(closing),
     head_(client.parser.get().method() == http::verb::head),
-    expectsContinue_(ExpectsContinue(client.parser, client.headers))
+    expectsContinue_(ExpectsContinue(client.parser, client.headers)),
+    upstreamHeaders_(BuildUpstreamRequestHeaders(client.headers, client.forwarding))
   {
   }
 
@@ -90,7 +94,7 @@ namespace OrthancCors
     request.method_string(received.method_string());
     request.target(received.target());
     request.version(11);   // keep-alive towards Orthanc whatever the client speaks
-    MessageIo::InsertFields(request, BuildUpstreamRequestHeaders(client_.headers, client_.forwarding));
+    MessageIo::InsertFields(request, upstreamHeaders_);
 
     if (client_.parser.chunked())
     {
@@ -114,7 +118,14 @@ namespace OrthancCors
 
   boost::asio::awaitable<ConnectionFate> Relay::Run()
   {
-    const bool idempotent = IsIdempotentMethod(client_.parser.get().method_string());
+    const auto& received = client_.parser.get();
+    if (const auto excess = CheckOrthancHeadLimits(received.method_string(), received.target(), upstreamHeaders_))
+    {
+      // Answered here rather than by Orthanc, which would refuse it (or drop fields) less readably.
+      co_return co_await AnswerLocally(431, *excess);
+    }
+
+    const bool idempotent = IsIdempotentMethod(received.method_string());
 
     // Beast reads into a flat_buffer no more than its spare capacity (512 bytes at
     // least): left at the few hundred bytes a header needed, every body would be
@@ -181,6 +192,9 @@ namespace OrthancCors
                                                              error_code& error)
   {
     RequestParser& parser = client_.parser;
+    const auto& received = parser.get();
+    RequestBodyReader reader(parser, GetChunkedFramingLimits(
+      MeasureRequestHead(received.method_string(), received.target(), client_.headers)));
 
     while (!serializer.is_done())
     {
@@ -199,7 +213,7 @@ namespace OrthancCors
         parser.get().body().data = chunk_.data();
         parser.get().body().size = chunk_.size();
         client_.stream.Tcp().expires_after(context_.idleTimeout);
-        auto [readError, readBytes] = co_await MessageIo::ReadSomeBody(client_.stream, client_.buffer, parser);
+        auto [readError, readBytes] = co_await reader.ReadSome(client_.stream, client_.buffer);
         if (readError == http::error::need_buffer)
         {
           readError = {};
@@ -344,8 +358,8 @@ namespace OrthancCors
         {
           if (!closing_)
           {
-            context_.logger.Warning("Cors gateway: the response of Orthanc at " + upstream_.Describe() +
-                                    " was cut (" + readError.message() + "); closing the client connection");
+            WarnUpstreamFailure("the response of Orthanc at " + upstream_.Describe() + " was cut (" +
+                                readError.message() + "); closing the client connection");
           }
           upstream_.Close();
           fate = ConnectionFate::Close;
@@ -418,7 +432,16 @@ namespace OrthancCors
     const std::string details = what + ": " +
       (timeout ? "no answer within Cors.Gateway.UpstreamTimeout (" +
        std::to_string(context_.upstreamTimeout.count()) + " s)" : error.message());
-    context_.logger.Warning("Cors gateway: " + details + " (" + upstream_.Describe() + ")");
+    WarnUpstreamFailure(details + " (" + upstream_.Describe() + ")");
     co_return co_await AnswerLocally(timeout ? 504 : 502, details);
+  }
+
+
+  void Relay::WarnUpstreamFailure(const std::string& message) const
+  {
+    if (const auto line = context_.upstreamFailureLog.Admit("Cors gateway: " + message))
+    {
+      context_.logger.Warning(*line);
+    }
   }
 }

@@ -85,6 +85,9 @@ namespace OrthancCors
 
     bool ClientMayKeepAlive() const;
 
+    // Through the gateway's throttle: a down Orthanc fails every request.
+    void WarnUpstreamFailure(const std::string& message) const;
+
     const GatewayContext& context_;
     ClientSide client_;
     UpstreamConnection& upstream_;
@@ -94,6 +97,7 @@ namespace OrthancCors
 
     const bool head_;
     const bool expectsContinue_;
+    const HttpHeaders upstreamHeaders_;   // the request's fields as relayed (framing fields aside)
     bool continueSent_ = false;
     bool bodyStarted_ = false;
   };

@@ -1,0 +1,103 @@
+"""The gateway's own limits on what a client may make it hold or forward, on a
+real Orthanc (Debian 1.10.1) with the real DICOMweb plugin (issue 18):
+
+- chunk-size lines and trailer sections: 8 connections that each send a
+  chunk-size line of 128 MiB that never ends are answered 400 and closed, and
+  Orthanc's VmRSS (the gateway runs in Orthanc's process) grows by less than
+  16 MiB meanwhile. Before the limit, each line was buffered whole.
+
+The figures are printed for the report."""
+
+import select
+import socket
+import threading
+import time
+import unittest
+
+from harness import LOOPBACK, OrthancTestCase, free_port
+import test_gateway as gateway_tests
+from test_gateway_streaming import MIB, RssSampler, memory_kib
+from test_soak import settled_memory_kib
+
+ENDLESS_LINE_CONNECTIONS = 8
+ENDLESS_LINE_BYTES = 128 * MIB
+ENDLESS_LINE_PIECE = 256 * 1024
+RSS_GROWTH_BOUND = 16 * MIB
+
+
+def chunked_post(path="/instances"):
+    return ("POST %s HTTP/1.1\r\nHost: %s\r\nOrigin: %s\r\nTransfer-Encoding: chunked\r\n\r\n"
+            % (path, LOOPBACK, gateway_tests.ALLOWED_ORIGIN)).encode("ascii")
+
+
+def status_of(response):
+    """The status code of the first response in `response` (bytes), or None."""
+    if not response.startswith(b"HTTP/1."):
+        return None
+    return int(response[9:12])
+
+
+def send_endless_chunk_line(port, results, index, timeout=60):
+    """Sends a chunk-size line "1;aaaa..." of ENDLESS_LINE_BYTES without its end, in
+    pieces, until the gateway answers or closes; records (status, bytes sent)."""
+    piece = b"a" * ENDLESS_LINE_PIECE
+    sent = 0
+    received = b""
+    with socket.create_connection((LOOPBACK, port), timeout=timeout) as connection:
+        try:
+            connection.sendall(chunked_post() + b"1;")
+            while sent < ENDLESS_LINE_BYTES:
+                readable, _, _ = select.select([connection], [], [], 0)
+                if readable:
+                    break   # the gateway answered (or closed): stop sending
+                connection.sendall(piece)
+                sent += len(piece)
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            pass   # closed while sending: its answer may be there all the same
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline and b"\r\n\r\n" not in received:
+                data = connection.recv(65536)
+                if not data:
+                    break
+                received += data
+        except (ConnectionResetError, socket.timeout):
+            pass
+    results[index] = (status_of(received), sent)
+
+
+class ChunkedFramingLimits(OrthancTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.gateway_port = free_port()
+        self.orthanc = self.start_orthanc(cors=gateway_tests.gateway_section(self.gateway_port))
+
+    def test_endless_chunk_lines_are_refused_and_not_buffered(self):
+        pid = self.orthanc.process.pid
+        baseline_kib = settled_memory_kib(pid)
+        sampler = RssSampler(pid)
+        sampler.start()
+        results = [None] * ENDLESS_LINE_CONNECTIONS
+        began = time.monotonic()
+        clients = [threading.Thread(target=send_endless_chunk_line, args=(self.gateway_port, results, index))
+                   for index in range(ENDLESS_LINE_CONNECTIONS)]
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join(timeout=300)
+        peak_kib = sampler.finish()
+        growth = (peak_kib - baseline_kib) * 1024
+        print("\n[limits] %d connections, each a chunk-size line of up to %d MiB: answers %s, sent %.1f MiB in all, "
+              "%.1f s; Orthanc VmRSS %.1f MiB before, peak growth %.1f MiB"
+              % (ENDLESS_LINE_CONNECTIONS, ENDLESS_LINE_BYTES // MIB, [status for (status, _) in results],
+                 sum(sent for (_, sent) in results) / MIB, time.monotonic() - began, baseline_kib / 1024,
+                 growth / MIB))
+        self.assertEqual([400] * ENDLESS_LINE_CONNECTIONS, [status for (status, _) in results])
+        self.assertLess(growth, RSS_GROWTH_BOUND)
+        # And the gateway still serves.
+        self.assertEqual(200, self.orthanc.request("GET", "/system", port=self.gateway_port).status)
+
+
+if __name__ == "__main__":
+    unittest.main()
