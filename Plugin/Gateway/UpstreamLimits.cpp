@@ -17,16 +17,19 @@ namespace OrthancCors
                                                     std::string_view target,
                                                     const HttpHeaders& upstreamHeaders)
   {
-    if (upstreamHeaders.size() + FRAMING_FIELDS > ORTHANC_MAX_HEADER_FIELDS)
+    const std::size_t fields = upstreamHeaders.size() + FRAMING_FIELDS;
+    if (fields > ORTHANC_MAX_HEADER_FIELDS)
     {
-      return "the request has " + std::to_string(upstreamHeaders.size()) + " header fields as relayed; Orthanc reads " +
-        std::to_string(ORTHANC_MAX_HEADER_FIELDS) + " at most";
+      return "the request would reach Orthanc with " + std::to_string(fields) +
+        " header fields (the gateway's own included); Orthanc reads " + std::to_string(ORTHANC_MAX_HEADER_FIELDS) +
+        " at most";
     }
     const std::size_t size = MeasureRequestHead(method, target, upstreamHeaders) + FRAMING_BYTES;
     if (size > ORTHANC_MAX_REQUEST_HEAD)
     {
-      return "the request head takes " + std::to_string(size) + " bytes as relayed; Orthanc accepts " +
-        std::to_string(ORTHANC_MAX_REQUEST_HEAD) + " at most";
+      return "the request head would reach Orthanc with " + std::to_string(size) +
+        " bytes (the gateway's own fields included); Orthanc accepts " + std::to_string(ORTHANC_MAX_REQUEST_HEAD) +
+        " at most";
     }
     return std::nullopt;
   }
