@@ -8,9 +8,9 @@
 #include "../Policy/CorsEvaluation.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
-#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>

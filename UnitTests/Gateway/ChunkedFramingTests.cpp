@@ -1,7 +1,11 @@
 #include "Gateway/ChunkedFraming.h"
 #include "Gateway/HeaderSection.h"
 
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <gtest/gtest.h>
+
+#include <functional>
 
 using namespace OrthancCors;
 
@@ -71,6 +75,33 @@ TEST(ChunkedFraming, CompleteTrailerSectionIsMeasuredInTheInput)
   // Extensions that are not a view of the input (another parser): only their size is checked.
   const std::string elsewhere;
   EXPECT_FALSE(CheckCompleteChunkHeader(0, elsewhere, large, LIMITS));
+}
+
+
+TEST(ChunkedFraming, BeastHandsTheChunkHeaderCallbackAViewOfItsInput)
+{
+  // CheckCompleteChunkHeader measures the trailers from where the extensions end
+  // in the input: true of Beast 1.81; a Beast that copies them would disable it.
+  namespace http = boost::beast::http;
+  http::request_parser<http::buffer_body> parser;
+  const std::string input = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "0;name=value\r\nA: " + std::string(40, 'b') + "\r\n\r\n";
+  bool called = false;
+  std::function<void(std::uint64_t, std::string_view, boost::system::error_code&)> callback =
+    [&](std::uint64_t size, std::string_view extensions, boost::system::error_code& error)
+  {
+    called = true;
+    EXPECT_EQ(";name=value", extensions);
+    EXPECT_GE(extensions.data(), input.data());
+    EXPECT_LE(extensions.data() + extensions.size(), input.data() + input.size());
+    error = CheckCompleteChunkHeader(size, extensions, input, LIMITS);
+  };
+  parser.on_chunk_header(callback);
+  parser.eager(true);
+  boost::system::error_code error;
+  parser.put(boost::asio::buffer(input), error);
+  EXPECT_TRUE(called);
+  EXPECT_EQ(MakeErrorCode(ChunkedFramingError::TrailersTooLarge), error);
 }
 
 
