@@ -34,7 +34,7 @@ ENDLESS_LINE_PIECE = 256 * 1024
 RSS_GROWTH_BOUND = 16 * MIB
 
 
-def chunked_post(path="/instances"):
+def chunked_post(path="/dicom-web/studies"):
     return ("POST %s HTTP/1.1\r\nHost: %s\r\nOrigin: %s\r\nTransfer-Encoding: chunked\r\n\r\n"
             % (path, LOOPBACK, gateway_tests.ALLOWED_ORIGIN)).encode("ascii")
 
@@ -98,7 +98,7 @@ class ChunkedFramingLimits(OrthancTestCase):
         peak_kib = sampler.finish()
         growth = (peak_kib - baseline_kib) * 1024
         print("\n[limits] %d connections, each a chunk-size line of up to %d MiB: answers %s, sent %.1f MiB in all, "
-              "%.1f s; Orthanc VmRSS %.1f MiB before, peak growth %.1f MiB"
+              "%.2f s; Orthanc VmRSS %.1f MiB before, peak growth %.1f MiB"
               % (ENDLESS_LINE_CONNECTIONS, ENDLESS_LINE_BYTES // MIB, [status for (status, _) in results],
                  sum(sent for (_, sent) in results) / MIB, time.monotonic() - began, baseline_kib / 1024,
                  growth / MIB))
