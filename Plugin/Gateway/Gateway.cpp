@@ -26,6 +26,10 @@ namespace OrthancCors
     // finish on their own before it stops the event loop outright.
     constexpr std::chrono::milliseconds GRACEFUL_STOP{1000};
 
+    // An Orthanc that is down fails every relayed request: one warning per this
+    // interval says so, with the count of those held back.
+    constexpr std::chrono::seconds UPSTREAM_FAILURE_LOG_INTERVAL{10};
+
     boost::asio::ip::tcp::endpoint ResolveBindEndpoint(const Configuration& configuration)
     {
       boost::system::error_code error;
@@ -73,10 +77,12 @@ namespace OrthancCors
       configuration_(RequireConfiguration(std::move(configuration))),
       threadCount_(CountThreads(configuration_->gateway)),
       registry_(configuration_->gateway.maxConnections, configuration_->gateway.maxConnectionsPerClient),
+      upstreamFailureLog_(UPSTREAM_FAILURE_LOG_INTERVAL),
       context_{configuration_,
                std::move(folders),
                logger,
                registry_,
+               upstreamFailureLog_,
                configuration_->gateway.sslEnabled ? CreateServerTlsContext(configuration_->gateway) : nullptr,
                configuration_->upstream.sslEnabled ? CreateUpstreamTlsContext() : nullptr,
                std::chrono::seconds(configuration_->gateway.idleTimeoutSeconds),
@@ -225,6 +231,7 @@ namespace OrthancCors
     std::shared_ptr<const Configuration> configuration_;
     const unsigned int threadCount_;
     ConnectionRegistry registry_;
+    LogThrottle upstreamFailureLog_;
     GatewayContext context_;
     Loops loops_;
     std::size_t nextLoop_ = 0;

@@ -15,7 +15,8 @@ namespace OrthancCors
     const std::size_t terminator = section.find("\r\n\r\n");
     const std::size_t length = (terminator == std::string_view::npos) ? section.size() : terminator + 4;
 
-    if (length > limit)
+    // The empty lines skipped count too: an endless stream of them is held as well.
+    if (scan.begin + length > limit)
     {
       scan.status = HeaderSectionScan::Status::TooLarge;
       return scan;
@@ -43,5 +44,16 @@ namespace OrthancCors
     scan.status = HeaderSectionScan::Status::Complete;
     scan.end = scan.begin + length;
     return scan;
+  }
+
+
+  std::size_t MeasureRequestHead(std::string_view method, std::string_view target, const HttpHeaders& headers)
+  {
+    std::size_t size = method.size() + 1 + target.size() + std::string_view(" HTTP/1.1\r\n").size();
+    for (const HttpHeader& header : headers)
+    {
+      size += header.name.size() + 2 + header.value.size() + 2;
+    }
+    return size + 2;
   }
 }

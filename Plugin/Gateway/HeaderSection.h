@@ -1,5 +1,7 @@
 #pragma once
 
+#include "../Policy/HttpHeaders.h"
+
 #include <cstddef>
 #include <string_view>
 
@@ -25,4 +27,8 @@ namespace OrthancCors
   };
 
   HeaderSectionScan ScanHeaderSection(std::string_view received, std::size_t limit);
+
+  // The size of a request's head as serialized on the wire: request line, fields
+  // ("Name: value" CRLF each) and the empty line.
+  std::size_t MeasureRequestHead(std::string_view method, std::string_view target, const HttpHeaders& headers);
 }

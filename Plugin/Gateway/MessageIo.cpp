@@ -91,6 +91,30 @@ namespace OrthancCors
     }
 
 
+    Awaitable<void> LingeringClose(boost::beast::tcp_stream& tcp, std::chrono::steady_clock::duration timeout)
+    {
+      if (!tcp.socket().is_open())
+      {
+        co_return;
+      }
+      tcp.expires_after(timeout);
+      ErrorCode ignored;
+      tcp.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+      static constexpr std::size_t LINGER_LIMIT = 1024 * 1024;
+      std::array<char, 4096> discarded;
+      for (std::size_t total = 0; total < LINGER_LIMIT; )
+      {
+        auto [error, bytes] = co_await tcp.async_read_some(boost::asio::buffer(discarded), AS_TUPLE);
+        if (error)
+        {
+          break;
+        }
+        total += bytes;
+      }
+      tcp.close();
+    }
+
+
     Awaitable<void> Shutdown(AnyStream& stream, std::chrono::steady_clock::duration timeout)
     {
       boost::beast::tcp_stream& tcp = stream.Tcp();
@@ -99,31 +123,16 @@ namespace OrthancCors
         co_return;
       }
 
-      tcp.expires_after(timeout);
       if (AnyStream::TlsStream* tls = stream.GetTls())
       {
+        tcp.expires_after(timeout);
         co_await tls->async_shutdown(AS_TUPLE);   // failure changes nothing: the socket closes below
+        tcp.close();
       }
       else
       {
-        // Lingering close: stop sending, then discard what the client still sends
-        // until it closes too (or the timeout), so that the kernel does not answer
-        // unread bytes with a reset that could destroy our last response.
-        ErrorCode ignored;
-        tcp.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
-        static constexpr std::size_t LINGER_LIMIT = 1024 * 1024;
-        std::array<char, 4096> discarded;
-        for (std::size_t total = 0; total < LINGER_LIMIT; )
-        {
-          auto [error, bytes] = co_await tcp.async_read_some(boost::asio::buffer(discarded), AS_TUPLE);
-          if (error)
-          {
-            break;
-          }
-          total += bytes;
-        }
+        co_await LingeringClose(tcp, timeout);
       }
-      tcp.close();
     }
 
 

@@ -33,6 +33,11 @@ namespace OrthancCors
     // The unit of streaming: at most this many body bytes are held per direction.
     constexpr std::size_t CHUNK_SIZE = 64 * 1024;
 
+    // The most a client connection's read buffer may hold (a header section, or
+    // the bytes of one read beside an unfinished chunk-size line or trailer
+    // section): no parsing path can make it grow further.
+    constexpr std::size_t CLIENT_BUFFER_LIMIT = HEADER_LIMIT + 2 * CHUNK_SIZE;
+
     constexpr auto AS_TUPLE = boost::asio::as_tuple(boost::asio::use_awaitable);
 
     template <typename Fields>
@@ -116,6 +121,11 @@ namespace OrthancCors
 
     // "HTTP/1.1 100 Continue": the gateway answers Expect itself.
     Awaitable<ErrorCode> WriteContinue(AnyStream& stream, std::chrono::steady_clock::duration timeout);
+
+    // Stops sending, then discards what the peer still sends until it closes too
+    // (or `timeout`), then closes: the kernel would otherwise answer unread bytes
+    // with a reset that could destroy our last response.
+    Awaitable<void> LingeringClose(boost::beast::tcp_stream& tcp, std::chrono::steady_clock::duration timeout);
 
     // Closes the connection gracefully, within `timeout`: TLS close_notify, or a
     // lingering close of the TCP connection.

@@ -1,7 +1,10 @@
 #include "Relay.h"
 
 #include "ErrorResponses.h"
+#include "HeaderSection.h"
 #include "MessageIo.h"
+#include "RequestBodyReader.h"
+#include "UpstreamLimits.h"
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -71,7 +74,8 @@ namespace OrthancCors
     chunk_(chunk),
     closing_(closing),
     head_(client.parser.get().method() == http::verb::head),
-    expectsContinue_(ExpectsContinue(client.parser, client.headers))
+    expectsContinue_(ExpectsContinue(client.parser, client.headers)),
+    upstreamHeaders_(BuildUpstreamRequestHeaders(client.headers, client.forwarding))
   {
   }
 
@@ -91,7 +95,7 @@ namespace OrthancCors
     request.method_string(received.method_string());
     request.target(received.target());
     request.version(11);   // keep-alive towards Orthanc whatever the client speaks
-    MessageIo::InsertFields(request, BuildUpstreamRequestHeaders(client_.headers, client_.forwarding));
+    MessageIo::InsertFields(request, upstreamHeaders_);
 
     if (bodyBuffered_ && (client_.parser.chunked() || client_.parser.content_length()))
     {
@@ -119,7 +123,16 @@ namespace OrthancCors
 
   boost::asio::awaitable<ConnectionFate> Relay::Run()
   {
-    const bool idempotent = IsIdempotentMethod(client_.parser.get().method_string());
+    const auto& received = client_.parser.get();
+    if (const auto excess = CheckOrthancHeadLimits(received.method_string(), received.target(), upstreamHeaders_))
+    {
+      // Answered here rather than by Orthanc, which would refuse it (or drop fields) less readably.
+      co_return co_await AnswerLocally(431, *excess);
+    }
+
+    const bool idempotent = IsIdempotentMethod(received.method_string());
+    RequestBodyReader reader(client_.parser, GetChunkedFramingLimits(
+      MeasureRequestHead(received.method_string(), received.target(), client_.headers)));
 
     // Beast reads into a flat_buffer no more than its spare capacity (512 bytes at
     // least): left at the few hundred bytes a header needed, every body would be
@@ -130,7 +143,7 @@ namespace OrthancCors
     // Before any upstream connection is taken: a client that is slow to send its
     // body holds a place on the gateway, never one of Orthanc's HTTP threads.
     error_code bufferError;
-    switch (co_await BufferBody(bufferError))
+    switch (co_await BufferBody(reader, bufferError))
     {
       case BodyOutcome::Sent:
       case BodyOutcome::UpstreamFailed:
@@ -166,7 +179,7 @@ namespace OrthancCors
       }
 
       error_code bodyError;
-      switch (co_await SendBody(request, serializer, bodyError))
+      switch (co_await SendBody(reader, request, serializer, bodyError))
       {
         case BodyOutcome::Sent:
           break;
@@ -199,7 +212,7 @@ namespace OrthancCors
   }
 
 
-  boost::asio::awaitable<Relay::BodyOutcome> Relay::BufferBody(error_code& error)
+  boost::asio::awaitable<Relay::BodyOutcome> Relay::BufferBody(RequestBodyReader& reader, error_code& error)
   {
     RequestParser& parser = client_.parser;
     const std::size_t bound = context_.configuration->gateway.requestBodyBufferSize;
@@ -243,7 +256,7 @@ namespace OrthancCors
       }
       parser.get().body().data = body_.data() + filled;
       parser.get().body().size = body_.size() - filled;
-      auto [readError, readBytes] = co_await MessageIo::ReadSomeBody(client_.stream, client_.buffer, parser);
+      auto [readError, readBytes] = co_await reader.ReadSome(client_.stream, client_.buffer);
       if (readError == http::error::need_buffer)
       {
         readError = {};
@@ -263,7 +276,8 @@ namespace OrthancCors
   }
 
 
-  boost::asio::awaitable<Relay::BodyOutcome> Relay::SendBody(http::request<http::buffer_body>& request,
+  boost::asio::awaitable<Relay::BodyOutcome> Relay::SendBody(RequestBodyReader& reader,
+                                                             http::request<http::buffer_body>& request,
                                                              http::request_serializer<http::buffer_body>& serializer,
                                                              error_code& error)
   {
@@ -295,7 +309,7 @@ namespace OrthancCors
         parser.get().body().data = chunk_.data();
         parser.get().body().size = chunk_.size();
         client_.stream.Tcp().expires_after(context_.idleTimeout);
-        auto [readError, readBytes] = co_await MessageIo::ReadSomeBody(client_.stream, client_.buffer, parser);
+        auto [readError, readBytes] = co_await reader.ReadSome(client_.stream, client_.buffer);
         if (readError == http::error::need_buffer)
         {
           readError = {};
@@ -440,8 +454,8 @@ namespace OrthancCors
         {
           if (!closing_)
           {
-            context_.logger.Warning("Cors gateway: the response of Orthanc at " + upstream_.Describe() +
-                                    " was cut (" + readError.message() + "); closing the client connection");
+            WarnUpstreamFailure("the response of Orthanc at " + upstream_.Describe() + " was cut (" +
+                                readError.message() + "); closing the client connection");
           }
           upstream_.Close();
           fate = ConnectionFate::Close;
@@ -514,7 +528,16 @@ namespace OrthancCors
     const std::string details = what + ": " +
       (timeout ? "no answer within Cors.Gateway.UpstreamTimeout (" +
        std::to_string(context_.upstreamTimeout.count()) + " s)" : error.message());
-    context_.logger.Warning("Cors gateway: " + details + " (" + upstream_.Describe() + ")");
+    WarnUpstreamFailure(details + " (" + upstream_.Describe() + ")");
     co_return co_await AnswerLocally(timeout ? 504 : 502, details);
+  }
+
+
+  void Relay::WarnUpstreamFailure(const std::string& message) const
+  {
+    if (const auto line = context_.upstreamFailureLog.Admit("Cors gateway: " + message))
+    {
+      context_.logger.Warning(*line);
+    }
   }
 }

@@ -17,6 +17,8 @@
 
 namespace OrthancCors
 {
+  class RequestBodyReader;
+
   using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
 
   // Whether the client connection can carry another request.
@@ -76,10 +78,12 @@ namespace OrthancCors
     // Reads a body of known length up to RequestBodyBufferSize, or the first
     // RequestBodyBufferSize + 1 bytes of a chunked one, into body_, all within one
     // IdleTimeout; sets bodyBuffered_ when the whole body is there. Never
-    // UpstreamFailed.
-    boost::asio::awaitable<BodyOutcome> BufferBody(boost::system::error_code& error);
+    // UpstreamFailed. The body is read through `reader` (as in SendBody): one
+    // reader for the whole body, so that the chunked framing limits count it all.
+    boost::asio::awaitable<BodyOutcome> BufferBody(RequestBodyReader& reader, boost::system::error_code& error);
 
     boost::asio::awaitable<BodyOutcome> SendBody(
+      RequestBodyReader& reader,
       boost::beast::http::request<boost::beast::http::buffer_body>& request,
       boost::beast::http::request_serializer<boost::beast::http::buffer_body>& serializer,
       boost::system::error_code& error);
@@ -94,6 +98,9 @@ namespace OrthancCors
 
     bool ClientMayKeepAlive() const;
 
+    // Through the gateway's throttle: a down Orthanc fails every request.
+    void WarnUpstreamFailure(const std::string& message) const;
+
     const GatewayContext& context_;
     ClientSide client_;
     UpstreamConnection& upstream_;
@@ -103,6 +110,7 @@ namespace OrthancCors
 
     const bool head_;
     const bool expectsContinue_;
+    const HttpHeaders upstreamHeaders_;   // the request's fields as relayed (framing fields aside)
     bool continueSent_ = false;
     bool bodyStarted_ = false;
     std::vector<char> body_;      // what BufferBody() read, sent before any streamed rest

@@ -9,7 +9,12 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http/error.hpp>
+
+#include <algorithm>
+#include <cctype>
 
 namespace OrthancCors
 {
@@ -68,6 +73,7 @@ namespace OrthancCors
     client_(MakeClientStream(context, std::move(socket))),
     clientAddress_(GetRemoteAddress(client_.Tcp().socket())),
     localEndpoint_(GetLocalEndpoint(client_.Tcp().socket())),
+    buffer_(MessageIo::CLIENT_BUFFER_LIMIT),
     upstream_(executor_, context)
   {
     error_code ignored;
@@ -148,8 +154,44 @@ namespace OrthancCors
       co_return true;
     }
     // (Within the deadline Run() set for the first request.)
-    auto [error] = co_await tls->async_handshake(boost::asio::ssl::stream_base::server, MessageIo::AS_TUPLE);
+    // The first bytes tell a TLS ClientHello (a handshake record, 0x16) from a
+    // plain HTTP request (a method's letters); they stay in the buffer for the handshake.
+    auto [detectError, isTls] = co_await boost::beast::async_detect_ssl(client_.Tcp(), buffer_, MessageIo::AS_TUPLE);
+    if (detectError || closing_)
+    {
+      co_return false;
+    }
+    if (!isTls)
+    {
+      co_await AnswerPlainHttpOnTlsPort();
+      co_return false;
+    }
+
+    auto [error, used] = co_await tls->async_handshake(boost::asio::ssl::stream_base::server, buffer_.data(),
+                                                       MessageIo::AS_TUPLE);
+    buffer_.consume(used);
     co_return !error && !closing_;
+  }
+
+
+  boost::asio::awaitable<void> Session::AnswerPlainHttpOnTlsPort()
+  {
+    const auto received = buffer_.data();
+    const char first = received.size() > 0 ? *static_cast<const char*>(received.data()) : '\0';
+    if (!std::isalpha(static_cast<unsigned char>(first)))
+    {
+      client_.Tcp().close();   // neither TLS nor HTTP: nothing readable to answer
+      co_return;
+    }
+
+    // What nginx answers, in plain HTTP (the client cannot read anything else),
+    // then the connection closes.
+    const LocalResponse answer = MakeErrorResponse(400, "The plain HTTP request was sent to HTTPS port");
+    const std::string message =
+      MessageIo::SerializeResponseHead(11, 400, answer.headers, answer.body.size(), false) + answer.body;
+    client_.Tcp().expires_after(context_.idleTimeout);
+    co_await boost::asio::async_write(client_.Tcp(), boost::asio::buffer(message), MessageIo::AS_TUPLE);
+    co_await MessageIo::LingeringClose(client_.Tcp(), LINGER_TIMEOUT);
   }
 
 
@@ -206,7 +248,15 @@ namespace OrthancCors
           break;
       }
 
-      auto [error, bytes] = co_await MessageIo::ReadSome(client_, buffer_.prepare(READ_SIZE));
+      // (The scan refuses a section over HEADER_LIMIT: the buffer's own limit is
+      // not reached here, checked all the same.)
+      const std::size_t room = std::min(READ_SIZE, buffer_.max_size() - buffer_.size());
+      if (room == 0)
+      {
+        co_await Refuse(11, 431, "the request header section is too large", {});
+        co_return HeaderRead::ConnectionEnded;
+      }
+      auto [error, bytes] = co_await MessageIo::ReadSome(client_, buffer_.prepare(room));
       if (error || closing_)
       {
         // Closed by the client, past a deadline, or Stop(): nothing to answer.

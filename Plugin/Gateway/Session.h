@@ -41,6 +41,9 @@ namespace OrthancCors
     };
 
     boost::asio::awaitable<bool> Handshake();
+
+    // Plain HTTP sent to the TLS gateway: a readable 400 in plain HTTP, then close.
+    boost::asio::awaitable<void> AnswerPlainHttpOnTlsPort();
     // `newConnection`: the first request, read on the deadline Run() set.
     boost::asio::awaitable<HeaderRead> ReadHeader(RequestParser& parser, bool newConnection);
     boost::asio::awaitable<ConnectionFate> Serve(RequestParser& parser);

@@ -117,3 +117,52 @@ TEST(GatewayHardening, IdenticalRepeatedContentLengthIsAccepted)
   ASSERT_EQ(1u, upstream.GetRequests().size());
   EXPECT_EQ("hello", upstream.GetRequests()[0].body);
 }
+
+
+namespace
+{
+  std::string RequestWithFields(std::size_t count, std::size_t valueSize)
+  {
+    std::string request = std::string("GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nOrigin: ") + ALLOWED_ORIGIN + "\r\n";
+    for (std::size_t i = 0; i < count; i++)
+    {
+      request += "X-Field-" + std::to_string(i) + ": " + std::string(valueSize, 'v') + "\r\n";
+    }
+    return request + "\r\n";
+  }
+}
+
+
+TEST(GatewayHardening, RequestsOverOrthancsHeaderLimitsAreAnswered431ByTheGateway)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  std::string manyFields = std::string("GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nOrigin: ") + ALLOWED_ORIGIN + "\r\n";
+  for (int i = 0; i < 10000; i++)
+  {
+    manyFields += "X: v\r\n";
+  }
+  manyFields += "\r\n";
+
+  // 10,000 fields (60 KB, under the gateway's own 64 KiB), then 65 small ones, then 20 KB in few fields.
+  for (const std::string& request : {manyFields, RequestWithFields(65, 1), RequestWithFields(5, 4000)})
+  {
+    TestSocket client = TestSocket::Connect(gateway.GetPort());
+    ASSERT_TRUE(client.SendAll(request));
+    std::string pending;
+    const ReceivedMessage response = ReadResponse(client, pending);
+    ASSERT_TRUE(response.complete) << response.error;
+    EXPECT_EQ(431u, response.status);   // before: relayed, refused by Orthanc, 502
+    EXPECT_EQ(ALLOWED_ORIGIN, response.Get("Access-Control-Allow-Origin"));
+  }
+  EXPECT_EQ(0u, upstream.GetRequests().size());
+
+  // Room is left for the fields the gateway adds (Forwarded, X-Forwarded-*) and the framing.
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  ASSERT_TRUE(client.SendAll(RequestWithFields(55, 100)));
+  std::string pending;
+  EXPECT_EQ(200u, ReadResponse(client, pending).status);
+  ASSERT_EQ(1u, upstream.GetRequests().size());
+  EXPECT_LE(upstream.GetRequests()[0].headers.size(), 64u);
+}

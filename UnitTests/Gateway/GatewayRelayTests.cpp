@@ -218,6 +218,19 @@ TEST(GatewayUpstreamFailure, UnreachableOrthancGives502WithPolicyHeadersAndJson)
 }
 
 
+TEST(GatewayUpstreamFailure, RepeatedFailuresAreLoggedOncePerInterval)
+{
+  RunningGateway gateway(MakeTestConfiguration(FindUnusedPort()));
+
+  for (int i = 0; i < 20; i++)
+  {
+    EXPECT_EQ(502u, Send(gateway.GetPort(), Get("/dicom-web/studies")).status);
+  }
+  // Before the throttle: one warning per request.
+  EXPECT_EQ(1u, gateway.GetLogger().Count("warning", "cannot connect to Orthanc"));
+}
+
+
 TEST(GatewayUpstreamFailure, SilentOrthancGives504AfterUpstreamTimeout)
 {
   FakeUpstream upstream([](FakeUpstream::Exchange& exchange)

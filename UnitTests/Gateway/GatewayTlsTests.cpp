@@ -69,6 +69,45 @@ TEST_F(GatewayTls, ClientOfferingOnlyTls11IsRefused)
 }
 
 
+TEST_F(GatewayTls, PlainHttpRequestIsAnsweredWithAReadable400ThenClosed)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTlsConfiguration(upstream.GetPort()));
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  ASSERT_TRUE(client.SendAll("GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\n\r\n"));
+  std::string pending;
+  const ReceivedMessage response = ReadResponse(client, pending);
+  ASSERT_TRUE(response.complete) << response.error;   // before: closed without a byte
+  EXPECT_EQ(400u, response.status);
+  EXPECT_NE(std::string::npos, response.body.find("The plain HTTP request was sent to HTTPS port"));
+  EXPECT_EQ("close", response.Get("Connection"));
+  EXPECT_TRUE(client.WaitForClose());
+  EXPECT_EQ(0u, upstream.GetRequests().size());
+
+  // TLS clients are still served on that port.
+  TlsTestClient tls(gateway.GetPort());
+  ASSERT_TRUE(tls.Handshake());
+  ASSERT_TRUE(tls.SendAll("GET /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n"));
+  EXPECT_EQ(0u, tls.ReadUntilClosed().find("HTTP/1.1 200"));
+}
+
+
+TEST_F(GatewayTls, BytesThatAreNeitherTlsNorHttpAreClosedSilently)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTlsConfiguration(upstream.GetPort()));
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  ASSERT_TRUE(client.SendAll(std::string("\x01\x02\x03garbage", 10)));
+  std::string received;
+  while (client.Receive(received) > 0)
+  {
+  }
+  EXPECT_EQ("", received);
+}
+
+
 TEST_F(GatewayTls, PrivateKeyDefaultsToTheCertificateFile)
 {
   std::ofstream combined(folder_.Path("both.pem"));

@@ -36,11 +36,17 @@ namespace OrthancCors::Testing
 
   bool RecordingLogger::Contains(const std::string& level, const std::string& text) const
   {
+    return Count(level, text) > 0;
+  }
+
+
+  std::size_t RecordingLogger::Count(const std::string& level, const std::string& text) const
+  {
     std::lock_guard<std::mutex> lock(mutex_);
-    return std::any_of(lines_.begin(), lines_.end(), [&](const auto& line)
+    return static_cast<std::size_t>(std::count_if(lines_.begin(), lines_.end(), [&](const auto& line)
     {
       return line.first == level && line.second.find(text) != std::string::npos;
-    });
+    }));
   }
 
 

@@ -21,6 +21,9 @@ namespace OrthancCors::Testing
     // True when a line of that level ("info", "warning", "error") contains `text`.
     bool Contains(const std::string& level, const std::string& text) const;
 
+    // How many lines of that level contain `text`.
+    std::size_t Count(const std::string& level, const std::string& text) const;
+
   private:
     mutable std::mutex mutex_;
     std::vector<std::pair<std::string, std::string>> lines_;
