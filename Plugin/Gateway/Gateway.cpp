@@ -76,6 +76,7 @@ namespace OrthancCors
                std::move(folders),
                logger,
                registry_,
+               folderAccess_,
                configuration_->gateway.sslEnabled ? CreateServerTlsContext(configuration_->gateway) : nullptr,
                configuration_->upstream.sslEnabled ? CreateUpstreamTlsContext() : nullptr,
                std::chrono::seconds(configuration_->gateway.idleTimeoutSeconds),
@@ -221,6 +222,7 @@ namespace OrthancCors
     std::shared_ptr<const Configuration> configuration_;
     const unsigned int threadCount_;
     ConnectionRegistry registry_;
+    FolderAccessCache folderAccess_;
     GatewayContext context_;
     Loops loops_;
     std::size_t nextLoop_ = 0;
