@@ -285,3 +285,28 @@ TEST_F(GatewayFolders, UnreachableOrthancGives502WithCorsHeaders)
   EXPECT_EQ(ALLOWED_ORIGIN, response.Get("Access-Control-Allow-Origin"));
   EXPECT_NE(std::string::npos, response.body.find("cannot ask Orthanc")) << response.body;
 }
+
+
+TEST_F(GatewayFolders, ProbesOnAConnectionOrthancClosesAfterEachAnswerStillGetAnswers)
+{
+  FakeUpstream closing([](FakeUpstream::Exchange& exchange)
+  {
+    AnswerLikeAnAuthenticatingOrthanc(exchange);
+    exchange.closeAfter = true;
+  });
+  configuration_->upstream.httpPort = closing.GetPort();
+  RunningGateway gateway(configuration_, MakeFolders(false));
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  std::string pending;
+  for (const char* authorization : { "Basic known-user", "Basic refused-user", "Basic other" })
+  {
+    ASSERT_TRUE(client.SendAll(std::string("GET /ohif/app.js HTTP/1.1\r\nHost: gw\r\nAuthorization: ") +
+                               authorization + "\r\n\r\n"));
+    const ReceivedMessage response = ReadResponse(client, pending);
+    ASSERT_TRUE(response.complete) << response.error;
+    EXPECT_EQ(authorization == std::string("Basic known-user") ? 200u :
+              authorization == std::string("Basic refused-user") ? 403u : 401u, response.status) << authorization;
+  }
+  EXPECT_EQ(3u, closing.GetRequests().size());
+}
