@@ -26,6 +26,10 @@ namespace OrthancCors
     std::string path;                 // absolute filesystem path of the folder
     bool singlePageApplication = false;
     CrossOriginIsolation crossOriginIsolation = CrossOriginIsolation::Off;
+    // Served by the gateway to any client, without asking Orthanc whether it would let
+    // the client in (a viewer build whose own files carry no credentials, as with a
+    // bearer token). Orthanc's own port keeps applying its authentication regardless.
+    bool isPublic = false;
   };
 
   struct GatewaySettings

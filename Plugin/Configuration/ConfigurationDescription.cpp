@@ -76,6 +76,9 @@ namespace OrthancCors
         entry["Path"] = folder.path;
         entry["SinglePageApplication"] = folder.singlePageApplication;
         entry["CrossOriginIsolation"] = ToConfigurationValue(folder.crossOriginIsolation);
+        // false: the gateway serves the folder to the clients Orthanc lets in (Orthanc's own
+        // port always applies its authentication, whatever this says).
+        entry["Public"] = folder.isPublic;
         description[folder.prefix] = entry;
       }
       return description;

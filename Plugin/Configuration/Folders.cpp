@@ -16,6 +16,7 @@ namespace OrthancCors
     const char* const PATH = "Path";
     const char* const SINGLE_PAGE_APPLICATION = "SinglePageApplication";
     const char* const CROSS_ORIGIN_ISOLATION = "CrossOriginIsolation";
+    const char* const PUBLIC = "Public";
 
     CrossOriginIsolation ParseCrossOriginIsolation(const std::string& value, const std::string& key)
     {
@@ -45,7 +46,7 @@ namespace OrthancCors
       else if (entry.isObject())
       {
         const ConfigurationObject object(entry, key);
-        object.RefuseUnknownKeys({ PATH, SINGLE_PAGE_APPLICATION, CROSS_ORIGIN_ISOLATION });
+        object.RefuseUnknownKeys({ PATH, SINGLE_PAGE_APPLICATION, CROSS_ORIGIN_ISOLATION, PUBLIC });
 
         if (!object.Has(PATH))
         {
@@ -57,6 +58,7 @@ namespace OrthancCors
         folder.singlePageApplication = object.GetBoolean(SINGLE_PAGE_APPLICATION, false);
         folder.crossOriginIsolation = ParseCrossOriginIsolation(
           object.GetString(CROSS_ORIGIN_ISOLATION, "off"), object.KeyOf(CROSS_ORIGIN_ISOLATION));
+        folder.isPublic = object.GetBoolean(PUBLIC, false);
       }
       else
       {

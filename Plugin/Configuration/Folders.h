@@ -10,7 +10,7 @@
 namespace OrthancCors
 {
   // Reads "Cors.Folders": { "/prefix": "/path" } or { "/prefix": { "Path",
-  // "SinglePageApplication", "CrossOriginIsolation" } }. Prefixes are normalized to
+  // "SinglePageApplication", "CrossOriginIsolation", "Public" } }. Prefixes are normalized to
   // end with "/"; "/" is served on the gateway only, so it is refused when the
   // gateway is disabled (it would silently serve nothing). Paths must be readable
   // directories and are stored canonical. Sorted by decreasing prefix length.

@@ -311,6 +311,7 @@ namespace OrthancCors
 
     FolderResponse response;
     response.status = notModified ? 304 : 200;
+    response.folder = &folder;
     if (!notModified)
     {
       // A 304 only repeats the fields that refresh a cached response (RFC 9110, 15.4.5).

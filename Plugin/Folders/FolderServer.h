@@ -28,6 +28,9 @@ namespace OrthancCors
     HttpHeaders headers;
     // Never null; empty for HEAD and 304. Shared with the file cache: do not copy it.
     std::shared_ptr<const std::string> body;
+    // The folder that answered (one of GetFolders()): the gateway asks Orthanc
+    // whether the client may see it, unless it is public.
+    const FolderSettings* folder = nullptr;
   };
 
   // Serves the configured folders (a single-page viewer build, typically) with

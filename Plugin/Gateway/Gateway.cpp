@@ -83,6 +83,7 @@ namespace OrthancCors
                logger,
                registry_,
                upstreamFailureLog_,
+               folderAccess_,
                configuration_->gateway.sslEnabled ? CreateServerTlsContext(configuration_->gateway) : nullptr,
                configuration_->upstream.sslEnabled ? CreateUpstreamTlsContext() : nullptr,
                std::chrono::seconds(configuration_->gateway.idleTimeoutSeconds),
@@ -232,6 +233,7 @@ namespace OrthancCors
     const unsigned int threadCount_;
     ConnectionRegistry registry_;
     LogThrottle upstreamFailureLog_;
+    FolderAccessCache folderAccess_;
     GatewayContext context_;
     Loops loops_;
     std::size_t nextLoop_ = 0;

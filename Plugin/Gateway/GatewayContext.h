@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConnectionRegistry.h"
+#include "FolderAccessCache.h"
 #include "LogThrottle.h"
 #include "../Common/Logger.h"
 #include "../Configuration/Configuration.h"
@@ -15,7 +16,7 @@ namespace OrthancCors
   class FolderServer;
 
   // What every connection of one gateway shares; built once, read-only afterwards
-  // (the registry, the logger and the throttle are thread-safe).
+  // (the registry, the logger, the throttle and the folder access cache are thread-safe).
   struct GatewayContext
   {
     std::shared_ptr<const Configuration> configuration;
@@ -23,6 +24,7 @@ namespace OrthancCors
     ILogger& logger;
     ConnectionRegistry& registry;
     LogThrottle& upstreamFailureLog;                         // Orthanc unreachable, refusing, cutting answers
+    FolderAccessCache& folderAccess;                         // Orthanc's recent verdicts on folder access
     std::shared_ptr<boost::asio::ssl::context> serverTls;    // null: the gateway speaks plain HTTP
     std::shared_ptr<boost::asio::ssl::context> upstreamTls;  // null: Orthanc speaks plain HTTP
     std::chrono::seconds idleTimeout;            // a keep-alive connection between requests; a buffered body

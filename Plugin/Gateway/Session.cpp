@@ -1,6 +1,7 @@
 #include "Session.h"
 
 #include "ErrorResponses.h"
+#include "FolderAccess.h"
 #include "HeaderSection.h"
 #include "MessageIo.h"
 #include "RequestValidation.h"
@@ -331,6 +332,17 @@ namespace OrthancCors
         ApplyCorsHeaders(failure->headers, decision);
         co_return co_await Answer(parser, 500, failure->headers, failure->body);
       }
+      if (served && served->folder && !served->folder->isPublic)
+      {
+        // As on Orthanc's port: only a client that Orthanc lets in sees the folder.
+        const FolderAccessVerdict verdict = co_await CheckFolderAccess(context_, upstream_, served->folder->prefix,
+                                                                       headers, MakeForwardingContext(headers));
+        if (std::optional<LocalResponse> denial = MakeFolderAccessDenial(verdict, served->folder->prefix))
+        {
+          ApplyCorsHeaders(denial->headers, decision);
+          co_return co_await Answer(parser, denial->status, denial->headers, denial->body);
+        }
+      }
       if (served)
       {
         ApplyCorsHeaders(served->headers, decision);
@@ -339,13 +351,7 @@ namespace OrthancCors
       }
     }
 
-    const std::vector<std::string> hosts = GetAll(headers, "Host");
-    const ForwardingContext forwarding{
-      clientAddress_,
-      context_.GetScheme(),
-      (hosts.empty() || hosts.front().empty()) ? DescribeOwnHost() : hosts.front()
-    };
-
+    const ForwardingContext forwarding = MakeForwardingContext(headers);
     if (chunk_.empty())
     {
       chunk_.resize(MessageIo::CHUNK_SIZE);
@@ -382,6 +388,17 @@ namespace OrthancCors
     answer.headers.insert(answer.headers.end(), extraHeaders.begin(), extraHeaders.end());
     co_await MessageIo::WriteResponse(client_, context_.idleTimeout, version == 10 ? 10 : 11,
                                       status, answer.headers, answer.body, true, false);
+  }
+
+
+  ForwardingContext Session::MakeForwardingContext(const HttpHeaders& headers) const
+  {
+    const std::vector<std::string> hosts = GetAll(headers, "Host");
+    return ForwardingContext{
+      clientAddress_,
+      context_.GetScheme(),
+      (hosts.empty() || hosts.front().empty()) ? DescribeOwnHost() : hosts.front()
+    };
   }
 
 

@@ -19,7 +19,7 @@ namespace OrthancCors
 {
   // One client connection, from the TLS handshake to the last request: reads each
   // request header (refusing malformed ones), answers preflights from the policy,
-  // serves mounted folders, relays the rest to Orthanc. Runs as one coroutine on
+  // serves mounted folders (to the clients Orthanc lets in), relays the rest to Orthanc. Runs as one coroutine on
   // the connection's own event loop (one thread) and owns every buffer of the connection.
   class Session : public IClosable, public std::enable_shared_from_this<Session>
   {
@@ -60,6 +60,8 @@ namespace OrthancCors
     boost::asio::awaitable<void> Refuse(unsigned int version, int status, const std::string& details,
                                         const HttpHeaders& extraHeaders);
 
+    // What Orthanc is told about the request it gets from the gateway (relayed, or an access probe).
+    ForwardingContext MakeForwardingContext(const HttpHeaders& headers) const;
     std::string DescribeOwnHost() const;
     void CloseNow();
 

@@ -182,6 +182,11 @@ namespace OrthancCors
 
     OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/policy", AnswerPolicy);
     OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/check", AnswerCheck);
+    if (gateway_)
+    {
+      const std::string route = MakeFolderRouteRegex(std::string(FOLDER_ACCESS_ROUTE) + "/");
+      OrthancPluginRegisterRestCallbackNoLock(context_, route.c_str(), AnswerFolderAccess);
+    }
     OrthancPluginRegisterOnChangeCallback(context_, OnChange);
 
     std::string origins;
@@ -213,9 +218,10 @@ namespace OrthancCors
       logger_.Warning("Cors: gateway listening on " + DescribeGatewayUrl(settings, gateway_->GetPort()));
       if (!configuration_->upstream.httpServerEnabled)
       {
-        // Not an error: preflights and served folders still work without Orthanc's HTTP server.
+        // Not an error: preflights and public folders still work without Orthanc's HTTP server.
         logger_.Warning("Cors: HttpServerEnabled is false: the gateway has no Orthanc to relay to "
-                        "and answers every relayed request with 502");
+                        "and answers every relayed request, and every file of a folder that is not "
+                        "Public, with 502");
       }
     }
     catch (const std::exception& e)

@@ -6,7 +6,12 @@
 #include "../Folders/PathResolver.h"
 #include "../Policy/CorsEvaluation.h"
 
+#include "../Configuration/UriPrefix.h"
+#include "../Gateway/Gateway.h"
+
 #include <boost/regex.hpp>
+
+#include <algorithm>
 
 namespace OrthancCors
 {
@@ -61,6 +66,37 @@ namespace OrthancCors
     static const std::string empty;
     AnswerWithHeaders(plugin.GetContext(), output, response.status, response.headers,
                       response.body ? *response.body : empty, "application/octet-stream");
+    return OrthancPluginErrorCode_Success;
+  }
+
+  OrthancPluginErrorCode AnswerFolderAccess(OrthancPluginRestOutput* output,
+                                            const char* url,
+                                            const OrthancPluginHttpRequest* request)
+  {
+    CorsPlugin& plugin = CorsPlugin::Get();
+    if (request->method != OrthancPluginHttpMethod_Get)
+    {
+      OrthancPluginSendMethodNotAllowed(plugin.GetContext(), output, "GET");
+      return OrthancPluginErrorCode_Success;
+    }
+
+    // Orthanc hands callbacks the decoded path, without its final "/".
+    const std::string route(FOLDER_ACCESS_ROUTE);
+    const std::string path(url);
+    const std::string prefix = WithTrailingSlash(path.size() > route.size() ? path.substr(route.size()) : "/");
+
+    const std::vector<FolderSettings>& folders = plugin.GetConfiguration().folders;
+    const bool known = std::any_of(folders.begin(), folders.end(),
+                                   [&](const FolderSettings& folder) { return folder.prefix == prefix; });
+    if (!known)
+    {
+      OrthancPluginSendHttpStatusCode(plugin.GetContext(), output, 404);
+      return OrthancPluginErrorCode_Success;
+    }
+
+    static const std::string granted = "{}";
+    OrthancPluginAnswerBuffer(plugin.GetContext(), output, granted.data(), static_cast<uint32_t>(granted.size()),
+                              "application/json");
     return OrthancPluginErrorCode_Success;
   }
 }

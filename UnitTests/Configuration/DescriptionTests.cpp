@@ -52,6 +52,7 @@ namespace OrthancCors
     EXPECT_EQ(std::filesystem::canonical(viewer).string(), description["Folders"]["/ohif/"]["Path"].asString());
     EXPECT_TRUE(description["Folders"]["/ohif/"]["SinglePageApplication"].asBool());
     EXPECT_EQ("require-corp", description["Folders"]["/ohif/"]["CrossOriginIsolation"].asString());
+    EXPECT_FALSE(description["Folders"]["/ohif/"]["Public"].asBool());
     EXPECT_EQ("application/wasm", description["Extensions"][".wasm"].asString());
     EXPECT_EQ(8080, description["Upstream"]["HttpPort"].asInt());
     EXPECT_EQ("/dicom-web/", description["Upstream"]["DicomWebRoot"].asString());

@@ -13,6 +13,7 @@ namespace OrthancCors
     EXPECT_EQ(std::filesystem::canonical(viewer).string(), configuration.folders[0].path);
     EXPECT_FALSE(configuration.folders[0].singlePageApplication);
     EXPECT_EQ(CrossOriginIsolation::Off, configuration.folders[0].crossOriginIsolation);
+    EXPECT_FALSE(configuration.folders[0].isPublic);
   }
 
   TEST(Folders, FolderObjectReadsEveryField)
@@ -21,14 +22,17 @@ namespace OrthancCors
     const std::string viewer = temporary.MakeDirectory("viewer");
 
     const Configuration configuration = ParseCors(R"({ "Folders": {
-      "/a/": { "Path": )" + Quoted(viewer) + R"(, "SinglePageApplication": true, "CrossOriginIsolation": "require-corp" },
+      "/a/": { "Path": )" + Quoted(viewer) + R"(, "SinglePageApplication": true, "CrossOriginIsolation": "require-corp",
+               "Public": true },
       "/b/": { "Path": )" + Quoted(viewer) + R"(, "CrossOriginIsolation": "credentialless" },
       "/c/": { "Path": )" + Quoted(viewer) + R"(, "CrossOriginIsolation": "off" } } })");
 
     ASSERT_EQ(3u, configuration.folders.size());
     EXPECT_TRUE(configuration.folders[0].singlePageApplication);
     EXPECT_EQ(CrossOriginIsolation::RequireCorp, configuration.folders[0].crossOriginIsolation);
+    EXPECT_TRUE(configuration.folders[0].isPublic);
     EXPECT_FALSE(configuration.folders[1].singlePageApplication);
+    EXPECT_FALSE(configuration.folders[1].isPublic);
     EXPECT_EQ(CrossOriginIsolation::Credentialless, configuration.folders[1].crossOriginIsolation);
     EXPECT_EQ(CrossOriginIsolation::Off, configuration.folders[2].crossOriginIsolation);
   }
@@ -128,6 +132,9 @@ namespace OrthancCors
     EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/ohif": { "Path": )" + Quoted(temporary.GetPath().string()) +
                               R"(, "SinglePageApplication": "yes" } } })",
                               "Cors.Folders[\"/ohif\"].SinglePageApplication", "expected a boolean"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/ohif": { "Path": )" + Quoted(temporary.GetPath().string()) +
+                              R"(, "Public": "yes" } } })",
+                              "Cors.Folders[\"/ohif\"].Public", "expected a boolean"));
   }
 
   TEST(Extensions, ExtensionsAreStoredLowerCase)

@@ -6,6 +6,7 @@ import concurrent.futures
 import copy
 import re
 import socket
+import tempfile
 import unittest
 
 from harness import OrthancInstance, OrthancTestCase, find_values, free_port
@@ -104,6 +105,8 @@ BAD_CONFIGURATIONS = [
     ("gateway port is not a number", {"Gateway": {"Port": "abc"}}, ["Cors.Gateway.Port"]),
     ("served folder does not exist", {"Folders": {"/ohif": {"Path": "/nonexistent/orthanc-cors/ohif"}}},
      ["Cors.Folders"]),
+    ("folder's Public is not a Boolean", {"Folders": {"/ohif": {"Path": tempfile.gettempdir(), "Public": "yes"}}},
+     ['Cors.Folders["/ohif"].Public']),
 ]
 
 
