@@ -40,7 +40,7 @@ namespace OrthancCors
                                                                             const boost::asio::ip::address& client,
                                                                             Limit* reached)
   {
-    const boost::asio::ip::address key = Unmapped(client);
+    const boost::asio::ip::address key = GetClientKey(client);
     Limit limit = Limit::None;
 
     std::lock_guard<std::mutex> lock(mutex_);
@@ -89,7 +89,7 @@ namespace OrthancCors
   std::size_t ConnectionRegistry::CountSessionsOf(const boost::asio::ip::address& client) const
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto known = clients_.find(Unmapped(client));
+    auto known = clients_.find(GetClientKey(client));
     return known == clients_.end() ? 0 : known->second.sessions;
   }
 

@@ -65,7 +65,8 @@ namespace OrthancCors
       uint64_t id_;
     };
 
-    // A client is known by its address, IPv4-mapped IPv6 addresses as IPv4 ones.
+    // A client is known by GetClientKey: its IPv4 address (IPv4-mapped IPv6 ones
+    // included), or the /64 prefix of its IPv6 address.
     ConnectionRegistry(std::size_t maxConnections, std::size_t maxConnectionsPerClient);
 
     // A place for one more connection of `client`, checked before the connection

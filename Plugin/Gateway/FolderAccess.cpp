@@ -26,10 +26,12 @@ namespace OrthancCors
     // Fields that describe one request (which file, in which form, for which fetch)
     // rather than who sends it: they differ between the files of a viewer and would
     // split the cache without changing Orthanc's verdict.
-    const std::array<std::string_view, 13> PER_REQUEST_FIELDS = {
+    // X-HTTP-Method-Override and Expect would turn the probe into another request
+    // (Orthanc answers 405 or 400: a 502 for the client, never cached).
+    const std::array<std::string_view, 15> PER_REQUEST_FIELDS = {
       "Accept", "Accept-Encoding", "Accept-Language", "Cache-Control", "Pragma", "Range",
       "Referer", "Priority", "Upgrade-Insecure-Requests", "Content-Type", "Content-Encoding",
-      "Purpose", "Sec-Purpose"
+      "Purpose", "Sec-Purpose", "X-HTTP-Method-Override", "Expect"
     };
 
     bool IsPerRequestField(std::string_view name)
@@ -65,7 +67,7 @@ namespace OrthancCors
         {
           if (error != boost::asio::error::operation_aborted)
           {
-            context.logger.Warning("Cors gateway: cannot ask Orthanc at " + upstream.Describe() +
+            context.WarnUpstreamFailure("cannot ask Orthanc at " + upstream.Describe() +
                                    " whether a client may see a folder: " + DescribeFailure(context, error));
           }
           co_return FolderAccessVerdict{};
@@ -105,7 +107,7 @@ namespace OrthancCors
         {
           if (error != boost::asio::error::operation_aborted)
           {
-            context.logger.Warning("Cors gateway: no answer from Orthanc at " + upstream.Describe() +
+            context.WarnUpstreamFailure("no answer from Orthanc at " + upstream.Describe() +
                                    " on whether a client may see a folder: " + DescribeFailure(context, error));
           }
           co_return FolderAccessVerdict{};
@@ -204,7 +206,7 @@ namespace OrthancCors
     const FolderAccessVerdict verdict = co_await Probe(context, upstream, MakeFolderAccessTarget(prefix), probeHeaders);
     if (verdict.status != 0 && !FolderAccessCache::IsCacheable(verdict.status))
     {
-      context.logger.Warning("Cors gateway: Orthanc answered " + std::to_string(verdict.status) + " to " +
+      context.WarnUpstreamFailure("Orthanc answered " + std::to_string(verdict.status) + " to " +
                              std::string(FOLDER_ACCESS_ROUTE) + " for the folder " + prefix +
                              " (expected 200, 401 or 403): the folder is refused with 502");
     }

@@ -32,6 +32,15 @@ namespace OrthancCors
     std::chrono::seconds upstreamTimeout;
 
     const Policy& GetPolicy() const { return configuration->policy; }
+
+    // Through the throttle: a down or refusing Orthanc fails every request.
+    void WarnUpstreamFailure(const std::string& message) const
+    {
+      if (const auto line = upstreamFailureLog.Admit("Cors gateway: " + message))
+      {
+        logger.Warning(*line);
+      }
+    }
     const char* GetScheme() const { return serverTls ? "https" : "http"; }
   };
 }

@@ -222,9 +222,9 @@ namespace OrthancCors
       bodyBuffered_ = true;   // no body at all
       co_return BodyOutcome::Sent;
     }
-    if (bound == 0 || (!parser.chunked() && (!length || *length > bound)))
+    if (bound == 0)
     {
-      co_return BodyOutcome::Sent;   // streamed once Orthanc is reachable, as large uploads need
+      co_return BodyOutcome::Sent;   // streamed once Orthanc is reachable
     }
 
     if (expectsContinue_ && !continueSent_)
@@ -238,7 +238,9 @@ namespace OrthancCors
     }
 
     // A chunked body one byte over the bound is known to be larger: it streams.
-    const std::size_t limit = length ? static_cast<std::size_t>(*length) : bound + 1;
+    // So does the rest of a larger body, once its first `bound` bytes are here:
+    // announcing a large Content-Length does not reach Orthanc any sooner.
+    const std::size_t limit = length ? static_cast<std::size_t>(std::min<std::uint64_t>(*length, bound)) : bound + 1;
     std::size_t filled = 0;
 
     // One deadline for the whole body, not one per read: a byte every few seconds
@@ -454,7 +456,7 @@ namespace OrthancCors
         {
           if (!closing_)
           {
-            WarnUpstreamFailure("the response of Orthanc at " + upstream_.Describe() + " was cut (" +
+            context_.WarnUpstreamFailure("the response of Orthanc at " + upstream_.Describe() + " was cut (" +
                                 readError.message() + "); closing the client connection");
           }
           upstream_.Close();
@@ -528,16 +530,7 @@ namespace OrthancCors
     const std::string details = what + ": " +
       (timeout ? "no answer within Cors.Gateway.UpstreamTimeout (" +
        std::to_string(context_.upstreamTimeout.count()) + " s)" : error.message());
-    WarnUpstreamFailure(details + " (" + upstream_.Describe() + ")");
+    context_.WarnUpstreamFailure(details + " (" + upstream_.Describe() + ")");
     co_return co_await AnswerLocally(timeout ? 504 : 502, details);
-  }
-
-
-  void Relay::WarnUpstreamFailure(const std::string& message) const
-  {
-    if (const auto line = context_.upstreamFailureLog.Admit("Cors gateway: " + message))
-    {
-      context_.logger.Warning(*line);
-    }
   }
 }

@@ -75,7 +75,8 @@ namespace OrthancCors
 
     boost::beast::http::request<boost::beast::http::buffer_body> BuildUpstreamRequest() const;
 
-    // Reads a body of known length up to RequestBodyBufferSize, or the first
+    // Reads a body of known length up to RequestBodyBufferSize (the first
+    // RequestBodyBufferSize bytes of a larger one), or the first
     // RequestBodyBufferSize + 1 bytes of a chunked one, into body_, all within one
     // IdleTimeout; sets bodyBuffered_ when the whole body is there. Never
     // UpstreamFailed. The body is read through `reader` (as in SendBody): one
@@ -97,9 +98,6 @@ namespace OrthancCors
                                                                  const std::string& what);
 
     bool ClientMayKeepAlive() const;
-
-    // Through the gateway's throttle: a down Orthanc fails every request.
-    void WarnUpstreamFailure(const std::string& message) const;
 
     const GatewayContext& context_;
     ClientSide client_;

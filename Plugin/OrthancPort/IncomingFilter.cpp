@@ -4,17 +4,48 @@
 #include "OrthancHttp.h"
 #include "../Policy/ForeignOriginGuard.h"
 
+#include <string_view>
+#include <utility>
+
 namespace OrthancCors
 {
+  namespace
+  {
+    // The method and request-target as the client sent them. Orthanc hands the
+    // filter the method after its "_method" faking (GET arguments are parsed for
+    // GET requests only, and the X-HTTP-Method-Override field wins over them) and
+    // the URI without query.
+    std::pair<std::string, std::string> RebuildRequest(OrthancPluginHttpMethod method,
+                                                       const char* uri,
+                                                       const HttpHeaders& headers,
+                                                       uint32_t getArgumentsCount,
+                                                       const char* const* getArgumentsKeys,
+                                                       const char* const* getArgumentsValues)
+    {
+      if (GetAll(headers, "x-http-method-override").empty())
+      {
+        for (uint32_t i = 0; i < getArgumentsCount; i++)
+        {
+          if (getArgumentsKeys[i] != nullptr && getArgumentsValues[i] != nullptr &&
+              std::string_view(getArgumentsKeys[i]) == "_method" && getArgumentsValues[i][0] != '\0')
+          {
+            return { "GET", std::string(uri) + "?_method=" + getArgumentsValues[i] };
+          }
+        }
+      }
+      return { GetMethodName(method), uri };
+    }
+  }
+
   int32_t FilterIncomingRequest(OrthancPluginHttpMethod method,
                                 const char* uri,
                                 const char* ip,
                                 uint32_t headersCount,
                                 const char* const* headersKeys,
                                 const char* const* headersValues,
-                                uint32_t /* getArgumentsCount */,
-                                const char* const* /* getArgumentsKeys */,
-                                const char* const* /* getArgumentsValues */)
+                                uint32_t getArgumentsCount,
+                                const char* const* getArgumentsKeys,
+                                const char* const* getArgumentsValues)
   {
     CorsPlugin& plugin = CorsPlugin::Get();
     try
@@ -37,8 +68,12 @@ namespace OrthancCors
         return 1;
       }
       // Orthanc hands the filter the effective method (after "_method" or
-      // X-HTTP-Method-Override) and a URI without query.
-      const GuardDecision decision = CheckForeignOrigin(configuration.policy, GetMethodName(method), uri, headers,
+      // X-HTTP-Method-Override) and a URI without query: the request as the
+      // client sent it is rebuilt for the guard, which judges a "_method" more
+      // strictly than a real method.
+      const auto [sentMethod, sentTarget] = RebuildRequest(method, uri, headers, getArgumentsCount,
+                                                           getArgumentsKeys, getArgumentsValues);
+      const GuardDecision decision = CheckForeignOrigin(configuration.policy, sentMethod, sentTarget, headers,
                                                         configuration.upstream.sslEnabled);
       if (decision.allowed)
       {

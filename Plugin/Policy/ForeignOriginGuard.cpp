@@ -225,6 +225,18 @@ namespace OrthancCors
           "an <img>, <form> or link of another site";
         return decision;
       }
+      // Browsers send Sec-Fetch-* to https:// and loopback URLs only: a plain
+      // http:// Orthanc on a LAN name gets an <img> of any site with neither
+      // header, and a link clicked in a mail says "none". Any of them can carry
+      // a _method; only a page of this origin may use it, and scripts send the
+      // real method.
+      if (effective.overriddenBy == "_method" && site != FetchSite::SameOrigin)
+      {
+        decision.allowed = false;
+        decision.reason = described + " without Origin and without Sec-Fetch-Site: same-origin: an <img>, "
+          "a link or a page of another site may have sent it (send a real " + effective.method + " instead)";
+        return decision;
+      }
       decision.reason = "no Origin header and no Sec-Fetch-Site of another origin: not a cross-origin browser request";
       return decision;
     }

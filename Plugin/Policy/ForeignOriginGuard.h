@@ -56,9 +56,14 @@ namespace OrthancCors
   //  - otherwise it is refused, in particular when Sec-Fetch-Site says another
   //    origin ("cross-site", "same-site") and Origin is absent (an <img>, <form>
   //    or link of another site: "<img src=/instances/x?_method=DELETE>") or not allowed;
-  //  - a request with neither Origin nor a Sec-Fetch-Site of another origin
-  //    (curl, scripts, servers, old browsers) is not a cross-origin browser request
-  //    and is let through.
+  //  - a GET that Orthanc runs as PUT or DELETE because of a `_method` argument
+  //    also needs that proof: Sec-Fetch-Site "same-origin", or an Origin of its own
+  //    or allowed. Browsers send Sec-Fetch-* to https:// and loopback URLs only,
+  //    so an <img> of any site pointing at a plain http:// Orthanc on a LAN name
+  //    carries neither header, and a link clicked in a mail says "none";
+  //  - any other request with neither Origin nor a Sec-Fetch-Site of another
+  //    origin (curl, scripts, servers, old browsers) is not a cross-origin browser
+  //    request and is let through.
   //
   // `headers` are the request's fields; `orthancUsesTls` gives the scheme of
   // Orthanc's port when no X-Forwarded-Proto/Forwarded proto tells otherwise.

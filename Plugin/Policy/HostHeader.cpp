@@ -115,10 +115,9 @@ namespace OrthancCors
   bool IsLoopbackHost(std::string_view host)
   {
     host = WithoutTrailingDot(host);
-    constexpr std::string_view LOCALHOST = "localhost";
-    constexpr std::string_view LOCALHOST_SUFFIX = ".localhost";
-    if (host == LOCALHOST ||
-        (host.size() > LOCALHOST_SUFFIX.size() && host.substr(host.size() - LOCALHOST_SUFFIX.size()) == LOCALHOST_SUFFIX))
+    // Not "*.localhost": browsers that do not pin it to loopback ask DNS, which
+    // a hostile resolver answers (AllowedHosts may list it).
+    if (host == "localhost")
     {
       return true;
     }

@@ -21,9 +21,8 @@ namespace OrthancCors
   std::optional<HostAndPort> ParseHostAndPort(std::string_view authority);
 
   // Whether `host` (lower-case, as ParseHostAndPort returns it; one trailing dot
-  // tolerated) names this machine whatever DNS says: "localhost" and its
-  // subdomains (RFC 6761: never sent to a DNS server), 127.0.0.0/8, "[::1]" and
-  // "[::ffff:127.x.y.z]".
+  // tolerated) names this machine whatever DNS says: "localhost" (RFC 6761),
+  // 127.0.0.0/8, "[::1]" and "[::ffff:127.x.y.z]".
   bool IsLoopbackHost(std::string_view host);
 
   // A dotted-quad IPv4 literal, or a bracketed IPv6 literal.

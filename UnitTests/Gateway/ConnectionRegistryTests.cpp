@@ -137,6 +137,23 @@ TEST(ConnectionRegistry, IpV4MappedIpV6AddressCountsAsItsIpV4Address)
 }
 
 
+TEST(ConnectionRegistry, IpV6AddressesOfOneSlash64CountAsOneClient)
+{
+  // An IPv6 customer chooses the host half of its addresses freely.
+  ConnectionRegistry registry(10, 2);
+  auto first = registry.TryJoin(ConnectionRegistry::Kind::Session, boost::asio::ip::make_address("2001:db8:0:1::1"));
+  auto second = registry.TryJoin(ConnectionRegistry::Kind::Session, boost::asio::ip::make_address("2001:db8:0:1::2"));
+  ASSERT_TRUE(first && second);
+  ConnectionRegistry::Limit reached = ConnectionRegistry::Limit::None;
+  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session,
+                                boost::asio::ip::make_address("2001:db8:0:1:ffff:ffff:ffff:ffff"), &reached));
+  EXPECT_EQ(ConnectionRegistry::Limit::MaxConnectionsPerClient, reached);
+
+  // The next /64 is another client.
+  EXPECT_TRUE(registry.TryJoin(ConnectionRegistry::Kind::Session, boost::asio::ip::make_address("2001:db8:0:2::1")));
+}
+
+
 TEST(ConnectionRegistry, CloseAllClosesEveryMemberAndRefusesNewOnes)
 {
   ConnectionRegistry registry(10, 10);

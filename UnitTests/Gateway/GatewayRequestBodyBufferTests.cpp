@@ -105,6 +105,30 @@ TEST(GatewayRequestBodyBuffer, ChunkedBodyLargerThanTheBufferStreamsIntact)
 }
 
 
+TEST(GatewayRequestBodyBuffer, LargeBodyReachesOrthancOnlyAfterItsFirstBufferSizeBytes)
+{
+  // Announcing more than RequestBodyBufferSize does not reach Orthanc sooner.
+  FakeUpstream upstream;
+  auto configuration = MakeTestConfiguration(upstream.GetPort());
+  configuration->gateway.requestBodyBufferSize = 1000;
+  RunningGateway gateway(configuration);
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  ASSERT_TRUE(client.SendAll("PUT /dicom-web/x HTTP/1.1\r\nHost: gw\r\nContent-Length: 5000\r\n\r\n" +
+                             std::string(999, 'a')));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(0u, upstream.CountConnections());
+
+  ASSERT_TRUE(client.SendAll(std::string(4001, 'b')));
+  std::string pending;
+  EXPECT_EQ(200u, ReadResponse(client, pending).status);
+  const auto requests = upstream.GetRequests();
+  ASSERT_EQ(1u, requests.size());
+  EXPECT_EQ("5000", requests[0].Get("Content-Length"));
+  EXPECT_EQ(std::string(999, 'a') + std::string(4001, 'b'), requests[0].body);
+}
+
+
 TEST(GatewayRequestBodyBuffer, ChunkedBodyOfExactlyTheBufferSizeIsBuffered)
 {
   FakeUpstream upstream;

@@ -575,6 +575,14 @@ class SlowRequestBodies(HostileInputTestCase):
         wait_until_http_ready(self.gateway_port)
 
     def test_slow_bodies_through_the_gateway_leave_orthanc_answering(self):
+        self.check_orthanc_answers_during_slow_bodies(self.BODY_LENGTH)
+
+    def test_slow_bodies_announcing_more_than_the_buffer_leave_orthanc_answering(self):
+        # Over Gateway.RequestBodyBufferSize (1 MiB): the first MiB is still read
+        # before Orthanc is contacted, so a large Content-Length gains nothing.
+        self.check_orthanc_answers_during_slow_bodies(2 * 1024 * 1024)
+
+    def check_orthanc_answers_during_slow_bodies(self, body_length):
         slow = []
         stop = threading.Event()
 
@@ -591,7 +599,7 @@ class SlowRequestBodies(HostileInputTestCase):
                 connection = socket.create_connection((LOOPBACK, self.gateway_port), timeout=10)
                 slow.append(connection)
                 connection.sendall(b"POST /tools/lookup HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                   b"Content-Length: %d\r\n\r\nx" % self.BODY_LENGTH)
+                                   b"Content-Length: %d\r\n\r\nx" % body_length)
             trickler = threading.Thread(target=trickle, daemon=True)
             trickler.start()
 
@@ -605,8 +613,8 @@ class SlowRequestBodies(HostileInputTestCase):
                 times.append(time.monotonic() - began)
                 self.assertEqual(status, 200, "Orthanc's own port stopped answering (check %d)" % check)
                 time.sleep(1)
-            print("\nGET /system on Orthanc's port with %d slow bodies through the gateway (%d HTTP threads): "
-                  "slowest %.3f s" % (self.SLOW_BODIES, self.ORTHANC_THREADS, max(times)))
+            print("\nGET /system on Orthanc's port with %d slow bodies of %d bytes through the gateway "
+                  "(%d HTTP threads): slowest %.3f s" % (self.SLOW_BODIES, body_length, self.ORTHANC_THREADS, max(times)))
             self.assertLess(max(times), 1.0)
 
             # The gateway answers too, and the slow bodies are still being read.

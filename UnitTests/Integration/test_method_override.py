@@ -129,13 +129,29 @@ class MethodOverrideGuard(MethodOverrideTestCase):
                                         port=self.gateway_port)
         self.assertEqual(response.status, 200, response)
 
-    def test_method_override_without_fetch_metadata_keeps_working(self):
+    def test_real_delete_without_fetch_metadata_keeps_working(self):
         # curl, scripts, servers and old browsers: no Sec-Fetch-*, no Origin.
         for port in (self.orthanc.http_port, self.gateway_port):
             instance = self.new_instance()
-            response = self.orthanc.request("GET", "/instances/%s?_method=DELETE" % instance, port=port)
+            response = self.orthanc.request("DELETE", "/instances/%s" % instance, port=port)
             self.assertEqual(response.status, 200, response)
             self.assertFalse(self.exists(instance))
+
+    def test_method_override_without_fetch_metadata_is_refused(self):
+        # What an <img> of any site sends to a plain http:// Orthanc on a LAN name:
+        # browsers send Sec-Fetch-* to https:// and loopback URLs only.
+        for port in (self.orthanc.http_port, self.gateway_port):
+            instance = self.new_instance()
+            response = self.orthanc.request("GET", "/instances/%s?_method=DELETE" % instance, port=port,
+                                            headers={"Accept": "image/*"})
+            self.assert_refused_and_kept(response, instance)
+
+    def test_link_clicked_outside_the_browser_with_method_override_is_refused(self):
+        instance = self.new_instance()
+        response = self.orthanc.request("GET", "/instances/%s?_method=DELETE" % instance,
+                                        headers={"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate",
+                                                 "Sec-Fetch-Dest": "document"})
+        self.assert_refused_and_kept(response, instance)
 
     def test_same_origin_page_may_use_method_override(self):
         instance = self.new_instance()

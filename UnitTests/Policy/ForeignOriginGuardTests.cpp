@@ -270,16 +270,34 @@ TEST(ForeignOriginGuard, CrossSiteSafeRequestIsLetThrough)
 TEST(ForeignOriginGuard, RequestWithoutFetchMetadataOrOriginKeepsWorking)
 {
   // curl, scripts, servers and old browsers: no Sec-Fetch-*, no Origin.
-  EXPECT_TRUE(Check("GET", "/instances/x?_method=DELETE", { { "host", "orthanc:8042" } }).allowed);
   EXPECT_TRUE(Check("DELETE", "/instances/x", { { "host", "orthanc:8042" } }).allowed);
+  EXPECT_TRUE(Check("POST", "/instances", { { "host", "orthanc:8042" } }).allowed);
+  EXPECT_TRUE(Check("POST", "/instances", { { "host", "orthanc:8042" }, { "x-http-method-override", "PUT" } }).allowed);
 }
 
-TEST(ForeignOriginGuard, SameOriginAndUserInitiatedOverridesAreAllowed)
+TEST(ForeignOriginGuard, QueryMethodOverrideWithoutFetchMetadataIsRefused)
+{
+  // Browsers send Sec-Fetch-* to https:// and loopback URLs only: an <img> of any
+  // site pointing at http://pacs.lan:8042 carries neither Origin nor Sec-Fetch-Site.
+  const GuardDecision decision = Check("GET", "/instances/x?_method=DELETE", { { "host", "pacs.lan:8042" } });
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_NE(std::string::npos, decision.reason.find("send a real DELETE"));
+}
+
+TEST(ForeignOriginGuard, UserInitiatedNavigationWithQueryMethodOverrideIsRefused)
+{
+  // "none": a link clicked in a mail or a chat, typed or bookmarked.
+  EXPECT_FALSE(Check("GET", "/instances/x?_method=DELETE", { { "host", "orthanc:8042" },
+                                                             { "sec-fetch-site", "none" } }).allowed);
+}
+
+TEST(ForeignOriginGuard, SameOriginQueryMethodOverrideIsAllowed)
 {
   EXPECT_TRUE(Check("GET", "/instances/x?_method=DELETE", { { "host", "orthanc:8042" },
                                                             { "sec-fetch-site", "same-origin" } }).allowed);
+  // A page of Orthanc's own origin using fetch() in CORS mode also sends Origin.
   EXPECT_TRUE(Check("GET", "/instances/x?_method=DELETE", { { "host", "orthanc:8042" },
-                                                            { "sec-fetch-site", "none" } }).allowed);
+                                                            { "origin", "http://orthanc:8042" } }).allowed);
 }
 
 TEST(ForeignOriginGuard, MethodOverrideHeaderFromForeignOriginIsRefused)

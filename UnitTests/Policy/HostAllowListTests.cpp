@@ -34,12 +34,12 @@ TEST(HostHeader, RefusesMalformedAuthorities)
 
 TEST(HostHeader, LoopbackNamesAndAddresses)
 {
-  for (const char* host : { "localhost", "localhost.", "viewer.localhost", "127.0.0.1", "127.1.2.3",
+  for (const char* host : { "localhost", "localhost.", "127.0.0.1", "127.1.2.3",
                             "[::1]", "[0:0:0:0:0:0:0:1]", "[::ffff:127.0.0.1]" })
   {
     EXPECT_TRUE(IsLoopbackHost(host)) << host;
   }
-  for (const char* host : { "localhost.evil.example", "evillocalhost", "127.0.0.1.evil.example", "128.0.0.1",
+  for (const char* host : { "viewer.localhost", "localhost.evil.example", "evillocalhost", "127.0.0.1.evil.example", "128.0.0.1",
                             "127.1", "0x7f.0.0.1", "0177.0.0.1", "[::2]", "[::ffff:10.0.0.1]", "10.0.0.1", "" })
   {
     EXPECT_FALSE(IsLoopbackHost(host)) << host;
