@@ -68,7 +68,7 @@ namespace OrthancCors
           if (error != boost::asio::error::operation_aborted)
           {
             context.WarnUpstreamFailure("cannot ask Orthanc at " + upstream.Describe() +
-                                   " whether a client may see a folder: " + DescribeFailure(context, error));
+                                        " whether a client may see a folder: " + DescribeFailure(context, error));
           }
           co_return FolderAccessVerdict{};
         }
@@ -108,7 +108,7 @@ namespace OrthancCors
           if (error != boost::asio::error::operation_aborted)
           {
             context.WarnUpstreamFailure("no answer from Orthanc at " + upstream.Describe() +
-                                   " on whether a client may see a folder: " + DescribeFailure(context, error));
+                                        " on whether a client may see a folder: " + DescribeFailure(context, error));
           }
           co_return FolderAccessVerdict{};
         }
@@ -207,8 +207,8 @@ namespace OrthancCors
     if (verdict.status != 0 && !FolderAccessCache::IsCacheable(verdict.status))
     {
       context.WarnUpstreamFailure("Orthanc answered " + std::to_string(verdict.status) + " to " +
-                             std::string(FOLDER_ACCESS_ROUTE) + " for the folder " + prefix +
-                             " (expected 200, 401 or 403): the folder is refused with 502");
+                                  std::string(FOLDER_ACCESS_ROUTE) + " for the folder " + prefix +
+                                  " (expected 200, 401 or 403): the folder is refused with 502");
     }
     context.folderAccess.Store(credentials, prefix, verdict);
     co_return verdict;
