@@ -57,7 +57,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   std::size_t offset = 0;
   for (;;)
   {
-    if (!pending.empty())
+    // As the relay does: put() again while it makes progress (Beast parses one
+    // element a call), with a fresh body buffer whenever the last one is full.
+    while (!pending.empty())
     {
       parser.get().body().data = body.data();
       parser.get().body().size = body.size();
@@ -66,11 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
       const std::size_t used = parser.put(boost::asio::buffer(pending), putError);
       given = {};
       pending.erase(0, used);
-      if (putError == http::error::need_buffer)
-      {
-        continue;   // the body buffer is full: the relay sends it and offers a new one
-      }
-      if (putError && putError != http::error::need_more)
+      if (putError && putError != http::error::need_more && putError != http::error::need_buffer)
       {
         return 0;   // refused (malformed, or a limit): the gateway answers 400
       }
@@ -78,6 +76,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
       {
         Require(longestLine <= LIMITS.chunkLine, "an accepted body has no extension over the line limit");
         return 0;
+      }
+      if (putError == http::error::need_more || (used == 0 && putError != http::error::need_buffer))
+      {
+        break;
       }
     }
 
