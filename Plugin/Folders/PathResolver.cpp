@@ -1,5 +1,7 @@
 #include "PathResolver.h"
 
+#include "../Policy/HexDigit.h"
+
 #include <algorithm>
 #include <system_error>
 
@@ -7,23 +9,6 @@ namespace OrthancCors
 {
   namespace
   {
-    int HexValue(char c)
-    {
-      if (c >= '0' && c <= '9')
-      {
-        return c - '0';
-      }
-      if (c >= 'a' && c <= 'f')
-      {
-        return c - 'a' + 10;
-      }
-      if (c >= 'A' && c <= 'F')
-      {
-        return c - 'A' + 10;
-      }
-      return -1;
-    }
-
     // Characters that never appear in a file name we are willing to serve,
     // whether they arrive raw or percent-encoded.
     bool IsForbiddenCharacter(unsigned char c)
@@ -103,8 +88,8 @@ namespace OrthancCors
         {
           return std::nullopt;
         }
-        const int high = HexValue(target[i + 1]);
-        const int low = HexValue(target[i + 2]);
+        const int high = HexDigitValue(target[i + 1]);
+        const int low = HexDigitValue(target[i + 2]);
         if (high < 0 || low < 0)
         {
           return std::nullopt;

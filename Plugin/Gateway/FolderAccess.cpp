@@ -45,13 +45,6 @@ namespace OrthancCors
                     [&](std::string_view field) { return EqualsIgnoringCase(field, name); });
     }
 
-    std::string DescribeFailure(const GatewayContext& context, const error_code& error)
-    {
-      return error == boost::beast::error::timeout ?
-        "no answer within Cors.Gateway.UpstreamTimeout (" + std::to_string(context.upstreamTimeout.count()) + " s)" :
-        error.message();
-    }
-
     // One GET of the probe route on the session's upstream connection; a pooled
     // connection that Orthanc closed meanwhile is replaced once (the probe has no
     // side effect).
@@ -68,7 +61,7 @@ namespace OrthancCors
           if (error != boost::asio::error::operation_aborted)
           {
             context.WarnUpstreamFailure("cannot ask Orthanc at " + upstream.Describe() +
-                                        " whether a client may see a folder: " + DescribeFailure(context, error));
+                                        " whether a client may see a folder: " + context.DescribeUpstreamError(error));
           }
           co_return FolderAccessVerdict{};
         }
@@ -108,7 +101,7 @@ namespace OrthancCors
           if (error != boost::asio::error::operation_aborted)
           {
             context.WarnUpstreamFailure("no answer from Orthanc at " + upstream.Describe() +
-                                        " on whether a client may see a folder: " + DescribeFailure(context, error));
+                                        " on whether a client may see a folder: " + context.DescribeUpstreamError(error));
           }
           co_return FolderAccessVerdict{};
         }

@@ -7,6 +7,7 @@
 #include "../Configuration/Configuration.h"
 
 #include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/error.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -32,6 +33,14 @@ namespace OrthancCors
     std::chrono::seconds upstreamTimeout;
 
     const Policy& GetPolicy() const { return configuration->policy; }
+
+    // An error talking to Orthanc, as the log and the client's error body say it.
+    std::string DescribeUpstreamError(const boost::system::error_code& error) const
+    {
+      return error == boost::beast::error::timeout ?
+        "no answer within Cors.Gateway.UpstreamTimeout (" + std::to_string(upstreamTimeout.count()) + " s)" :
+        error.message();
+    }
 
     // Through the throttle: a down or refusing Orthanc fails every request.
     void WarnUpstreamFailure(const std::string& message) const

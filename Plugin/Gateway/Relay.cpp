@@ -527,9 +527,7 @@ namespace OrthancCors
     }
 
     const bool timeout = IsTimeout(error);
-    const std::string details = what + ": " +
-      (timeout ? "no answer within Cors.Gateway.UpstreamTimeout (" +
-       std::to_string(context_.upstreamTimeout.count()) + " s)" : error.message());
+    const std::string details = what + ": " + context_.DescribeUpstreamError(error);
     context_.WarnUpstreamFailure(details + " (" + upstream_.Describe() + ")");
     co_return co_await AnswerLocally(timeout ? 504 : 502, details);
   }

@@ -1,5 +1,6 @@
 #include "Policy.h"
 
+#include "HexDigit.h"
 #include "HttpHeaders.h"
 
 #include <algorithm>
@@ -15,23 +16,6 @@ namespace OrthancCors
         (c >= 'A' && c <= 'Z') ||
         (c >= '0' && c <= '9') ||
         c == '-' || c == '.' || c == '_' || c == '~';
-    }
-
-    int HexValue(char c)
-    {
-      if (c >= '0' && c <= '9')
-      {
-        return c - '0';
-      }
-      if (c >= 'a' && c <= 'f')
-      {
-        return c - 'a' + 10;
-      }
-      if (c >= 'A' && c <= 'F')
-      {
-        return c - 'A' + 10;
-      }
-      return -1;
     }
 
     // Decodes what may change the meaning of the path for routing (unreserved
@@ -57,8 +41,8 @@ namespace OrthancCors
         {
           return std::nullopt;
         }
-        const int high = HexValue(path[i + 1]);
-        const int low = HexValue(path[i + 2]);
+        const int high = HexDigitValue(path[i + 1]);
+        const int low = HexDigitValue(path[i + 2]);
         if (high < 0 || low < 0)
         {
           return std::nullopt;

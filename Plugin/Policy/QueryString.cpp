@@ -1,30 +1,11 @@
 #include "QueryString.h"
 
+#include "HexDigit.h"
+
 #include <algorithm>
 
 namespace OrthancCors
 {
-  namespace
-  {
-    int HexValue(char c)
-    {
-      if (c >= '0' && c <= '9')
-      {
-        return c - '0';
-      }
-      if (c >= 'a' && c <= 'f')
-      {
-        return c - 'a' + 10;
-      }
-      if (c >= 'A' && c <= 'F')
-      {
-        return c - 'A' + 10;
-      }
-      return -1;
-    }
-  }
-
-
   std::string DecodeQueryComponent(std::string_view text)
   {
     std::string decoded;
@@ -35,9 +16,10 @@ namespace OrthancCors
       {
         decoded += ' ';
       }
-      else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0)
+      else if (text[i] == '%' && i + 2 < text.size() &&
+               HexDigitValue(text[i + 1]) >= 0 && HexDigitValue(text[i + 2]) >= 0)
       {
-        decoded += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
+        decoded += static_cast<char>(HexDigitValue(text[i + 1]) * 16 + HexDigitValue(text[i + 2]));
         i += 2;
       }
       else

@@ -39,6 +39,26 @@ namespace
     }
     return true;
   }
+
+  // A chunked POST of `size` pattern bytes through a gateway whose
+  // RequestBodyBufferSize is 1000; the one request Orthanc received.
+  ReceivedMessage RelayChunkedBodyThroughA1000ByteBuffer(uint64_t size)
+  {
+    FakeUpstream upstream;
+    auto configuration = MakeTestConfiguration(upstream.GetPort());
+    configuration->gateway.requestBodyBufferSize = 1000;
+    RunningGateway gateway(configuration);
+
+    TestSocket client = TestSocket::Connect(gateway.GetPort());
+    EXPECT_TRUE(client.SendAll("POST /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n"));
+    EXPECT_TRUE(SendPattern(client, size, true, 300));
+    std::string pending;
+    EXPECT_EQ(200u, ReadResponse(client, pending).status);
+
+    const auto requests = upstream.GetRequests();
+    EXPECT_EQ(1u, requests.size());
+    return requests.empty() ? ReceivedMessage() : requests[0];
+  }
 }
 
 
@@ -86,22 +106,10 @@ TEST(GatewayRequestBodyBuffer, SmallChunkedBodyReachesOrthancWithAContentLength)
 
 TEST(GatewayRequestBodyBuffer, ChunkedBodyLargerThanTheBufferStreamsIntact)
 {
-  FakeUpstream upstream;
-  auto configuration = MakeTestConfiguration(upstream.GetPort());
-  configuration->gateway.requestBodyBufferSize = 1000;
-  RunningGateway gateway(configuration);
-
-  TestSocket client = TestSocket::Connect(gateway.GetPort());
-  ASSERT_TRUE(client.SendAll("POST /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n"));
-  ASSERT_TRUE(SendPattern(client, 5000, true, 300));
-  std::string pending;
-  EXPECT_EQ(200u, ReadResponse(client, pending).status);
-
-  const auto requests = upstream.GetRequests();
-  ASSERT_EQ(1u, requests.size());
-  EXPECT_TRUE(requests[0].chunked);
-  EXPECT_EQ(5000u, requests[0].bodyBytes);
-  EXPECT_TRUE(requests[0].patternIntact);
+  const ReceivedMessage relayed = RelayChunkedBodyThroughA1000ByteBuffer(5000);
+  EXPECT_TRUE(relayed.chunked);
+  EXPECT_EQ(5000u, relayed.bodyBytes);
+  EXPECT_TRUE(relayed.patternIntact);
 }
 
 
@@ -131,22 +139,10 @@ TEST(GatewayRequestBodyBuffer, LargeBodyReachesOrthancOnlyAfterItsFirstBufferSiz
 
 TEST(GatewayRequestBodyBuffer, ChunkedBodyOfExactlyTheBufferSizeIsBuffered)
 {
-  FakeUpstream upstream;
-  auto configuration = MakeTestConfiguration(upstream.GetPort());
-  configuration->gateway.requestBodyBufferSize = 1000;
-  RunningGateway gateway(configuration);
-
-  TestSocket client = TestSocket::Connect(gateway.GetPort());
-  ASSERT_TRUE(client.SendAll("POST /dicom-web/studies HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n"));
-  ASSERT_TRUE(SendPattern(client, 1000, true, 300));
-  std::string pending;
-  EXPECT_EQ(200u, ReadResponse(client, pending).status);
-
-  const auto requests = upstream.GetRequests();
-  ASSERT_EQ(1u, requests.size());
-  EXPECT_FALSE(requests[0].chunked);
-  EXPECT_EQ(1000u, requests[0].bodyBytes);
-  EXPECT_TRUE(requests[0].patternIntact);
+  const ReceivedMessage relayed = RelayChunkedBodyThroughA1000ByteBuffer(1000);
+  EXPECT_FALSE(relayed.chunked);
+  EXPECT_EQ(1000u, relayed.bodyBytes);
+  EXPECT_TRUE(relayed.patternIntact);
 }
 
 
