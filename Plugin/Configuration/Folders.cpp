@@ -1,6 +1,6 @@
 #include "Folders.h"
 
-#include "../Policy/HttpHeaders.h"
+#include "../Common/HttpHeaders.h"
 #include "ConfigurationError.h"
 #include "FileSystemChecks.h"
 #include "UriPrefix.h"

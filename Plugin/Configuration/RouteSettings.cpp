@@ -1,6 +1,6 @@
 #include "RouteSettings.h"
 
-#include "../Policy/HttpHeaders.h"
+#include "../Common/HttpHeaders.h"
 #include "ConfigurationError.h"
 
 #include <algorithm>

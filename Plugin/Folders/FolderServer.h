@@ -1,7 +1,7 @@
 #pragma once
 
 #include "../Configuration/Configuration.h"
-#include "../Policy/HttpHeaders.h"
+#include "../Common/HttpHeaders.h"
 #include "FileCache.h"
 #include "MimeTypes.h"
 

@@ -1,6 +1,6 @@
 #include "MimeTypes.h"
 
-#include "../Policy/HttpHeaders.h"
+#include "../Common/HttpHeaders.h"
 
 #include <utility>
 

@@ -1,6 +1,6 @@
 #include "PathResolver.h"
 
-#include "../Policy/HexDigit.h"
+#include "../Common/HexDigit.h"
 
 #include <algorithm>
 #include <system_error>

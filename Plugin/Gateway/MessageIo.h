@@ -1,7 +1,7 @@
 #pragma once
 
 #include "AnyStream.h"
-#include "../Policy/HttpHeaders.h"
+#include "../Common/HttpHeaders.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>

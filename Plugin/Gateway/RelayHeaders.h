@@ -1,6 +1,6 @@
 #pragma once
 
-#include "../Policy/HttpHeaders.h"
+#include "../Common/HttpHeaders.h"
 
 #include <boost/asio/ip/address.hpp>
 #include <string>

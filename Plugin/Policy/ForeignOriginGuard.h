@@ -1,6 +1,6 @@
 #pragma once
 
-#include "HttpHeaders.h"
+#include "../Common/HttpHeaders.h"
 #include "Policy.h"
 
 #include <string>

@@ -1,6 +1,6 @@
 #include "HostHeader.h"
 
-#include "HttpHeaders.h"
+#include "../Common/HttpHeaders.h"
 
 #include <arpa/inet.h>
 

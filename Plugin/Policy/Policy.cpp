@@ -1,7 +1,7 @@
 #include "Policy.h"
 
-#include "HexDigit.h"
-#include "HttpHeaders.h"
+#include "../Common/HexDigit.h"
+#include "../Common/HttpHeaders.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,6 +1,6 @@
 #include "QueryString.h"
 
-#include "HexDigit.h"
+#include "../Common/HexDigit.h"
 
 #include <algorithm>
 

@@ -5,7 +5,7 @@
 // reports as a crash and saves the input.
 
 #include "Policy/CorsEvaluation.h"
-#include "Policy/HttpHeaders.h"
+#include "../../Plugin/Common/HttpHeaders.h"
 #include "Policy/Origin.h"
 
 #include <cstdio>

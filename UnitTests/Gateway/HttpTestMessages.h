@@ -2,7 +2,7 @@
 
 #include "TestSocket.h"
 
-#include "Policy/HttpHeaders.h"
+#include "../../Plugin/Common/HttpHeaders.h"
 
 #include <chrono>
 #include <cstdint>

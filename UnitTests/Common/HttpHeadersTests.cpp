@@ -1,4 +1,4 @@
-#include "Policy/HttpHeaders.h"
+#include "../../Plugin/Common/HttpHeaders.h"
 
 #include <gtest/gtest.h>
 
