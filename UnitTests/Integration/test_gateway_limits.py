@@ -23,10 +23,11 @@ import threading
 import time
 import unittest
 
-from harness import LOOPBACK, OrthancTestCase, free_port, insecure_tls_context, raw_exchange
+from orthanc_cors_tools.certificates import make_self_signed_certificate
+from orthanc_cors_tools.memory import MIB, RssSampler, settled_memory_kib
+from orthanc_cors_tools.raw_http import LOOPBACK, free_port, insecure_tls_context, raw_exchange, status_of
+from orthanc_cors_tools.testing import OrthancTestCase
 import test_gateway as gateway_tests
-from test_gateway_streaming import MIB, RssSampler, memory_kib
-from test_soak import settled_memory_kib
 
 ENDLESS_LINE_CONNECTIONS = 8
 ENDLESS_LINE_BYTES = 128 * MIB
@@ -37,13 +38,6 @@ RSS_GROWTH_BOUND = 16 * MIB
 def chunked_post(path="/dicom-web/studies"):
     return ("POST %s HTTP/1.1\r\nHost: %s\r\nOrigin: %s\r\nTransfer-Encoding: chunked\r\n\r\n"
             % (path, LOOPBACK, gateway_tests.ALLOWED_ORIGIN)).encode("ascii")
-
-
-def status_of(response):
-    """The status code of the first response in `response` (bytes), or None."""
-    if not response.startswith(b"HTTP/1."):
-        return None
-    return int(response[9:12])
 
 
 def send_endless_chunk_line(port, results, index, timeout=60):
@@ -108,7 +102,6 @@ class ChunkedFramingLimits(OrthancTestCase):
         self.assertEqual(200, self.orthanc.request("GET", "/system", port=self.gateway_port).status)
 
 
-
 USER, PASSWORD = "alice", "wonderland"
 AUTHORIZATION = "Basic " + base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode("ascii")).decode("ascii")
 # Host, the fillers, Authorization and Origin, plus the four fields the gateway
@@ -154,7 +147,7 @@ class PlainHttpOnTheHttpsGateway(OrthancTestCase):
     def setUpClass(cls):
         cls.folder = tempfile.TemporaryDirectory()
         cls.addClassCleanup(cls.folder.cleanup)
-        certificate, key = gateway_tests.make_self_signed_certificate(cls.folder.name)
+        certificate, key = make_self_signed_certificate(cls.folder.name)
         cls.gateway_port = free_port()
         cls.orthanc = cls.start_class_orthanc(cors=gateway_tests.gateway_section(
             cls.gateway_port, SslEnabled=True, SslCertificate=certificate, SslPrivateKey=key))
