@@ -1,7 +1,7 @@
 """Benchmark: Orthanc direct, nginx as a CORS proxy, and this plugin's gateway, side by
 side in one run on this machine, loopback only.
 
-    PYTHONPATH=Resources/Python python3 Resources/Benchmark/benchmark.py --plugin build/libOrthancCors.so [--quick] [--output results.md]
+    python3 benchmark.py --plugin build/libOrthancCors.so [--quick] [--output results.md]
 
 Starts a real Orthanc (Debian's) with the DICOMweb plugin and this plugin (its gateway
 on a free port), an nginx (nginx.conf.in) in front of the same Orthanc, creates the data
@@ -11,7 +11,8 @@ workload with the medians over the rounds. Without --quick it also measures Orth
 peak RSS growth during a 1 GiB retrieve through the gateway, and (--ohif) the time OHIF
 takes to show a series through the gateway and through nginx.
 
-Resources/Benchmark/run-benchmark.sh installs what is missing (nginx-light, wrk) and runs this.
+Resources/Benchmark/run-benchmark.sh installs what is missing (nginx-light, wrk) and runs this, with
+PYTHONPATH=Resources/Python (orthanc_cors_tools).
 """
 
 import argparse

@@ -25,7 +25,7 @@ from orthanc_cors_tools.dicom_data import create_ct_series
 from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
 from orthanc_cors_tools.orthanc_json import find_values
 from orthanc_cors_tools.raw_http import (LOOPBACK, basic_authorization, free_port, http_request, insecure_tls_context,
-                                         raw_exchange, read_one_response, status_of)
+                                         raw_exchange, read_one_response, receive_head, status_of)
 from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_ORIGIN = "http://localhost:3000"
@@ -327,9 +327,7 @@ class GatewayWithAuthentication(OrthancTestCase):
             interim = connection.recv(1024)
             self.assertTrue(interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), interim)
             connection.sendall(files[0])
-            final = b""
-            while b"\r\n\r\n" not in final:
-                final += connection.recv(65536)
+            final = receive_head(connection)
             self.assertEqual(status_of(final), 200, final)
         self.assert_stored_byte_identical(instance_ids, files)
 

@@ -25,7 +25,8 @@ import unittest
 
 from orthanc_cors_tools.certificates import make_self_signed_certificate
 from orthanc_cors_tools.memory import MIB, RssSampler, settled_memory_kib
-from orthanc_cors_tools.raw_http import LOOPBACK, free_port, insecure_tls_context, raw_exchange, status_of
+from orthanc_cors_tools.raw_http import (LOOPBACK, free_port, insecure_tls_context, raw_exchange, receive_head,
+                                         status_of)
 from orthanc_cors_tools.testing import OrthancTestCase
 import test_gateway as gateway_tests
 
@@ -45,7 +46,6 @@ def send_endless_chunk_line(port, results, index, timeout=60):
     pieces, until the gateway answers or closes; records (status, bytes sent)."""
     piece = b"a" * ENDLESS_LINE_PIECE
     sent = 0
-    received = b""
     with socket.create_connection((LOOPBACK, port), timeout=timeout) as connection:
         try:
             connection.sendall(chunked_post() + b"1;")
@@ -57,15 +57,7 @@ def send_endless_chunk_line(port, results, index, timeout=60):
                 sent += len(piece)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             pass   # closed while sending: its answer may be there all the same
-        deadline = time.monotonic() + timeout
-        try:
-            while time.monotonic() < deadline and b"\r\n\r\n" not in received:
-                data = connection.recv(65536)
-                if not data:
-                    break
-                received += data
-        except (ConnectionResetError, socket.timeout):
-            pass
+        received = receive_head(connection)   # each read bounded by the socket's timeout
     results[index] = (status_of(received), sent)
 
 

@@ -27,7 +27,8 @@ import time
 import unittest
 
 from orthanc_cors_tools.orthanc import wait_until_http_ready
-from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request, parse_responses, raw_exchange
+from orthanc_cors_tools.raw_http import (LOOPBACK, free_port, http_request, parse_responses, raw_exchange,
+                                         receive_head, receive_until_closed)
 from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_EXACT = "https://example.org"
@@ -358,16 +359,7 @@ class SlowClients(HostileInputTestCase):
                     time.sleep(total_seconds / pieces)
             except (BrokenPipeError, ConnectionResetError):
                 return b""
-            answer = b""
-            while True:
-                try:
-                    piece = connection.recv(65536)
-                except ConnectionResetError:
-                    break
-                if not piece:
-                    break
-                answer += piece
-        return answer
+            return receive_until_closed(connection)
 
     def test_trickled_header_still_gets_its_answer(self):
         # A slow but live client, whose whole header arrives within IdleTimeout, is served.
@@ -511,12 +503,7 @@ class RequestHeaderTimeout(HostileInputTestCase):
         with socket.create_connection((LOOPBACK, self.gateway_port), timeout=10) as connection:
             for attempt in range(2):
                 connection.sendall(preflight)
-                answer = b""
-                while b"\r\n\r\n" not in answer:
-                    piece = connection.recv(65536)
-                    self.assertTrue(piece, "closed before answering request %d" % attempt)
-                    answer += piece
-                self.assertEqual(parse_responses(answer)[0][0], 204)
+                self.assertEqual(parse_responses(receive_head(connection))[0][0], 204, "request %d" % attempt)
                 if attempt == 0:
                     # Idle past RequestHeaderTimeout: the connection must stay open.
                     self.assertFalse(is_closed_by_peer(connection, self.HEADER_TIMEOUT + 1))

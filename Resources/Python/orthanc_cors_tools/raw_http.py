@@ -98,6 +98,7 @@ def basic_authorization(user, password):
     token = base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
     return "Basic " + token
 
+
 def raw_exchange(port, data, timeout=30, tls_context=None, source=None):
     """Sends raw bytes on a new connection (TLS with `tls_context`; from the local
     address `source`, such as "127.0.0.2", when given) and returns every byte
@@ -111,27 +112,39 @@ def raw_exchange(port, data, timeout=30, tls_context=None, source=None):
             connection.sendall(data)
         except (BrokenPipeError, ConnectionResetError):
             pass
-        received = b""
-        try:
-            while True:
-                piece = connection.recv(65536)
-                if not piece:
-                    break
-                received += piece
-        except (ConnectionResetError, socket.timeout):
-            pass
-        return received
+        return receive_until_closed(connection)
 
+
+def _receive(connection, enough):
+    received = b""
+    try:
+        while not enough(received):
+            piece = connection.recv(65536)
+            if not piece:
+                break
+            received += piece
+    except (ConnectionResetError, socket.timeout):
+        pass   # a reset or the socket's timeout ends the reading like a close: what came is returned
+    return received
+
+
+def receive_until_closed(connection):
+    """Every byte read off `connection` until the server closes it (or resets it, or the
+    socket's timeout passes)."""
+    return _receive(connection, lambda received: False)
+
+
+def receive_head(connection):
+    """Bytes read off `connection` until they hold the end of a response header (they may
+    go beyond it), or until the server closes it, resets it, or the socket's timeout passes."""
+    return _receive(connection, lambda received: b"\r\n\r\n" in received)
 
 
 def read_one_response(connection):
     """One response with a Content-Length, read off an open socket (bytes)."""
-    received = b""
-    while b"\r\n\r\n" not in received:
-        piece = connection.recv(65536)
-        if not piece:
-            raise AssertionError("connection closed after %r" % received[:200])
-        received += piece
+    received = receive_head(connection)
+    if b"\r\n\r\n" not in received:
+        raise AssertionError("no complete response header before the close: %r" % received[:200])
     head, _, body = received.partition(b"\r\n\r\n")
     length = int(re.search(rb"(?im)^content-length:\s*(\d+)", head).group(1))
     while len(body) < length:
