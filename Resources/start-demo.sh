@@ -19,4 +19,5 @@ cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTIN
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target OrthancCors
 
 OHIF_DIST="$("$SOURCE_DIR/Resources/fetch-ohif.sh")"
+export PYTHONPATH="$SOURCE_DIR/Resources/Python${PYTHONPATH:+:$PYTHONPATH}"
 exec python3 "$SOURCE_DIR/Resources/Demo/demo.py" --plugin "$BUILD_DIR/libOrthancCors.so" --ohif "$OHIF_DIST" "$@"

@@ -11,7 +11,8 @@ workload with the medians over the rounds. Without --quick it also measures Orth
 peak RSS growth during a 1 GiB retrieve through the gateway, and (--ohif) the time OHIF
 takes to show a series through the gateway and through nginx.
 
-Resources/Benchmark/run-benchmark.sh installs what is missing (nginx-light, wrk) and runs this.
+Resources/Benchmark/run-benchmark.sh installs what is missing (nginx-light, wrk) and runs this, with
+PYTHONPATH=Resources/Python (orthanc_cors_tools).
 """
 
 import argparse
@@ -28,15 +29,15 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE_DIR = os.path.abspath(os.path.join(HERE, "..", ".."))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "UnitTests", "Integration"))
+from orthanc_cors_tools import dicom_data, spa_server
+from orthanc_cors_tools.memory import MIB, memory_kib, reset_peak_rss
+from orthanc_cors_tools.ohif_config import make_app_config
+from orthanc_cors_tools.orthanc import ORTHANC_BINARY, OrthancInstance, wait_until_http_ready
+from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request
 
-import dicom_data                                   # noqa: E402
-import harness                                      # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 ORIGIN = "http://viewer.bench.example"
-MIB = 1024 * 1024
 STATIC_PREFIX = "/static/"
 STATIC_FILE = "file-15mb.bin"
 CONTENDERS = ("direct", "nginx", "gateway")
@@ -86,7 +87,7 @@ def stow_body(orthanc, instance_id, directory):
 class Nginx:
     def __init__(self, work, orthanc_port, static_root, workers, origins):
         self.work = work
-        self.port = harness.free_port()
+        self.port = free_port()
         for folder in ("client-body", "proxy", "fastcgi", "uwsgi", "scgi"):
             os.makedirs(os.path.join(work, folder), exist_ok=True)
         with open(os.path.join(HERE, "nginx.conf.in"), encoding="utf-8") as template:
@@ -109,7 +110,7 @@ class Nginx:
         self.process = subprocess.Popen(["nginx", "-p", self.work, "-c", self.configuration],
                                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
-        harness.wait_until_http_ready(self.port, timeout=15)
+        wait_until_http_ready(self.port, timeout=15)
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
@@ -191,22 +192,8 @@ class Workload:
         self.note = note
 
 
-def memory_kib(pid, field):
-    with open("/proc/%d/status" % pid) as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise RuntimeError("no %s in /proc/%d/status" % (field, pid))
-
-
-def reset_peak_rss(pid):
-    """Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+)."""
-    with open("/proc/%d/clear_refs" % pid, "w") as output:
-        output.write("5")
-
-
 def stream_and_discard(port, path, headers):
-    connection = http.client.HTTPConnection(harness.LOOPBACK, port, timeout=300)
+    connection = http.client.HTTPConnection(LOOPBACK, port, timeout=300)
     try:
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
@@ -232,10 +219,10 @@ class Benchmark:
         os.chmod(self.work, 0o755)
         self.orthanc = None
         self.nginx = None
-        self.gateway_port = harness.free_port()
+        self.gateway_port = free_port()
         # The OHIF viewers' origins (--ohif) are allowed by both proxies from the start.
-        self.viewer_ports = {"nginx": harness.free_port(), "gateway": harness.free_port()}
-        self.origins = [ORIGIN] + ["http://%s:%d" % (harness.LOOPBACK, port) for port in self.viewer_ports.values()]
+        self.viewer_ports = {"nginx": free_port(), "gateway": free_port()}
+        self.origins = [ORIGIN] + ["http://%s:%d" % (LOOPBACK, port) for port in self.viewer_ports.values()]
         self.results = {}
         self.extra = {}
         self.log = lambda text: sys.stderr.write(text + "\n")
@@ -248,14 +235,14 @@ class Benchmark:
         with open(os.path.join(static_root, STATIC_FILE), "wb") as output:
             output.write(os.urandom(15 * MIB))
         cors = {"AllowedOrigins": self.origins,
-                "Gateway": {"Port": self.gateway_port, "BindAddress": harness.LOOPBACK, "Threads": self.threads},
+                "Gateway": {"Port": self.gateway_port, "BindAddress": LOOPBACK, "Threads": self.threads},
                 "Folders": {STATIC_PREFIX.rstrip("/"): {"Path": static_root}}}
         os.environ.setdefault("ORTHANC_CORS_PLUGIN", self.arguments.plugin)
-        self.orthanc = harness.OrthancInstance(cors=cors, name="OrthancCorsBenchmark")
+        self.orthanc = OrthancInstance(cors=cors, name="OrthancCorsBenchmark")
         self.orthanc.report_failures = True
         began = time.monotonic()
         self.orthanc.start()
-        harness.wait_until_http_ready(self.gateway_port, path="/system")
+        wait_until_http_ready(self.gateway_port, path="/system")
         self.nginx = Nginx(os.path.join(self.work, "nginx"), self.orthanc.http_port, static_root, self.threads,
                            self.origins)
         self.nginx.start()
@@ -312,8 +299,8 @@ class Benchmark:
             with open(self.stow_path, "rb") as source:
                 body = source.read()
             headers.update({"Content-Type": self.stow_type, "Accept": "application/dicom+json"})
-        response = harness.http_request(self.ports[contender], method, workload.path, headers=headers, body=body,
-                                        timeout=120)
+        response = http_request(self.ports[contender], method, workload.path, headers=headers, body=body,
+                                timeout=120)
         if response.status != workload.expected_status:
             raise RuntimeError("%s via %s: status %d, expected %d: %r"
                                % (workload.name, contender, response.status, workload.expected_status,
@@ -344,7 +331,7 @@ class Benchmark:
         self.results[workload.name] = {"workload": workload, "runs": runs}
 
     def url(self, contender, workload):
-        return "http://%s:%d%s" % (harness.LOOPBACK, self.ports[contender], workload.path)
+        return "http://%s:%d%s" % (LOOPBACK, self.ports[contender], workload.path)
 
     # ---- 1 GiB retrieve: Orthanc's peak RSS growth ----
 
@@ -378,11 +365,9 @@ class Benchmark:
     # ---- OHIF, in headless Chromium ----
 
     def measure_ohif(self):
-        """OHIF's published build on two origins of its own (Resources/Demo/spa_server.py),
+        """OHIF's published build on two origins of its own (orthanc_cors_tools.spa_server),
         one with its DICOMweb data source at nginx, the other at the gateway; the same
         series timed in headless Chromium by ohif-timing.js, rounds alternated."""
-        sys.path.insert(0, os.path.join(SOURCE_DIR, "Resources", "Demo"))
-        from ohif_config import make_app_config
         dist = os.environ.get("E2E_OHIF_DIST")
         if not dist or not os.environ.get("E2E_NODE_DIR"):
             raise RuntimeError("--ohif needs E2E_OHIF_DIST and E2E_NODE_DIR (run-benchmark.sh --ohif sets them)")
@@ -391,16 +376,15 @@ class Benchmark:
             for contender in ("nginx", "gateway"):
                 port = self.viewer_ports[contender]
                 config = os.path.join(self.work, "app-config-%s.js" % contender)
-                root = "http://%s:%d/dicom-web" % (harness.LOOPBACK, self.ports[contender])
+                root = "http://%s:%d/dicom-web" % (LOOPBACK, self.ports[contender])
                 with open(config, "w", encoding="utf-8") as output:
                     output.write(make_app_config(root, friendly_name="Orthanc via %s" % contender))
                 log = open(os.path.join(self.work, "spa-%s.log" % contender), "wb")
-                servers.append(subprocess.Popen(
-                    [sys.executable, os.path.join(SOURCE_DIR, "Resources", "Demo", "spa_server.py"), "--root", dist,
-                     "--port", str(port), "--app-config", config], stdin=subprocess.DEVNULL, stdout=log, stderr=log))
+                servers.append(subprocess.Popen(spa_server.command(dist, port, config), stdin=subprocess.DEVNULL,
+                                                stdout=log, stderr=log))
                 log.close()
-                harness.wait_until_http_ready(port)
-                viewers[contender] = "http://%s:%d" % (harness.LOOPBACK, port)
+                wait_until_http_ready(port)
+                viewers[contender] = "http://%s:%d" % (LOOPBACK, port)
             description = {"study": self.series["StudyInstanceUID"], "slices": len(self.series["SOPInstanceUIDs"]),
                            "rounds": self.arguments.ohif_rounds, "viewers": viewers}
             completed = subprocess.run(["node", os.path.join(HERE, "ohif-timing.js"), json.dumps(description)],
@@ -447,7 +431,7 @@ def machine_description():
                 memory = int(line.split()[1]) / (1024.0 * 1024.0)
     versions = []
     for (command, pattern) in ((["nginx", "-v"], r"nginx/(\S+)"), (["wrk", "-v"], r"wrk (\S+)"),
-                               ([harness.ORTHANC_BINARY, "--version"], r"Orthanc (?:version: )?(\S+)")):
+                               ([ORTHANC_BINARY, "--version"], r"Orthanc (?:version: )?(\S+)")):
         try:
             completed = subprocess.run(command, capture_output=True, text=True, timeout=10)
             match = re.search(pattern, completed.stdout + completed.stderr)

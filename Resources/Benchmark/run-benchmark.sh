@@ -56,6 +56,7 @@ for argument in "$@"; do
 done
 
 export PYTHONDONTWRITEBYTECODE=1
+export PYTHONPATH="$SOURCE_DIR/Resources/Python${PYTHONPATH:+:$PYTHONPATH}"
 started=$(date +%s)
 python3 "$HERE/benchmark.py" --plugin "$ORTHANC_CORS_PLUGIN" "${arguments[@]}"
 echo "Benchmark wall time: $(( $(date +%s) - started )) s" >&2

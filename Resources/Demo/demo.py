@@ -1,7 +1,9 @@
 """The demo: Orthanc with this plugin and DICOMweb, a sample CT study, and OHIF on
 another origin talking to Orthanc through the plugin's gateway. Ctrl-C stops all.
 
-    python3 demo.py --plugin build/libOrthancCors.so --ohif DIST
+    PYTHONPATH=Resources/Python python3 Resources/Demo/demo.py --plugin build/libOrthancCors.so --ohif DIST
+
+(Resources/start-demo.sh builds the plugin, fetches OHIF and runs this.)
 """
 
 import argparse
@@ -9,15 +11,12 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "UnitTests", "Integration"))
-
-import dicom_data                      # noqa: E402  (the tests' data generator, reused)
-import harness                         # noqa: E402
-from ohif_config import make_app_config   # noqa: E402
+from orthanc_cors_tools import dicom_data, spa_server
+from orthanc_cors_tools.ohif_config import make_app_config
+from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
+from orthanc_cors_tools.raw_http import free_port
 
 
 def port_is_free(port):
@@ -50,17 +49,17 @@ def main():
     gateway = "http://localhost:%d" % arguments.gateway_port
     os.environ["ORTHANC_CORS_PLUGIN"] = os.path.abspath(arguments.plugin)
 
-    orthanc = harness.OrthancInstance(
+    orthanc = OrthancInstance(
         cors={"AllowedOrigins": viewer_origins,
               "Gateway": {"Port": arguments.gateway_port, "BindAddress": "127.0.0.1"}},
         name="OrthancCorsDemo")
     orthanc.http_port = arguments.orthanc_port
-    orthanc.dicom_port = harness.free_port()
+    orthanc.dicom_port = free_port()
 
     viewer = None
     try:
         orthanc.start()
-        harness.wait_until_http_ready(arguments.gateway_port, path="/system")
+        wait_until_http_ready(arguments.gateway_port, path="/system")
         print("Creating a sample CT study (%d slices) through Orthanc's REST API..." % arguments.slices)
         series = dicom_data.create_ct_series(orthanc, slices=arguments.slices, rows=256, columns=256,
                                              patient_name="DEMO^CORS", study_description="Cors plugin demo")
@@ -68,11 +67,9 @@ def main():
         app_config = os.path.join(orthanc.directory, "app-config.js")
         with open(app_config, "w", encoding="utf-8") as output:
             output.write(make_app_config(gateway + "/dicom-web"))
-        viewer = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "spa_server.py"), "--root", arguments.ohif,
-             "--port", str(arguments.viewer_port), "--app-config", app_config],
-            stdin=subprocess.DEVNULL)
-        harness.wait_until_http_ready(arguments.viewer_port)
+        viewer = subprocess.Popen(spa_server.command(arguments.ohif, arguments.viewer_port, app_config),
+                                  stdin=subprocess.DEVNULL)
+        wait_until_http_ready(arguments.viewer_port)
 
         study = series["StudyInstanceUID"]
         print("""

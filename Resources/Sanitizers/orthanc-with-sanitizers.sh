@@ -13,7 +13,7 @@
 #   a start-up deadlock of Orthanc under a preloaded libasan on bookworm: see there.
 # - ASan intercepts mallopt() and makes it fail, and Orthanc stops when
 #   mallopt(M_ARENA_MAX) fails: the configuration is given "MallocArenaMax": 0
-#   (do not call it) in a copy next to the original.
+#   (do not call it) in a copy next to the original (patch_configuration.py).
 # - detect_leaks=0: LeakSanitizer would report Orthanc's own allocations still
 #   reachable at exit, which are not this plugin's.
 # - The first ASan or UBSan report aborts Orthanc; the harness then fails the test
@@ -49,43 +49,8 @@ arguments=("$@")
 if [ ${#arguments[@]} -gt 0 ] && [ -f "${arguments[-1]}" ]; then
   configuration="${arguments[-1]}"
   patched="${configuration%.json}.sanitizers.json"
-  python3 - "$configuration" "$patched" <<'PYTHON'
-import json, sys
-
-def without_comments(text):
-    """Orthanc's configuration may carry // and /* */ comments (JsonCpp reads them)."""
-    kept, index, in_string = [], 0, False
-    while index < len(text):
-        character = text[index]
-        if in_string:
-            kept.append(character)
-            if character == "\\":
-                kept.append(text[index + 1:index + 2])
-                index += 1
-            elif character == '"':
-                in_string = False
-        elif character == '"':
-            in_string = True
-            kept.append(character)
-        elif text.startswith("//", index):
-            end = text.find("\n", index)
-            index = len(text) if end < 0 else end
-            continue
-        elif text.startswith("/*", index):
-            end = text.find("*/", index + 2)
-            index = len(text) if end < 0 else end + 2
-            continue
-        else:
-            kept.append(character)
-        index += 1
-    return "".join(kept)
-
-with open(sys.argv[1], encoding="utf-8") as source:
-    configuration = json.loads(without_comments(source.read()))
-configuration["MallocArenaMax"] = 0
-with open(sys.argv[2], "w", encoding="utf-8") as target:
-    json.dump(configuration, target, indent=2)
-PYTHON
+  PYTHONPATH="$HERE/../Python${PYTHONPATH:+:$PYTHONPATH}" \
+    python3 "$HERE/patch_configuration.py" "$configuration" "$patched"
   arguments[-1]="$patched"
 fi
 

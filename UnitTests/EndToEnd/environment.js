@@ -2,6 +2,7 @@
 // Starts environment.py (Orthanc with DICOMweb and this plugin, test studies, OHIF's
 // static servers) and hands its description to the tests. Stopping it closes its
 // standard input, which is also what happens if this process dies: it never outlives us.
+// It finds its Python package through PYTHONPATH, which run-e2e.sh sets.
 
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -36,19 +37,15 @@ async function startEnvironment({ ohifDist, workDir, slices }) {
     clearTimeout(timer);
   }
   if (description.error) {
-    await stopProcess(child, exited, false);
+    await stopProcess(child, exited);
     throw new Error(`environment.py could not start the servers: ${description.error}`);
   }
 
-  return {
-    ...description,
-    // passed=false keeps Orthanc's folders (configuration, log) for diagnosis.
-    stop: (passed) => stopProcess(child, exited, passed),
-  };
+  return { ...description, stop: () => stopProcess(child, exited) };
 }
 
-async function stopProcess(child, exited, passed) {
-  child.stdin.end(passed ? 'passed\n' : 'failed\n');
+async function stopProcess(child, exited) {
+  child.stdin.end();
   let timer;
   const killed = new Promise((resolve) => {
     timer = setTimeout(() => { child.kill('SIGKILL'); resolve({ code: null, signal: 'SIGKILL' }); }, STOP_TIMEOUT_MS);

@@ -1,8 +1,11 @@
 """The servers the end-to-end suite drives a browser against, started on free
 loopback ports; prints one JSON line describing them, then runs until its standard
-input closes (the Node test that spawned it ended, however it ended) or SIGTERM.
+input closes (the Node test that spawned it ended, however it ended) or SIGTERM,
+and stops them all. Everything it writes (app-config files, the OHIF copy, each
+Orthanc's folder and log) is under --work, which run-e2e.sh keeps or removes
+according to the test runner's exit status.
 
-    python3 environment.py --ohif DIST --work DIR [--slices 8]
+    PYTHONPATH=Resources/Python python3 environment.py --ohif DIST --work DIR [--slices 8]
 
 Three Orthanc processes (Debian's Orthanc, the real DICOMweb plugin, this plugin),
 each with its own CT series created through Orthanc's REST API:
@@ -26,21 +29,16 @@ import subprocess
 import sys
 import threading
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE_DIR = os.path.abspath(os.path.join(HERE, "..", ".."))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "UnitTests", "Integration"))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "Resources", "Demo"))
+from orthanc_cors_tools import dicom_data, spa_server
+from orthanc_cors_tools.ohif_config import make_app_config
+from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
+from orthanc_cors_tools.raw_http import LOOPBACK, basic_authorization, free_port
 
-import dicom_data                          # noqa: E402
-import harness                             # noqa: E402
-from ohif_config import make_app_config    # noqa: E402
-
-SPA_SERVER = os.path.join(SOURCE_DIR, "Resources", "Demo", "spa_server.py")
 USER, PASSWORD = "ohif", "e2e-secret"
 
 
 def origin(port):
-    return "http://%s:%d" % (harness.LOOPBACK, port)
+    return "http://%s:%d" % (LOOPBACK, port)
 
 
 def authorization_script(dicomweb_root, authorization):
@@ -110,12 +108,12 @@ class Environment:
     # ---- pieces ---------------------------------------------------------------------
 
     def start_orthanc(self, name, cors, **options):
-        gateway_port = harness.free_port()
-        cors = dict(cors, Gateway={"Port": gateway_port, "BindAddress": harness.LOOPBACK})
-        instance = harness.OrthancInstance(cors=cors, name=name, **options)
+        gateway_port = free_port()
+        cors = dict(cors, Gateway={"Port": gateway_port, "BindAddress": LOOPBACK})
+        instance = OrthancInstance(cors=cors, name=name, parent_directory=self.work_dir, **options)
         self.orthancs.append(instance)
         instance.start()
-        harness.wait_until_http_ready(gateway_port, path="/system")
+        wait_until_http_ready(gateway_port, path="/system")
         return instance, gateway_port
 
     def create_study(self, instance, patient_name):
@@ -131,18 +129,18 @@ class Environment:
         with open(path, "w", encoding="utf-8") as output:
             output.write(app_config_text)
         log = open(os.path.join(self.work_dir, "spa-server-%s.log" % name), "wb")
-        process = subprocess.Popen([sys.executable, SPA_SERVER, "--root", self.ohif_dist, "--port", str(port),
-                                    "--app-config", path], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        process = subprocess.Popen(spa_server.command(self.ohif_dist, port, path), stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=log)
         log.close()
         self.viewers.append(process)
-        harness.wait_until_http_ready(port)
+        wait_until_http_ready(port)
         return origin(port)
 
     # ---- the whole -------------------------------------------------------------------
 
     def start(self):
         os.makedirs(self.work_dir, exist_ok=True)
-        viewer_ports = {name: harness.free_port() for name in ("crossOrigin", "authenticated", "orthancDirect")}
+        viewer_ports = {name: free_port() for name in ("crossOrigin", "authenticated", "orthancDirect")}
         viewer_origins = {name: origin(port) for (name, port) in viewer_ports.items()}
 
         # The negative control's origin is allowed too: what it lacks is only the gateway.
@@ -171,7 +169,7 @@ class Environment:
         open_root = origin(open_gateway) + "/dicom-web"
         secured_root = origin(secured_gateway) + "/dicom-web"
         direct_root = origin(open_orthanc.http_port) + "/dicom-web"
-        authorization = harness.basic_authorization(USER, PASSWORD)
+        authorization = basic_authorization(USER, PASSWORD)
 
         scenarios = {
             "crossOrigin": dict(open_study, dicomWebRoot=open_root, viewer=self.start_viewer(
@@ -183,7 +181,7 @@ class Environment:
                                 extra_script=authorization_script(secured_root, authorization)),
                 "authenticated"),
                 authorization=authorization,
-                wrongAuthorization=harness.basic_authorization(USER, PASSWORD + "-wrong")),
+                wrongAuthorization=basic_authorization(USER, PASSWORD + "-wrong")),
             "sameOrigin": dict(isolated_study, dicomWebRoot=origin(isolated_gateway) + "/dicom-web",
                                viewer=origin(isolated_gateway)),
             "orthancDirect": dict(open_study, dicomWebRoot=direct_root, viewer=self.start_viewer(
@@ -194,7 +192,9 @@ class Environment:
         return {"scenarios": scenarios,
                 "orthancLogs": {instance.name: instance.log_path for instance in self.orthancs}}
 
-    def stop(self, failed):
+    def stop(self):
+        """Stops the static servers and the Orthancs (their folders stay under the work
+        folder); returns what went wrong: an Orthanc that crashed, hung or exited badly."""
         for process in self.viewers:
             process.terminate()
         for process in self.viewers:
@@ -204,7 +204,7 @@ class Environment:
                 process.kill()
         # Orthanc takes a few seconds to stop: stop the three at once.
         problems = []
-        threads = [threading.Thread(target=lambda i=instance: problems.append(self._cleanup(i, failed)))
+        threads = [threading.Thread(target=lambda i=instance: problems.append(self._stop_orthanc(i)))
                    for instance in self.orthancs]
         for thread in threads:
             thread.start()
@@ -213,45 +213,40 @@ class Environment:
         return [problem for problem in problems if problem]
 
     @staticmethod
-    def _cleanup(instance, failed):
-        try:
-            instance.cleanup(failed)
-            return None
-        except harness.OrthancError as error:
-            return str(error)
+    def _stop_orthanc(instance):
+        problem = instance.stop()
+        if problem:
+            return "%s: %s; log: %s\n%s" % (instance.name, problem, instance.log_path, instance.log_tail())
+        return None
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ohif", required=True, help="OHIF's dist/ folder")
-    parser.add_argument("--work", required=True, help="a folder for app-config files and the OHIF copy")
+    parser.add_argument("--work", required=True, help="the folder for everything the servers write")
     parser.add_argument("--slices", type=int, default=8)
     arguments = parser.parse_args()
 
     environment = Environment(arguments.ohif, arguments.work, arguments.slices)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    failed = True
     try:
         description = environment.start()
         print(json.dumps(description), flush=True)
-        # The parent writes "passed" before closing stdin when every test passed;
-        # anything else (a failure, a crash of the parent) keeps Orthanc's folders.
-        reader = threading.Thread(target=lambda: (setattr(environment, "verdict", sys.stdin.read()),
-                                                  stopped.set()), daemon=True)
+        # The parent closes our standard input to stop us, and so does its end, however it ends.
+        reader = threading.Thread(target=lambda: (sys.stdin.read(), stopped.set()), daemon=True)
         reader.start()
         while not stopped.wait(1):
             dead = [instance.name for instance in environment.orthancs if not instance.is_running()]
             if dead:
                 sys.stderr.write("Orthanc stopped unexpectedly: %s\n" % ", ".join(dead))
                 break
-        failed = getattr(environment, "verdict", "").strip() != "passed"
     except Exception as error:
         # The parent reads stdout for one JSON line: tell it what went wrong instead.
         print(json.dumps({"error": "%s: %s" % (type(error).__name__, error)}), flush=True)
         raise
     finally:
-        problems = environment.stop(failed)
+        problems = environment.stop()
         for problem in problems:
             sys.stderr.write(problem + "\n")
     sys.exit(1 if problems else 0)

@@ -21,8 +21,9 @@ E2E_OHIF_DIST="$("$SOURCE_DIR/Resources/fetch-ohif.sh")"
 
 mkdir -p "$ARTIFACTS"
 find "$ARTIFACTS" -maxdepth 1 -type f \( -name '*.png' -o -name '*.json' \) -delete   # the previous run's
-# Beside the artifacts (the build folder, usually on the cache's file system, so the
-# OHIF copy served by the gateway is made of hard links rather than 200 MB of copies).
+# Everything the servers write (app-config files, the OHIF copy, each Orthanc's folder
+# and log). Beside the artifacts: the build folder, usually on the cache's file system,
+# so the OHIF copy served by the gateway is made of hard links rather than 200 MB of copies.
 WORK="$(dirname "$ARTIFACTS")/e2e-work"
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -30,13 +31,22 @@ mkdir -p "$WORK"
 export E2E_NODE_DIR E2E_OHIF_DIST ORTHANC_CORS_PLUGIN
 export E2E_ARTIFACTS_DIR="$ARTIFACTS" E2E_WORK_DIR="$WORK"
 export PYTHONDONTWRITEBYTECODE=1
+export PYTHONPATH="$SOURCE_DIR/Resources/Python${PYTHONPATH:+:$PYTHONPATH}"
 
+# The test runner stops the servers itself whatever the scenarios' outcome (its
+# after() hook; if it dies, environment.py sees its standard input close and stops
+# them). Success is the runner's exit status; the work folder goes only with it.
 started=$(date +%s)
-status=0
+status=1
+finish() {
+  if [ "$status" -eq 0 ]; then
+    rm -rf "$WORK"
+  else
+    echo "Kept for diagnosis: $WORK (each Orthanc's folder and log, the viewers' app-config.js)" >&2
+  fi
+  echo "End-to-end suite: $(( $(date +%s) - started )) s; screenshots in $ARTIFACTS"
+}
+trap finish EXIT
 # pixels.test.js: the image check the scenarios rely on must itself tell blank from image.
-node --test --test-reporter=spec "$HERE/pixels.test.js" "$HERE/ohif.test.js" || status=$?
-if [ $status -eq 0 ]; then
-  rm -rf "$WORK"   # kept after a failure: the app-config.js files the viewers were given
-fi
-echo "End-to-end suite: $(( $(date +%s) - started )) s; screenshots in $ARTIFACTS"
+node --test --test-reporter=spec "$HERE/pixels.test.js" "$HERE/ohif.test.js" && status=0 || status=$?
 exit $status

@@ -21,8 +21,11 @@ import subprocess
 import tempfile
 import unittest
 
-import harness
-from harness import OrthancInstance, OrthancTestCase, free_port, http_request, wait_until_http_ready
+from orthanc_cors_tools.certificates import make_self_signed_certificate
+from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
+from orthanc_cors_tools.orthanc_json import load_commented_json
+from orthanc_cors_tools.raw_http import free_port, http_request, insecure_tls_context
+from orthanc_cors_tools.testing import OrthancTestCase
 
 import yaml   # Debian's python3-yaml (Resources/install-dependencies.sh)
 
@@ -52,17 +55,6 @@ IMAGE_CONFIGURATION_FOLDER = "/etc/orthanc"
 DICOMWEB_DEFAULTS = {"DicomWeb": {"Enable": True}}
 
 # Strings first, so that "//" inside a string (an origin, a regex) is kept.
-_COMMENT_OR_STRING = re.compile(r'"(?:\\.|[^\\"])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
-
-
-def strip_json_comments(text):
-    """JSON with // and /* */ comments, as Orthanc's reader and the image accept it."""
-    return _COMMENT_OR_STRING.sub(lambda match: match.group(0) if match.group(0).startswith('"') else " ", text)
-
-
-def load_commented_json(path):
-    with open(path, "r", encoding="utf-8") as source:
-        return json.loads(strip_json_comments(source.read()))
 
 
 # ---- the orthancteam image's configuration generator ---------------------------------
@@ -160,14 +152,6 @@ def image_configuration(service):
 
 # ---- running an example on this machine ----------------------------------------------
 
-def make_self_signed_certificate(directory):
-    certificate = os.path.join(directory, "example.crt")
-    key = os.path.join(directory, "example.key")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-keyout", key, "-out", certificate],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return certificate, key
-
 
 def adjust_for_this_machine(cors, directory):
     """A copy of a "Cors" section runnable here: a free gateway port, no bind address
@@ -178,7 +162,7 @@ def adjust_for_this_machine(cors, directory):
     gateway["Port"] = free_port()
     gateway.pop("BindAddress", None)
     if gateway.get("SslEnabled"):
-        gateway["SslCertificate"], gateway["SslPrivateKey"] = make_self_signed_certificate(directory)
+        gateway["SslCertificate"], gateway["SslPrivateKey"] = make_self_signed_certificate(directory, "example")
     for (prefix, folder) in cors.get("Folders", {}).items():
         path = os.path.join(directory, "folder" + str(len(os.listdir(directory))))
         os.makedirs(path)
@@ -233,7 +217,7 @@ class DeploymentTestCase(OrthancTestCase):
         response = http_request(port, "OPTIONS", "/dicom-web/studies",
                                 headers={"Origin": origin, "Access-Control-Request-Method": "GET",
                                          "Access-Control-Request-Headers": headers},
-                                tls_context=harness.insecure_tls_context() if tls else None)
+                                tls_context=insecure_tls_context() if tls else None)
         self.assertEqual(response.status, 204, response)
         self.assertEqual(response.header("Access-Control-Allow-Origin"), origin)
         return response
@@ -399,7 +383,7 @@ class DeploymentShapes(DeploymentTestCase):
         orthanc = self.start_orthanc(cors=cors, extra_configuration=extra)
         tls = cors["Gateway"].get("SslEnabled", False)
         wait_until_http_ready(gateway_port, path="/system",
-                              tls_context=harness.insecure_tls_context() if tls else None)
+                              tls_context=insecure_tls_context() if tls else None)
         self.assert_policy_shows(self.policy(orthanc), configuration["Cors"], cors)
         return configuration["Cors"], gateway_port, tls
 
@@ -410,7 +394,7 @@ class DeploymentShapes(DeploymentTestCase):
 
     def test_same_origin_shape_serves_the_viewer_cross_origin_isolated_at_the_root(self):
         cors, gateway_port, tls = self.start_shape("SameOrigin")
-        tls_context = harness.insecure_tls_context() if tls else None
+        tls_context = insecure_tls_context() if tls else None
         response = http_request(gateway_port, "GET", "/", headers={"Sec-Fetch-Mode": "navigate"},
                                 tls_context=tls_context)
         self.assertEqual(response.status, 200, response)

@@ -8,7 +8,8 @@ import shutil
 import tempfile
 import uuid
 
-from harness import OrthancTestCase, free_port
+from orthanc_cors_tools.raw_http import free_port
+from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_ORIGIN = "http://localhost:3000"
 SUBDOMAIN_PATTERN = "https://*.hospital.example"

@@ -12,7 +12,9 @@ import os
 import shutil
 import tempfile
 
-from harness import DICOMWEB_PLUGIN, LOOPBACK, OrthancTestCase, free_port, wait_until_http_ready
+from orthanc_cors_tools.orthanc import DICOMWEB_PLUGIN, wait_until_http_ready
+from orthanc_cors_tools.raw_http import LOOPBACK, free_port
+from orthanc_cors_tools.testing import OrthancTestCase
 
 REBOUND_HOST = "rebind.evil.example"
 

@@ -16,7 +16,9 @@ import threading
 import time
 import unittest
 
-from harness import OrthancTestCase, free_port, http_request, wait_until_http_ready
+from orthanc_cors_tools.orthanc import wait_until_http_ready
+from orthanc_cors_tools.raw_http import free_port, http_request
+from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED = "http://localhost:3000"
 UPSTREAM_TIMEOUT = 1          # seconds: Cors.Gateway.UpstreamTimeout of these tests

@@ -15,7 +15,9 @@ import os
 import shutil
 import tempfile
 
-from harness import OrthancTestCase, basic_authorization, free_port, wait_until_http_ready
+from orthanc_cors_tools.orthanc import wait_until_http_ready
+from orthanc_cors_tools.raw_http import basic_authorization, free_port
+from orthanc_cors_tools.testing import OrthancTestCase
 
 USER = "alice"
 PASSWORD = "alice-password"

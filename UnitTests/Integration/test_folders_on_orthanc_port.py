@@ -23,7 +23,7 @@ import tempfile
 import time
 import zlib
 
-from harness import OrthancTestCase
+from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_ORIGIN = "http://localhost:3000"
 FOREIGN_ORIGIN = "https://evil.example"

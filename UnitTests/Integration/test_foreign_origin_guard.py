@@ -14,7 +14,8 @@ import json
 import time
 import uuid
 
-from harness import DICOMWEB_PLUGIN, OrthancInstance, OrthancTestCase
+from orthanc_cors_tools.orthanc import DICOMWEB_PLUGIN, OrthancInstance
+from orthanc_cors_tools.testing import OrthancTestCase
 
 FOREIGN_ORIGIN = "https://evil.example"
 ALLOWED_ORIGIN = "http://localhost:3000"

@@ -14,16 +14,19 @@ import os
 import re
 import socket
 import ssl
-import subprocess
 import tempfile
 import time
 import unittest
 import uuid
 import warnings
 
-from dicom_data import create_ct_series
-from harness import (LOOPBACK, OrthancInstance, OrthancTestCase, basic_authorization, find_values, free_port,
-                     http_request, insecure_tls_context, raw_exchange, wait_until_http_ready)
+from orthanc_cors_tools.certificates import make_self_signed_certificate
+from orthanc_cors_tools.dicom_data import create_ct_series
+from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
+from orthanc_cors_tools.orthanc_json import find_values
+from orthanc_cors_tools.raw_http import (LOOPBACK, basic_authorization, free_port, http_request, insecure_tls_context,
+                                         raw_exchange, read_one_response, receive_head, status_of)
+from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_ORIGIN = "http://localhost:3000"
 FOREIGN_ORIGIN = "https://evil.example"
@@ -33,31 +36,6 @@ DICOM_MULTIPART = 'multipart/related; type="application/dicom"'
 
 
 # ---- helpers ------------------------------------------------------------------------
-
-def read_one_response(connection):
-    """One response with a Content-Length, read off an open socket."""
-    received = b""
-    while b"\r\n\r\n" not in received:
-        piece = connection.recv(65536)
-        if not piece:
-            raise AssertionError("connection closed after %r" % received[:200])
-        received += piece
-    head, _, body = received.partition(b"\r\n\r\n")
-    length = int(re.search(rb"(?im)^content-length:\s*(\d+)", head).group(1))
-    while len(body) < length:
-        piece = connection.recv(65536)
-        if not piece:
-            raise AssertionError("connection closed in the body")
-        body += piece
-    return head + b"\r\n\r\n" + body
-
-
-def status_of(raw_response):
-    match = re.match(rb"HTTP/1\.[01] (\d{3}) ", raw_response)
-    if not match:
-        raise AssertionError("not an HTTP response: %r" % raw_response[:200])
-    return int(match.group(1))
-
 
 def parse_multipart(content_type, body):
     """The parts of a multipart/related body, as (headers dict, bytes)."""
@@ -101,16 +79,6 @@ def gateway_section(port, **extra):
     section = {"Port": port}
     section.update(extra)
     return {"AllowedOrigins": [ALLOWED_ORIGIN], "Gateway": section}
-
-
-def make_self_signed_certificate(directory, name="gateway"):
-    """(certificate path, key path), made by the openssl command."""
-    certificate = os.path.join(directory, name + "-cert.pem")
-    key = os.path.join(directory, name + "-key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-keyout", key, "-out", certificate],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return certificate, key
 
 
 # Each is refused by the gateway with the given status, and never reaches Orthanc.
@@ -359,9 +327,7 @@ class GatewayWithAuthentication(OrthancTestCase):
             interim = connection.recv(1024)
             self.assertTrue(interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), interim)
             connection.sendall(files[0])
-            final = b""
-            while b"\r\n\r\n" not in final:
-                final += connection.recv(65536)
+            final = receive_head(connection)
             self.assertEqual(status_of(final), 200, final)
         self.assert_stored_byte_identical(instance_ids, files)
 

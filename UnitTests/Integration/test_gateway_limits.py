@@ -23,10 +23,12 @@ import threading
 import time
 import unittest
 
-from harness import LOOPBACK, OrthancTestCase, free_port, insecure_tls_context, raw_exchange
+from orthanc_cors_tools.certificates import make_self_signed_certificate
+from orthanc_cors_tools.memory import MIB, RssSampler, settled_memory_kib
+from orthanc_cors_tools.raw_http import (LOOPBACK, free_port, insecure_tls_context, raw_exchange, receive_head,
+                                         status_of)
+from orthanc_cors_tools.testing import OrthancTestCase
 import test_gateway as gateway_tests
-from test_gateway_streaming import MIB, RssSampler, memory_kib
-from test_soak import settled_memory_kib
 
 ENDLESS_LINE_CONNECTIONS = 8
 ENDLESS_LINE_BYTES = 128 * MIB
@@ -39,19 +41,11 @@ def chunked_post(path="/dicom-web/studies"):
             % (path, LOOPBACK, gateway_tests.ALLOWED_ORIGIN)).encode("ascii")
 
 
-def status_of(response):
-    """The status code of the first response in `response` (bytes), or None."""
-    if not response.startswith(b"HTTP/1."):
-        return None
-    return int(response[9:12])
-
-
 def send_endless_chunk_line(port, results, index, timeout=60):
     """Sends a chunk-size line "1;aaaa..." of ENDLESS_LINE_BYTES without its end, in
     pieces, until the gateway answers or closes; records (status, bytes sent)."""
     piece = b"a" * ENDLESS_LINE_PIECE
     sent = 0
-    received = b""
     with socket.create_connection((LOOPBACK, port), timeout=timeout) as connection:
         try:
             connection.sendall(chunked_post() + b"1;")
@@ -63,15 +57,7 @@ def send_endless_chunk_line(port, results, index, timeout=60):
                 sent += len(piece)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             pass   # closed while sending: its answer may be there all the same
-        deadline = time.monotonic() + timeout
-        try:
-            while time.monotonic() < deadline and b"\r\n\r\n" not in received:
-                data = connection.recv(65536)
-                if not data:
-                    break
-                received += data
-        except (ConnectionResetError, socket.timeout):
-            pass
+        received = receive_head(connection)   # each read bounded by the socket's timeout
     results[index] = (status_of(received), sent)
 
 
@@ -106,7 +92,6 @@ class ChunkedFramingLimits(OrthancTestCase):
         self.assertLess(growth, RSS_GROWTH_BOUND)
         # And the gateway still serves.
         self.assertEqual(200, self.orthanc.request("GET", "/system", port=self.gateway_port).status)
-
 
 
 USER, PASSWORD = "alice", "wonderland"
@@ -154,7 +139,7 @@ class PlainHttpOnTheHttpsGateway(OrthancTestCase):
     def setUpClass(cls):
         cls.folder = tempfile.TemporaryDirectory()
         cls.addClassCleanup(cls.folder.cleanup)
-        certificate, key = gateway_tests.make_self_signed_certificate(cls.folder.name)
+        certificate, key = make_self_signed_certificate(cls.folder.name)
         cls.gateway_port = free_port()
         cls.orthanc = cls.start_class_orthanc(cors=gateway_tests.gateway_section(
             cls.gateway_port, SslEnabled=True, SslCertificate=certificate, SslPrivateKey=key))

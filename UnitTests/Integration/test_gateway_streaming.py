@@ -17,15 +17,15 @@ import re
 import shutil
 import socket
 import tempfile
-import threading
 import time
 import unittest
 
-from dicom_data import CT_IMAGE_STORAGE, flat_png16, new_uid
-from harness import LOOPBACK, OrthancInstance, free_port, wait_until_http_ready
+from orthanc_cors_tools.dicom_data import CT_IMAGE_STORAGE, flat_png16, new_uid
+from orthanc_cors_tools.memory import MIB, RssSampler, memory_kib
+from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
+from orthanc_cors_tools.raw_http import LOOPBACK, free_port, read_one_response, status_of
 import test_gateway as gateway_tests
 
-MIB = 1024 * 1024
 LARGE_SIDE = 4096                    # 4096 x 4096 x 16 bits = 32 MiB of pixel data per instance
 LARGE_INSTANCES = 8                  # 256 MiB in all
 DICOM_MULTIPART = gateway_tests.DICOM_MULTIPART
@@ -50,37 +50,6 @@ def create_large_series(orthanc):
             "Content": "data:image/png;base64," + base64.b64encode(flat_png16(LARGE_SIDE, 97 * index)).decode("ascii"),
         })
     return study_uid, series_uid
-
-
-def memory_kib(pid, field):
-    with open("/proc/%d/status" % pid) as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise AssertionError("no %s in /proc/%d/status" % (field, pid))
-
-
-class RssSampler(threading.Thread):
-    """Samples VmRSS of a process every few milliseconds; `peak` in KiB."""
-
-    def __init__(self, pid):
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.peak = memory_kib(pid, "VmRSS")
-        self.running = True
-
-    def run(self):
-        while self.running:
-            try:
-                self.peak = max(self.peak, memory_kib(self.pid, "VmRSS"))
-            except (OSError, AssertionError):
-                return
-            time.sleep(0.005)
-
-    def finish(self):
-        self.running = False
-        self.join(timeout=5)
-        return self.peak
 
 
 def stream_retrieve(port, path, read_size=MIB):
@@ -184,7 +153,7 @@ class StopWithOpenConnections(LargeSeriesOnSharedStorage):
                 for _ in range(20):   # keep-alive connections that served a request
                     connection = socket.create_connection((LOOPBACK, port), timeout=30)
                     connection.sendall(b"GET /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                    self.assertEqual(gateway_tests.status_of(gateway_tests.read_one_response(connection)), 200)
+                    self.assertEqual(status_of(read_one_response(connection)), 200)
                     sockets.append(connection)
                 for _ in range(5):    # connections that sent nothing yet
                     sockets.append(socket.create_connection((LOOPBACK, port), timeout=30))

@@ -2,6 +2,7 @@
 (not this plugin): if these fail, no other integration result means anything."""
 
 import http.server
+import json
 import os
 import shutil
 import signal
@@ -10,9 +11,11 @@ import tempfile
 import threading
 import unittest
 
-from dicom_data import create_ct_series, png_grey16
-from harness import (DICOMWEB_PLUGIN, OrthancError, OrthancInstance, OrthancTestCase, free_port,
-                     http_request)
+from orthanc_cors_tools.dicom_data import create_ct_series, png_grey16
+from orthanc_cors_tools.orthanc import DICOMWEB_PLUGIN, OrthancError, OrthancInstance
+from orthanc_cors_tools.orthanc_json import strip_json_comments
+from orthanc_cors_tools.raw_http import free_port, http_request, parse_responses, status_of
+from orthanc_cors_tools.testing import OrthancTestCase
 
 
 class HarnessWithDicomWebOnly(OrthancTestCase):
@@ -196,6 +199,34 @@ class PngEncoder(unittest.TestCase):
         self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
         self.assertEqual(png[12:16], b"IHDR")
         self.assertEqual(png[16:29], bytes([0, 0, 0, 3, 0, 0, 0, 2, 16, 0, 0, 0, 0]))
+
+
+class OrthancJsonWithComments(unittest.TestCase):
+    """What orthanc-with-sanitizers.sh and the deployment tests read Orthanc's files with."""
+
+    def test_line_and_block_comments_go_and_strings_that_look_like_them_stay(self):
+        text = '{\n  // a line comment\n  "Url": "http://host/*not*/a//comment", /* a block\n comment */ "N": 1\n}'
+        self.assertEqual(json.loads(strip_json_comments(text)), {"Url": "http://host/*not*/a//comment", "N": 1})
+
+    def test_an_escaped_quote_does_not_end_the_string(self):
+        self.assertEqual(json.loads(strip_json_comments('{"A": "x\\" // y", "B": 2}')), {"A": 'x" // y', "B": 2})
+
+
+class RawResponseParser(unittest.TestCase):
+
+    def test_responses_one_after_the_other_with_their_header_lines_in_order(self):
+        data = (b"HTTP/1.1 100 Continue\r\n\r\n"
+                b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nVary: Origin\r\nVary: Accept\r\n\r\nok"
+                b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+        self.assertEqual(parse_responses(data), [
+            (100, []),
+            (200, [("Content-Length", b"2"), ("Vary", b"Origin"), ("Vary", b"Accept")]),
+            (204, [("Connection", b"close")])])
+
+    def test_status_of_the_first_response_or_none(self):
+        self.assertEqual(status_of(b"HTTP/1.1 400 Bad Request\r\n\r\n"), 400)
+        self.assertIsNone(status_of(b""))
+        self.assertIsNone(status_of(b"SSH-2.0-x\r\n"))
 
 
 if __name__ == "__main__":

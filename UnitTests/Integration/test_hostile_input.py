@@ -19,7 +19,6 @@ plugin and this plugin, through the gateway and on Orthanc's own port:
 Raw sockets throughout: http.client refuses to send most of these values."""
 
 import os
-import re
 import shutil
 import socket
 import tempfile
@@ -27,7 +26,10 @@ import threading
 import time
 import unittest
 
-from harness import LOOPBACK, OrthancTestCase, free_port, http_request, raw_exchange, wait_until_http_ready
+from orthanc_cors_tools.orthanc import wait_until_http_ready
+from orthanc_cors_tools.raw_http import (LOOPBACK, free_port, http_request, parse_responses, raw_exchange,
+                                         receive_head, receive_until_closed)
+from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_EXACT = "https://example.org"
 ALLOWED_LOCAL = "http://localhost:3000"
@@ -109,39 +111,6 @@ INJECTION_FIELDS = [
 
 
 # ---- raw HTTP ----------------------------------------------------------------------
-
-def parse_responses(data):
-    """Every response in `data` as (status, [(name, value bytes)]); bodies are skipped
-    with Content-Length (the requests below ask the server to close afterwards)."""
-    responses = []
-    while data:
-        head, separator, rest = data.partition(b"\r\n\r\n")
-        if not separator:
-            raise AssertionError("incomplete response header: %r" % data[:300])
-        lines = head.split(b"\r\n")
-        match = re.match(rb"HTTP/1\.[01] (\d{3})", lines[0])
-        if not match:
-            raise AssertionError("not an HTTP response: %r" % data[:300])
-        headers = []
-        for line in lines[1:]:
-            name, colon, value = line.partition(b":")
-            if not colon:
-                raise AssertionError("response line without a colon: %r" % line)
-            headers.append((name.decode("latin-1"), value.strip()))
-        length = 0
-        for (name, value) in headers:
-            if name.lower() == "content-length":
-                length = int(value)
-        status = int(match.group(1))
-        if status in (100, 204, 304):
-            length = 0
-        responses.append((status, headers))
-        data = rest[length:]
-        if status == 100:
-            continue
-        if not any(name.lower() == "content-length" for (name, _) in headers):
-            break   # chunked or delimited by close: the rest is that body
-    return responses
 
 
 def values_of(headers, name):
@@ -390,16 +359,7 @@ class SlowClients(HostileInputTestCase):
                     time.sleep(total_seconds / pieces)
             except (BrokenPipeError, ConnectionResetError):
                 return b""
-            answer = b""
-            while True:
-                try:
-                    piece = connection.recv(65536)
-                except ConnectionResetError:
-                    break
-                if not piece:
-                    break
-                answer += piece
-        return answer
+            return receive_until_closed(connection)
 
     def test_trickled_header_still_gets_its_answer(self):
         # A slow but live client, whose whole header arrives within IdleTimeout, is served.
@@ -543,12 +503,7 @@ class RequestHeaderTimeout(HostileInputTestCase):
         with socket.create_connection((LOOPBACK, self.gateway_port), timeout=10) as connection:
             for attempt in range(2):
                 connection.sendall(preflight)
-                answer = b""
-                while b"\r\n\r\n" not in answer:
-                    piece = connection.recv(65536)
-                    self.assertTrue(piece, "closed before answering request %d" % attempt)
-                    answer += piece
-                self.assertEqual(parse_responses(answer)[0][0], 204)
+                self.assertEqual(parse_responses(receive_head(connection))[0][0], 204, "request %d" % attempt)
                 if attempt == 0:
                     # Idle past RequestHeaderTimeout: the connection must stay open.
                     self.assertFalse(is_closed_by_peer(connection, self.HEADER_TIMEOUT + 1))

@@ -13,7 +13,9 @@ requests without Fetch Metadata (curl, scripts) and same-origin pages keep worki
 
 import uuid
 
-from harness import DICOMWEB_PLUGIN, OrthancTestCase, free_port, wait_until_http_ready
+from orthanc_cors_tools.orthanc import DICOMWEB_PLUGIN, wait_until_http_ready
+from orthanc_cors_tools.raw_http import free_port
+from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_ORIGIN = "http://localhost:3000"
 

@@ -9,7 +9,10 @@ import socket
 import tempfile
 import unittest
 
-from harness import OrthancInstance, OrthancTestCase, find_values, free_port
+from orthanc_cors_tools.orthanc import OrthancInstance
+from orthanc_cors_tools.orthanc_json import find_values
+from orthanc_cors_tools.raw_http import free_port
+from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_ORIGIN = "http://localhost:3000"
 MAX_AGE = 1234   # not the default (600), so that the description shows the configured value

@@ -20,17 +20,18 @@ import time
 import unittest
 import uuid
 
-from dicom_data import CT_IMAGE_STORAGE, create_ct_series, new_uid, phantom_slice, png_grey16
-from harness import LOOPBACK, OrthancTestCase, free_port, wait_until_http_ready
+from orthanc_cors_tools.dicom_data import CT_IMAGE_STORAGE, create_ct_series, new_uid, phantom_slice, png_grey16
+from orthanc_cors_tools.memory import RssSampler, memory_kib, settled_memory_kib
+from orthanc_cors_tools.orthanc import wait_until_http_ready
+from orthanc_cors_tools.raw_http import LOOPBACK, free_port
+from orthanc_cors_tools.testing import OrthancTestCase
 from test_gateway import DICOM_MULTIPART, build_multipart, parse_multipart
-from test_gateway_streaming import RssSampler, memory_kib
 
 ALLOWED_ORIGIN = "http://localhost:3000"
 CONNECTIONS = 128
 SOAK_SECONDS = max(60, int(os.environ.get("ORTHANC_CORS_SOAK_SECONDS", "60")))
 WARM_UP_SECONDS = 8
 MAX_UPLOADS = 1200              # bounds the verification afterwards
-MIB = 1024 * 1024
 # After the soak, with every connection closed: at most this much above the
 # warmed-up baseline. A leak of even one small buffer per request (tens of
 # thousands of requests) or of one 64 KiB chunk per connection would exceed it.
@@ -191,20 +192,6 @@ def run_load(soak, seconds, connections, first_upload):
     for worker in workers:
         worker.join(timeout=seconds + 300)
     return tally, time.monotonic() - began, sum(worker.is_alive() for worker in workers)
-
-
-def settled_memory_kib(pid, at_most_kib=None, timeout=10.0):
-    """Orthanc's VmRSS once it has settled: stable over half a second (and, when
-    given, at most `at_most_kib`), or whatever it is when `timeout` s have passed."""
-    deadline = time.monotonic() + timeout
-    previous = memory_kib(pid, "VmRSS")
-    while True:
-        time.sleep(0.5)
-        current = memory_kib(pid, "VmRSS")
-        settled = abs(current - previous) < 512 and (at_most_kib is None or current <= at_most_kib)
-        if settled or time.monotonic() >= deadline:
-            return current
-        previous = current
 
 
 class Soak(OrthancTestCase):

@@ -10,7 +10,7 @@ import re
 import subprocess
 import unittest
 
-from harness import cors_plugin_path
+from orthanc_cors_tools.orthanc import cors_plugin_path
 
 ENTRY_POINTS = {"OrthancPluginInitialize", "OrthancPluginFinalize",
                 "OrthancPluginGetName", "OrthancPluginGetVersion"}

@@ -5,7 +5,7 @@ extension), and serves an app-config.js given on the command line instead of the
 one in the folder. Used by the demo and the end-to-end tests to put OHIF on an
 origin other than Orthanc's: it plays the part of the hospital's web server.
 
-    python3 spa_server.py --root DIST --port 3000 [--app-config FILE] [--bind 127.0.0.1]
+    python3 -m orthanc_cors_tools.spa_server --root DIST --port 3000 [--app-config FILE] [--bind 127.0.0.1]
 """
 
 import argparse
@@ -13,6 +13,7 @@ import functools
 import http.server
 import os
 import posixpath
+import sys
 import urllib.parse
 
 
@@ -44,6 +45,12 @@ class SinglePageHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
         return handle
+
+
+def command(root, port, app_config=None):
+    """The command line that runs this server (as a child process, which inherits PYTHONPATH)."""
+    arguments = [sys.executable, "-m", "orthanc_cors_tools.spa_server", "--root", root, "--port", str(port)]
+    return arguments + (["--app-config", app_config] if app_config else [])
 
 
 def main():

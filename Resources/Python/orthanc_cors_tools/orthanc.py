@@ -1,36 +1,32 @@
-"""Runs a real Orthanc (Debian package) for the integration tests.
+"""Runs a real Orthanc (Debian package) with the real DICOMweb plugin and this plugin.
 
-An OrthancInstance owns one Orthanc process with the real DICOMweb plugin and this
-plugin, on free loopback ports, with its configuration, storage and log in a
-temporary folder. Typical use:
+An OrthancInstance owns one Orthanc process on free loopback ports, with its
+configuration, storage and log in a temporary folder. Typical use:
 
     with OrthancInstance(cors={"AllowedOrigins": ["http://localhost:3000"],
                                "Gateway": {"Port": free_port()}}) as orthanc:
         response = orthanc.request("GET", "/cors/policy")
 
-or, inside a test, start_orthanc(self, cors=...) which stops it when the test ends.
+or, inside a test, testing.start_orthanc(self, cors=...) which stops it when the test ends.
 
 Python's standard library only: PyPI is not reachable where these tests run.
 """
 
-import base64
-import http.client
 import json
 import os
 import re
 import shutil
 import signal
-import socket
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
-import unittest
+from http.client import HTTPException
+
+from orthanc_cors_tools.raw_http import LOOPBACK, basic_authorization, free_port, http_request
 
 ORTHANC_BINARY = os.environ.get("ORTHANC_BINARY", "/usr/sbin/Orthanc")
 DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so"
-LOOPBACK = "127.0.0.1"
 
 START_TIMEOUT = 30        # seconds for Orthanc to answer GET /system (it takes ~0.1 s)
 STOP_TIMEOUT = 30         # seconds after SIGTERM before SIGKILL (a clean stop takes ~3.5 s)
@@ -64,132 +60,6 @@ def default_plugins():
     return [DICOMWEB_PLUGIN, cors_plugin_path()]
 
 
-def free_port():
-    """A TCP port free on 127.0.0.1 right now (for HttpPort, DicomPort, Cors.Gateway.Port)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
-
-
-class HttpResponse:
-    """status, headers as (name, value) pairs in received order (repeats kept), body bytes."""
-
-    def __init__(self, status, reason, headers, body):
-        self.status = status
-        self.reason = reason
-        self.headers = headers
-        self.body = body
-
-    def header_values(self, name):
-        """Every value of the header `name` (case-insensitive), one per header line."""
-        wanted = name.lower()
-        return [value for (key, value) in self.headers if key.lower() == wanted]
-
-    def header(self, name):
-        """The value of header `name`, None if absent; fails if it appears several times."""
-        values = self.header_values(name)
-        if len(values) > 1:
-            raise AssertionError("header %s appears %d times: %r" % (name, len(values), values))
-        return values[0] if values else None
-
-    def json(self):
-        return json.loads(self.body.decode("utf-8"))
-
-    def __repr__(self):
-        return "HttpResponse(%d %s, %r, %d bytes)" % (self.status, self.reason, self.headers, len(self.body))
-
-
-def _header_items(headers):
-    if headers is None:
-        return []
-    if isinstance(headers, dict):
-        return list(headers.items())
-    return list(headers)
-
-
-def http_request(port, method, path, headers=None, body=None, host=LOOPBACK, timeout=30, tls_context=None):
-    """One request on a new connection, sending exactly the given headers.
-
-    `headers` is a dict or a list of (name, value) pairs (a list may repeat a name,
-    e.g. two Access-Control-Request-Headers lines). Host is added unless given;
-    Content-Length is added when there is a body and none is given. `body` is
-    bytes, str (UTF-8) or None. `tls_context`: an ssl.SSLContext for HTTPS.
-    """
-    items = _header_items(headers)
-    names = {name.lower() for (name, _) in items}
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    if tls_context is not None:
-        connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=tls_context)
-    else:
-        connection = http.client.HTTPConnection(host, port, timeout=timeout)
-    try:
-        connection.putrequest(method, path, skip_host="host" in names, skip_accept_encoding=True)
-        for (name, value) in items:
-            connection.putheader(name, value)
-        if body is not None and "content-length" not in names and "transfer-encoding" not in names:
-            connection.putheader("Content-Length", str(len(body)))
-        connection.endheaders(body)
-        response = connection.getresponse()
-        # HEAD and 204/304 have no body; http.client knows it.
-        data = response.read()
-        return HttpResponse(response.status, response.reason, response.getheaders(), data)
-    finally:
-        connection.close()
-
-
-def insecure_tls_context():
-    """For a gateway with a self-signed test certificate."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
-
-
-def basic_authorization(user, password):
-    token = base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
-    return "Basic " + token
-
-
-def find_values(document, key):
-    """Every value of `key` anywhere in a JSON document."""
-    found = []
-    if isinstance(document, dict):
-        for (name, value) in document.items():
-            if name == key:
-                found.append(value)
-            found += find_values(value, key)
-    elif isinstance(document, list):
-        for value in document:
-            found += find_values(value, key)
-    return found
-
-
-def raw_exchange(port, data, timeout=30, tls_context=None, source=None):
-    """Sends raw bytes on a new connection (TLS with `tls_context`; from the local
-    address `source`, such as "127.0.0.2", when given) and returns every byte
-    received until the server closes the connection or `timeout` passes. A
-    server that closes while the bytes are still being sent (a refusal) is not an
-    error: what it answered is returned."""
-    source_address = (source, 0) if source else None
-    with socket.create_connection((LOOPBACK, port), timeout=timeout, source_address=source_address) as plain:
-        connection = tls_context.wrap_socket(plain, server_hostname="localhost") if tls_context else plain
-        try:
-            connection.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        received = b""
-        try:
-            while True:
-                piece = connection.recv(65536)
-                if not piece:
-                    break
-                received += piece
-        except (ConnectionResetError, socket.timeout):
-            pass
-        return received
-
-
 def wait_until_http_ready(port, timeout=START_TIMEOUT, path="/", tls_context=None):
     """Polls until something answers HTTP on `port` (any status); e.g. the gateway,
     which starts accepting when Orthanc signals OrthancStarted, just after /system answers."""
@@ -198,7 +68,7 @@ def wait_until_http_ready(port, timeout=START_TIMEOUT, path="/", tls_context=Non
     while time.monotonic() < deadline:
         try:
             return http_request(port, "GET", path, timeout=2, tls_context=tls_context)
-        except (OSError, http.client.HTTPException) as error:
+        except (OSError, HTTPException) as error:
             last_error = error
             time.sleep(POLL_INTERVAL)
     raise OrthancError("nothing answered HTTP on port %d within %d s (last error: %r)" % (port, timeout, last_error))
@@ -212,10 +82,12 @@ class OrthancInstance:
     registered_users: {"user": "password"}; with authentication_enabled the first
       user's credentials are what api() sends.
     extra_configuration: merged last into Orthanc's configuration (any other key).
+    parent_directory: where its temporary folder is made (default: the system's).
     """
 
     def __init__(self, cors=None, plugins=None, remote_access_allowed=False, authentication_enabled=False,
-                 registered_users=None, extra_configuration=None, name="OrthancCorsTest"):
+                 registered_users=None, extra_configuration=None, name="OrthancCorsTest",
+                 parent_directory=None):
         self.cors = cors
         self.plugins = list(plugins) if plugins is not None else default_plugins()
         self.remote_access_allowed = remote_access_allowed
@@ -225,7 +97,7 @@ class OrthancInstance:
         self.name = name
         self.http_port = free_port()
         self.dicom_port = free_port()
-        self.directory = tempfile.mkdtemp(prefix="orthanc-cors-")
+        self.directory = tempfile.mkdtemp(prefix="orthanc-cors-", dir=parent_directory)
         self.configuration_path = os.path.join(self.directory, "configuration.json")
         self.log_path = os.path.join(self.directory, "orthanc.log")
         self.process = None
@@ -292,7 +164,7 @@ class OrthancInstance:
                 if ready_port or response.status in (200, 401):
                     self.start_seconds = time.monotonic() - began
                     return self
-            except (OSError, http.client.HTTPException):
+            except (OSError, HTTPException):
                 pass
             time.sleep(POLL_INTERVAL)
         self.stop()
@@ -454,58 +326,3 @@ class OrthancInstance:
         return response.json()
 
 
-def start_orthanc(test, ready_port=None, **options):
-    """Starts an OrthancInstance(**options) for one test and stops it when the test
-    ends (addCleanup), keeping its folder if the test failed."""
-    instance = OrthancInstance(**options)
-    try:
-        instance.start(ready_port=ready_port)
-    except BaseException:
-        instance.cleanup(failed=True)
-        raise
-    test.addCleanup(lambda: instance.cleanup(failed=has_failed(test)))
-    return instance
-
-
-def has_failed(test):
-    """Whether `test` (or one of its subTests) has failed so far; meant for cleanups,
-    which unittest runs after the test method. Unknown -> True, so that a folder is
-    kept rather than lost."""
-    outcome = getattr(test, "_outcome", None)
-    result = getattr(outcome, "result", None)
-    if result is None:
-        return True
-    for (failed, _) in list(getattr(result, "errors", [])) + list(getattr(result, "failures", [])):
-        if failed is test or getattr(failed, "test_case", None) is test:
-            return True
-    return False
-
-
-class OrthancTestCase(unittest.TestCase):
-    """Base class: one Orthanc per test (self.start_orthanc), or one shared by the
-    class (cls.start_class_orthanc in setUpClass), kept on disk if a test failed."""
-
-    _class_had_failure = False
-
-    def setUp(self):
-        super().setUp()
-        self.addCleanup(self._record_failure)
-
-    def _record_failure(self):
-        if has_failed(self):
-            type(self)._class_had_failure = True
-
-    def start_orthanc(self, **options):
-        return start_orthanc(self, **options)
-
-    @classmethod
-    def start_class_orthanc(cls, **options):
-        instance = OrthancInstance(**options)
-        try:
-            instance.start()
-        except BaseException:
-            instance.cleanup(failed=True)
-            raise
-        cls._class_had_failure = False
-        cls.addClassCleanup(lambda: instance.cleanup(failed=cls._class_had_failure))
-        return instance

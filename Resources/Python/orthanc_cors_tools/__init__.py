@@ -1,0 +1,18 @@
+"""The Python shared by the integration tests (UnitTests/Integration), the end-to-end
+suite (UnitTests/EndToEnd), the demo (Resources/Demo), the benchmark
+(Resources/Benchmark) and the sanitizer wrapper (Resources/Sanitizers).
+
+It is found through PYTHONPATH=<source>/Resources/Python, which CTest and the scripts
+that run Python (start-demo.sh, run-benchmark.sh, run-e2e.sh, orthanc-with-sanitizers.sh)
+set; nothing edits sys.path.
+
+    orthanc       an Orthanc process with the DICOMweb plugin and this plugin
+    testing       unittest glue around it (one Orthanc per test or per class)
+    raw_http      requests sending exact header lines, raw bytes, a raw response parser
+    orthanc_json  Orthanc's JSON files, comments allowed
+    certificates  a self-signed certificate for the gateway's TLS
+    memory        a process's VmRSS / VmHWM
+    dicom_data    a CT series created through Orthanc's REST API
+    ohif_config   OHIF app-config.js text
+    spa_server    a static server for a single-page viewer (python3 -m orthanc_cors_tools.spa_server)
+"""
