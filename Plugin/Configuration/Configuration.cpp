@@ -1,6 +1,7 @@
 #include "Configuration.h"
 
 #include "ConfigurationError.h"
+#include "ConfigurationKeys.h"
 #include "ConfigurationObject.h"
 #include "Folders.h"
 #include "GatewaySection.h"
@@ -13,18 +14,8 @@ namespace OrthancCors
 {
   namespace
   {
-    const char* const CORS = "Cors";
-    const char* const MAX_AGE = "MaxAge";
-    const char* const ALLOW_PRIVATE_NETWORK = "AllowPrivateNetwork";
-    const char* const RESOURCE_POLICY = "ResourcePolicy";
-    const char* const ROUTES = "Routes";
-    const char* const REJECT_FOREIGN_ORIGINS = "RejectForeignOrigins";
-    const char* const ALLOWED_HOSTS = "AllowedHosts";
-    const char* const GATEWAY = "Gateway";
-    const char* const FOLDERS = "Folders";
-    const char* const EXTENSIONS = "Extensions";
-    const char* const ALLOW_CACHE = "AllowCache";
-    const char* const GENERATE_ETAG = "GenerateETag";
+    using ConfigurationKeys::CORS;
+    using namespace ConfigurationKeys::Cors;
 
     // Browsers cap the preflight cache anyway (Chromium at 7200 s, Firefox at 86400 s):
     // a larger value only says the configuration was misunderstood.

@@ -39,8 +39,8 @@ namespace OrthancCors
     std::string bindAddress = "0.0.0.0";   // forced to "127.0.0.1" when Orthanc's RemoteAccessAllowed is false
     bool bindAddressForcedToLoopback = false;   // true when that happened, so that the plugin logs it
     bool sslEnabled = false;
-    std::string sslCertificate;            // PEM file, absolute path (checked readable when sslEnabled)
-    std::string sslPrivateKey;             // PEM file, absolute path (the certificate file when not configured)
+    std::string sslCertificate;            // PEM file, canonical path, readable (when sslEnabled)
+    std::string sslPrivateKey;             // the same; the certificate file when not configured
     unsigned int threads = 0;              // 0 = hardware threads
     unsigned int maxConnections = 1000;
     unsigned int maxConnectionsPerClient = 100;     // per client address; at most maxConnections
@@ -48,6 +48,8 @@ namespace OrthancCors
     unsigned int requestHeaderTimeoutSeconds = 10;  // first request of a connection; at most idleTimeoutSeconds
     unsigned int upstreamTimeoutSeconds = 300;
     std::size_t requestBodyBufferSize = 1024 * 1024;   // bytes; 0 = every body streams
+    // These are the effective values, checked once by ReadGatewaySection: the
+    // gateway uses them as they are.
   };
 
   // How the gateway reaches Orthanc's own HTTP server, read from Orthanc's settings.

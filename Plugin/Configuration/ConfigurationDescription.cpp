@@ -1,5 +1,6 @@
 #include "Configuration.h"
 
+#include "ConfigurationKeys.h"
 #include "Folders.h"
 
 namespace OrthancCors
@@ -9,6 +10,8 @@ namespace OrthancCors
   // section defaults merged in. Paths only, never the content of a file.
   namespace
   {
+    using namespace ConfigurationKeys;
+
     Json::Value ToJson(const std::vector<std::string>& strings)
     {
       Json::Value array(Json::arrayValue);
@@ -38,32 +41,32 @@ namespace OrthancCors
       }
 
       Json::Value description(Json::objectValue);
-      description["Prefix"] = route.prefix;
-      description["AllowedOrigins"] = origins;
-      description["AllowCredentials"] = route.allowCredentials;
-      description["AllowedMethods"] = ToJson(route.allowedMethods);
-      description["AllowedHeaders"] = ToJson(route.allowedHeaders);
-      description["ExposedHeaders"] = ToJson(route.exposedHeaders);
+      description[Route::PREFIX] = route.prefix;
+      description[Cors::ALLOWED_ORIGINS] = origins;
+      description[Cors::ALLOW_CREDENTIALS] = route.allowCredentials;
+      description[Cors::ALLOWED_METHODS] = ToJson(route.allowedMethods);
+      description[Cors::ALLOWED_HEADERS] = ToJson(route.allowedHeaders);
+      description[Cors::EXPOSED_HEADERS] = ToJson(route.exposedHeaders);
       return description;
     }
 
     Json::Value DescribeGateway(const GatewaySettings& gateway)
     {
       Json::Value description(Json::objectValue);
-      description["Enable"] = gateway.enabled;
-      description["Port"] = gateway.port;
-      description["BindAddress"] = gateway.bindAddress;
-      description["BindAddressForcedToLoopback"] = gateway.bindAddressForcedToLoopback;
-      description["SslEnabled"] = gateway.sslEnabled;
-      description["SslCertificate"] = gateway.sslCertificate;
-      description["SslPrivateKey"] = gateway.sslPrivateKey;
-      description["Threads"] = gateway.threads;
-      description["MaxConnections"] = gateway.maxConnections;
-      description["MaxConnectionsPerClient"] = gateway.maxConnectionsPerClient;
-      description["IdleTimeout"] = gateway.idleTimeoutSeconds;
-      description["RequestHeaderTimeout"] = gateway.requestHeaderTimeoutSeconds;
-      description["UpstreamTimeout"] = gateway.upstreamTimeoutSeconds;
-      description["RequestBodyBufferSize"] = static_cast<Json::UInt64>(gateway.requestBodyBufferSize);
+      description[Gateway::ENABLE] = gateway.enabled;
+      description[Gateway::PORT] = gateway.port;
+      description[Gateway::BIND_ADDRESS] = gateway.bindAddress;
+      description[Gateway::BIND_ADDRESS_FORCED_TO_LOOPBACK] = gateway.bindAddressForcedToLoopback;
+      description[Gateway::SSL_ENABLED] = gateway.sslEnabled;
+      description[Gateway::SSL_CERTIFICATE] = gateway.sslCertificate;
+      description[Gateway::SSL_PRIVATE_KEY] = gateway.sslPrivateKey;
+      description[Gateway::THREADS] = gateway.threads;
+      description[Gateway::MAX_CONNECTIONS] = gateway.maxConnections;
+      description[Gateway::MAX_CONNECTIONS_PER_CLIENT] = gateway.maxConnectionsPerClient;
+      description[Gateway::IDLE_TIMEOUT] = gateway.idleTimeoutSeconds;
+      description[Gateway::REQUEST_HEADER_TIMEOUT] = gateway.requestHeaderTimeoutSeconds;
+      description[Gateway::UPSTREAM_TIMEOUT] = gateway.upstreamTimeoutSeconds;
+      description[Gateway::REQUEST_BODY_BUFFER_SIZE] = static_cast<Json::UInt64>(gateway.requestBodyBufferSize);
       return description;
     }
 
@@ -73,12 +76,12 @@ namespace OrthancCors
       for (const FolderSettings& folder : folders)
       {
         Json::Value entry(Json::objectValue);
-        entry["Path"] = folder.path;
-        entry["SinglePageApplication"] = folder.singlePageApplication;
-        entry["CrossOriginIsolation"] = ToConfigurationValue(folder.crossOriginIsolation);
+        entry[Folder::PATH] = folder.path;
+        entry[Folder::SINGLE_PAGE_APPLICATION] = folder.singlePageApplication;
+        entry[Folder::CROSS_ORIGIN_ISOLATION] = ToConfigurationValue(folder.crossOriginIsolation);
         // false: the gateway serves the folder to the clients Orthanc lets in (Orthanc's own
         // port always applies its authentication, whatever this says).
-        entry["Public"] = folder.isPublic;
+        entry[Folder::PUBLIC] = folder.isPublic;
         description[folder.prefix] = entry;
       }
       return description;
@@ -87,12 +90,12 @@ namespace OrthancCors
     Json::Value DescribeUpstream(const UpstreamSettings& upstream)
     {
       Json::Value description(Json::objectValue);
-      description["HttpPort"] = upstream.httpPort;
-      description["HttpServerEnabled"] = upstream.httpServerEnabled;
-      description["SslEnabled"] = upstream.sslEnabled;
-      description["RemoteAccessAllowed"] = upstream.remoteAccessAllowed;
-      description["AuthenticationEnabled"] = upstream.authenticationEnabled;
-      description["DicomWebRoot"] = upstream.dicomWebRoot;
+      description[Orthanc::HTTP_PORT] = upstream.httpPort;
+      description[Orthanc::HTTP_SERVER_ENABLED] = upstream.httpServerEnabled;
+      description[Orthanc::SSL_ENABLED] = upstream.sslEnabled;
+      description[Orthanc::REMOTE_ACCESS_ALLOWED] = upstream.remoteAccessAllowed;
+      description[Orthanc::AUTHENTICATION_ENABLED] = upstream.authenticationEnabled;
+      description[Upstream::DICOM_WEB_ROOT] = upstream.dicomWebRoot;
       return description;
     }
   }
@@ -114,26 +117,28 @@ namespace OrthancCors
     }
 
     Json::Value description(Json::objectValue);
-    description["MaxAge"] = policy.GetMaxAgeSeconds();
-    description["AllowPrivateNetwork"] = policy.IsPrivateNetworkAllowed();
-    description["ResourcePolicy"] = policy.GetResourcePolicy();
-    description["Routes"] = routes;
-    description["RejectForeignOrigins"] = configuration.rejectForeignOrigins;
+    description[Cors::MAX_AGE] = policy.GetMaxAgeSeconds();
+    description[Cors::ALLOW_PRIVATE_NETWORK] = policy.IsPrivateNetworkAllowed();
+    description[Cors::RESOURCE_POLICY] = policy.GetResourcePolicy();
+    description[Cors::ROUTES] = routes;
+    description[Cors::REJECT_FOREIGN_ORIGINS] = configuration.rejectForeignOrigins;
     Json::Value allowedHosts(Json::arrayValue);
     for (const std::string& host : configuration.allowedHosts.GetListedHosts())
     {
       allowedHosts.append(host);
     }
-    description["AllowedHosts"] = allowedHosts;
-    description["Gateway"] = DescribeGateway(configuration.gateway);
-    description["Folders"] = DescribeFolders(configuration.folders);
-    description["Extensions"] = extensions;
-    description["AllowCache"] = configuration.allowCache;
-    description["GenerateETag"] = configuration.generateETag;
-    description["Upstream"] = DescribeUpstream(configuration.upstream);   // read from Orthanc's own settings
-    description["Upstream"]["HostCheck"] = configuration.allowedHosts.IsRestricted() ?
-      "requests must name a loopback host or one of AllowedHosts in Host" :
-      "off: RemoteAccessAllowed is true and AllowedHosts is empty (or lists \"*\")";
+    description[Cors::ALLOWED_HOSTS] = allowedHosts;
+    description[Cors::GATEWAY] = DescribeGateway(configuration.gateway);
+    description[Cors::FOLDERS] = DescribeFolders(configuration.folders);
+    description[Cors::EXTENSIONS] = extensions;
+    description[Cors::ALLOW_CACHE] = configuration.allowCache;
+    description[Cors::GENERATE_ETAG] = configuration.generateETag;
+    Json::Value& upstream = description[Cors::UPSTREAM];
+    upstream = DescribeUpstream(configuration.upstream);   // read from Orthanc's own settings
+    upstream[Upstream::HOST_CHECK] = configuration.allowedHosts.IsRestricted() ?
+      std::string("requests must name a loopback host or one of ") + Cors::ALLOWED_HOSTS + " in Host" :
+      std::string("off: ") + Orthanc::REMOTE_ACCESS_ALLOWED + " is true and " + Cors::ALLOWED_HOSTS +
+      " is empty (or lists \"*\")";
     return description;
   }
 }

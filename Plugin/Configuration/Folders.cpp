@@ -2,6 +2,7 @@
 
 #include "../Common/HttpHeaders.h"
 #include "ConfigurationError.h"
+#include "ConfigurationKeys.h"
 #include "FileSystemChecks.h"
 #include "UriPrefix.h"
 
@@ -11,12 +12,9 @@ namespace OrthancCors
 {
   namespace
   {
-    const char* const FOLDERS = "Folders";
-    const char* const EXTENSIONS = "Extensions";
-    const char* const PATH = "Path";
-    const char* const SINGLE_PAGE_APPLICATION = "SinglePageApplication";
-    const char* const CROSS_ORIGIN_ISOLATION = "CrossOriginIsolation";
-    const char* const PUBLIC = "Public";
+    using ConfigurationKeys::Cors::FOLDERS;
+    using ConfigurationKeys::Cors::EXTENSIONS;
+    using namespace ConfigurationKeys::Folder;
 
     CrossOriginIsolation ParseCrossOriginIsolation(const std::string& value, const std::string& key)
     {
@@ -50,7 +48,8 @@ namespace OrthancCors
 
         if (!object.Has(PATH))
         {
-          throw ConfigurationError(key, "a folder object needs a \"Path\" (the directory to serve)");
+          throw ConfigurationError(key, "a folder object needs a \"" + std::string(PATH) +
+                                   "\" (the directory to serve)");
         }
 
         folder.path = ResolveReadableDirectory(ReadString(object.Get(PATH), object.KeyOf(PATH)),
@@ -62,7 +61,8 @@ namespace OrthancCors
       }
       else
       {
-        throw ConfigurationError(key, "expected a directory path string or an object with a \"Path\"");
+        throw ConfigurationError(key, "expected a directory path string or an object with a \"" +
+                                 std::string(PATH) + "\"");
       }
 
       return folder;
@@ -115,8 +115,9 @@ namespace OrthancCors
 
       if (prefix == "/" && !gatewayEnabled)
       {
-        throw ConfigurationError(key, "a folder at \"/\" is served by the gateway only, and "
-                                 "Cors.Gateway.Enable is false: it would serve nothing");
+        throw ConfigurationError(key, "a folder at \"/\" is served by the gateway only, and " +
+                                 ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::ENABLE) +
+                                 " is false: it would serve nothing");
       }
 
       FolderSettings folder = ReadFolder(prefix, object.Get(prefix), key);

@@ -1,6 +1,7 @@
 #include "GatewaySection.h"
 
 #include "ConfigurationError.h"
+#include "ConfigurationKeys.h"
 #include "FileSystemChecks.h"
 
 #include <algorithm>
@@ -11,20 +12,8 @@ namespace OrthancCors
 {
   namespace
   {
-    const char* const GATEWAY = "Gateway";
-    const char* const ENABLE = "Enable";
-    const char* const PORT = "Port";
-    const char* const BIND_ADDRESS = "BindAddress";
-    const char* const SSL_ENABLED = "SslEnabled";
-    const char* const SSL_CERTIFICATE = "SslCertificate";
-    const char* const SSL_PRIVATE_KEY = "SslPrivateKey";
-    const char* const THREADS = "Threads";
-    const char* const MAX_CONNECTIONS = "MaxConnections";
-    const char* const MAX_CONNECTIONS_PER_CLIENT = "MaxConnectionsPerClient";
-    const char* const IDLE_TIMEOUT = "IdleTimeout";
-    const char* const REQUEST_HEADER_TIMEOUT = "RequestHeaderTimeout";
-    const char* const UPSTREAM_TIMEOUT = "UpstreamTimeout";
-    const char* const REQUEST_BODY_BUFFER_SIZE = "RequestBodyBufferSize";
+    using ConfigurationKeys::Cors::GATEWAY;
+    using namespace ConfigurationKeys::Gateway;
 
     // A buffered body is held in memory by the gateway: bounded per connection.
     const int64_t MAX_REQUEST_BODY_BUFFER_SIZE = 64 * 1024 * 1024;
@@ -85,13 +74,13 @@ namespace OrthancCors
     // so that a configuration setting only MaxConnections or IdleTimeout stays valid.
     gateway.maxConnectionsPerClient = static_cast<unsigned int>(
       section.GetInteger(MAX_CONNECTIONS_PER_CLIENT, std::min(gateway.maxConnectionsPerClient, gateway.maxConnections),
-                         1, gateway.maxConnections, "at most Cors.Gateway.MaxConnections"));
+                         1, gateway.maxConnections, "at most " + section.KeyOf(MAX_CONNECTIONS)));
     gateway.idleTimeoutSeconds = static_cast<unsigned int>(
       section.GetInteger(IDLE_TIMEOUT, gateway.idleTimeoutSeconds, 1, MAX_UNSIGNED));
     gateway.requestHeaderTimeoutSeconds = static_cast<unsigned int>(
       section.GetInteger(REQUEST_HEADER_TIMEOUT,
                          std::min(gateway.requestHeaderTimeoutSeconds, gateway.idleTimeoutSeconds),
-                         1, gateway.idleTimeoutSeconds, "at most Cors.Gateway.IdleTimeout"));
+                         1, gateway.idleTimeoutSeconds, "at most " + section.KeyOf(IDLE_TIMEOUT)));
     gateway.upstreamTimeoutSeconds = static_cast<unsigned int>(
       section.GetInteger(UPSTREAM_TIMEOUT, gateway.upstreamTimeoutSeconds, 1, MAX_UNSIGNED));
     gateway.requestBodyBufferSize = static_cast<std::size_t>(

@@ -1,5 +1,6 @@
 #include "OrthancSettings.h"
 
+#include "ConfigurationKeys.h"
 #include "ConfigurationObject.h"
 #include "UriPrefix.h"
 
@@ -7,6 +8,8 @@ namespace OrthancCors
 {
   namespace
   {
+    using namespace ConfigurationKeys::Orthanc;
+
     std::string NormalizeDicomWebRoot(const std::string& root)
     {
       std::string normalized = root;
@@ -23,17 +26,17 @@ namespace OrthancCors
     const ConfigurationObject orthanc(orthancConfiguration, "");
     UpstreamSettings upstream;
 
-    upstream.httpPort = static_cast<uint16_t>(orthanc.GetInteger("HttpPort", 8042, 1, 65535));
-    upstream.httpServerEnabled = orthanc.GetBoolean("HttpServerEnabled", true);
-    upstream.sslEnabled = orthanc.GetBoolean("SslEnabled", false);
-    upstream.remoteAccessAllowed = orthanc.GetBoolean("RemoteAccessAllowed", false);
-    upstream.authenticationEnabled = orthanc.GetBoolean("AuthenticationEnabled", upstream.remoteAccessAllowed);
+    upstream.httpPort = static_cast<uint16_t>(orthanc.GetInteger(HTTP_PORT, 8042, 1, 65535));
+    upstream.httpServerEnabled = orthanc.GetBoolean(HTTP_SERVER_ENABLED, true);
+    upstream.sslEnabled = orthanc.GetBoolean(SSL_ENABLED, false);
+    upstream.remoteAccessAllowed = orthanc.GetBoolean(REMOTE_ACCESS_ALLOWED, false);
+    upstream.authenticationEnabled = orthanc.GetBoolean(AUTHENTICATION_ENABLED, upstream.remoteAccessAllowed);
 
-    if (orthanc.Has("DicomWeb"))
+    if (orthanc.Has(DICOM_WEB))
     {
-      const ConfigurationObject dicomWeb(orthanc.Get("DicomWeb"), "DicomWeb");
-      upstream.dicomWebRoot = NormalizeDicomWebRoot(dicomWeb.GetString("Root", "/dicom-web/"));
-      CheckUriPrefix(upstream.dicomWebRoot, dicomWeb.KeyOf("Root"));
+      const ConfigurationObject dicomWeb(orthanc.Get(DICOM_WEB), DICOM_WEB);
+      upstream.dicomWebRoot = NormalizeDicomWebRoot(dicomWeb.GetString(DICOM_WEB_ROOT, "/dicom-web/"));
+      CheckUriPrefix(upstream.dicomWebRoot, dicomWeb.KeyOf(DICOM_WEB_ROOT));
     }
 
     return upstream;

@@ -2,6 +2,7 @@
 
 #include "../Common/HttpHeaders.h"
 #include "ConfigurationError.h"
+#include "ConfigurationKeys.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -10,11 +11,7 @@ namespace OrthancCors
 {
   namespace
   {
-    const char* const ALLOWED_ORIGINS = "AllowedOrigins";
-    const char* const ALLOW_CREDENTIALS = "AllowCredentials";
-    const char* const ALLOWED_METHODS = "AllowedMethods";
-    const char* const ALLOWED_HEADERS = "AllowedHeaders";
-    const char* const EXPOSED_HEADERS = "ExposedHeaders";
+    using namespace ConfigurationKeys::Cors;
 
     HeaderNameSet MakeHeaderNameSet(std::vector<std::string> names)
     {
@@ -116,8 +113,8 @@ namespace OrthancCors
     std::string ConflictReason(const std::string& entry, const RouteSettingKeys::Source& list,
                                const RouteSettingKeys::Source& credentials, const std::string& why)
     {
-      std::string reason = "\"" + entry + "\" in " + list.key + " cannot be combined with " +
-        "\"AllowCredentials\": true";
+      std::string reason = "\"" + entry + "\" in " + list.key + " cannot be combined with \"" +
+        ALLOW_CREDENTIALS + "\": true";
       if (credentials.fromRouteEntry != list.fromRouteEntry)
       {
         reason += " (" + credentials.key + ")";

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../Policy/Policy.h"
+#include "ConfigurationKeys.h"
 #include "ConfigurationObject.h"
 
 #include <string>
@@ -18,11 +19,11 @@ namespace OrthancCors
       bool fromRouteEntry = false;  // written in the route entry itself, not inherited
     };
 
-    Source allowedOrigins{ "Cors.AllowedOrigins" };
-    Source allowCredentials{ "Cors.AllowCredentials" };
-    Source allowedMethods{ "Cors.AllowedMethods" };
-    Source allowedHeaders{ "Cors.AllowedHeaders" };
-    Source exposedHeaders{ "Cors.ExposedHeaders" };
+    Source allowedOrigins{ ConfigurationKeys::CorsKeyPath(ConfigurationKeys::Cors::ALLOWED_ORIGINS) };
+    Source allowCredentials{ ConfigurationKeys::CorsKeyPath(ConfigurationKeys::Cors::ALLOW_CREDENTIALS) };
+    Source allowedMethods{ ConfigurationKeys::CorsKeyPath(ConfigurationKeys::Cors::ALLOWED_METHODS) };
+    Source allowedHeaders{ ConfigurationKeys::CorsKeyPath(ConfigurationKeys::Cors::ALLOWED_HEADERS) };
+    Source exposedHeaders{ ConfigurationKeys::CorsKeyPath(ConfigurationKeys::Cors::EXPOSED_HEADERS) };
 
     // Position of "*" in the header lists as written (-1: absent), to name it.
     int allowedHeadersWildcard = -1;

@@ -1,6 +1,7 @@
 #include "Routes.h"
 
 #include "ConfigurationError.h"
+#include "ConfigurationKeys.h"
 #include "UriPrefix.h"
 
 #include <algorithm>
@@ -10,8 +11,8 @@ namespace OrthancCors
 {
   namespace
   {
-    const char* const ROUTES = "Routes";
-    const char* const PREFIX = "Prefix";
+    using ConfigurationKeys::Cors::ROUTES;
+    using ConfigurationKeys::Route::PREFIX;
 
     RoutePolicy ReadRouteEntry(const Json::Value& entry,
                                const std::string& key,
@@ -37,7 +38,8 @@ namespace OrthancCors
 
         if (!object.Has(PREFIX))
         {
-          throw ConfigurationError(key, "a route object needs a \"Prefix\" (the URI prefix it applies to)");
+          throw ConfigurationError(key, "a route object needs a \"" + std::string(PREFIX) +
+                                   "\" (the URI prefix it applies to)");
         }
 
         prefixKey = object.KeyOf(PREFIX);
@@ -46,7 +48,8 @@ namespace OrthancCors
       }
       else
       {
-        throw ConfigurationError(key, "expected a URI prefix string or an object with a \"Prefix\"");
+        throw ConfigurationError(key, "expected a URI prefix string or an object with a \"" +
+                                 std::string(PREFIX) + "\"");
       }
 
       CheckUriPrefix(route.prefix, prefixKey);

@@ -30,22 +30,11 @@ namespace OrthancCors
     // interval says so, with the count of those held back.
     constexpr std::chrono::seconds UPSTREAM_FAILURE_LOG_INTERVAL{10};
 
-    boost::asio::ip::tcp::endpoint ResolveBindEndpoint(const Configuration& configuration)
+    // The configuration checked the address and, without Orthanc's
+    // RemoteAccessAllowed, already moved it to loopback.
+    boost::asio::ip::tcp::endpoint MakeBindEndpoint(const GatewaySettings& settings)
     {
-      boost::system::error_code error;
-      boost::asio::ip::address address = boost::asio::ip::make_address(configuration.gateway.bindAddress, error);
-      if (error)
-      {
-        throw std::runtime_error("Cors.Gateway.BindAddress: \"" + configuration.gateway.bindAddress +
-                                 "\" is not an IPv4 or IPv6 address");
-      }
-      // Orthanc's RemoteAccessAllowed: false keeps the gateway on loopback as well
-      // (the configuration module already did so; this keeps the gateway safe alone).
-      if (!configuration.upstream.remoteAccessAllowed && !address.is_loopback())
-      {
-        address = boost::asio::ip::address_v4::loopback();
-      }
-      return boost::asio::ip::tcp::endpoint(address, configuration.gateway.port);
+      return boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(settings.bindAddress), settings.port);
     }
 
     unsigned int CountThreads(const GatewaySettings& settings)
@@ -93,7 +82,7 @@ namespace OrthancCors
                std::chrono::seconds(configuration_->gateway.upstreamTimeoutSeconds)},
       loops_(CreateLoops(threadCount_)),
       listener_(std::make_shared<Listener>(*loops_.front(), [this]() -> boost::asio::io_context& { return PickLoop(); },
-                                           context_, ResolveBindEndpoint(*configuration_)))
+                                           context_, MakeBindEndpoint(configuration_->gateway)))
     {
     }
 

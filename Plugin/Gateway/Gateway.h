@@ -25,8 +25,10 @@ namespace OrthancCors
     // Loads TLS material (if configured) and binds the listening socket, so that
     // configuration problems surface while Orthanc is still starting (the plugin's
     // initialization then fails). Throws std::runtime_error with a one-line reason
-    // naming the configuration key involved (port in use, unreadable certificate,
-    // mismatched key...). Accepts nothing yet. `folders` may be null.
+    // naming the configuration key involved (port in use, no PEM certificate,
+    // mismatched key...). Accepts nothing yet. `configuration` is taken as
+    // ParseConfiguration resolved it (bind address, TLS files): not checked again.
+    // `folders` may be null.
     Gateway(std::shared_ptr<const Configuration> configuration,
             std::shared_ptr<const FolderServer> folders,
             ILogger& logger);

@@ -1,5 +1,8 @@
 #include "RequestValidation.h"
 
+#include "../Common/HexDigit.h"
+#include "../Common/HostAndPort.h"
+
 #include <algorithm>
 
 namespace OrthancCors
@@ -13,20 +16,10 @@ namespace OrthancCors
       return c >= '0' && c <= '9';
     }
 
-    bool IsHexDigit(char c)
-    {
-      return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
     bool IsRegNameCharacter(char c)
     {
       return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
         c == '-' || c == '.' || c == '_' || c == '~';
-    }
-
-    bool IsPort(std::string_view text)
-    {
-      return !text.empty() && text.size() <= 5 && std::all_of(text.begin(), text.end(), IsDigit);
     }
 
     RequestRejection Reject(int status, std::string details)
@@ -120,47 +113,25 @@ namespace OrthancCors
 
   bool IsValidHostField(std::string_view value)
   {
-    std::string_view host = value;
-    std::string_view port;
-
-    if (!host.empty() && host.front() == '[')
+    const AuthorityParts parts = SplitAuthority(value);
+    if (parts.problem != AuthorityProblem::None)
     {
-      const std::size_t close = host.find(']');
-      if (close == std::string_view::npos || close < 3)
-      {
-        return false;
-      }
-      const std::string_view literal = host.substr(1, close - 1);
-      if (!std::all_of(literal.begin(), literal.end(),
-                       [](char c) { return IsHexDigit(c) || c == ':' || c == '.'; }))
-      {
-        return false;
-      }
-      const std::string_view after = host.substr(close + 1);
-      if (!after.empty())
-      {
-        if (after.front() != ':')
-        {
-          return false;
-        }
-        port = after.substr(1);
-        if (!IsPort(port))
-        {
-          return false;
-        }
-      }
-      return true;
+      return false;
+    }
+    // Stricter than RFC 3986, which allows "host:" (an empty port): the Host is
+    // copied into Forwarded and into the links Orthanc writes, which would carry
+    // the stray ':'.
+    if (parts.port && ParsePort(*parts.port).problem != PortProblem::None)
+    {
+      return false;
     }
 
-    const std::size_t colon = host.find(':');
-    if (colon != std::string_view::npos)
+    const std::string_view host = parts.host;
+    if (!host.empty() && host.front() == '[')
     {
-      port = host.substr(colon + 1);
-      host = host.substr(0, colon);
-      if (!IsPort(port))
-      {
-        return false;
-      }
+      const std::string_view literal = host.substr(1, host.size() - 2);
+      return literal.size() >= 2 &&
+        std::all_of(literal.begin(), literal.end(), [](char c) { return HexDigitValue(c) >= 0 || c == ':' || c == '.'; });
     }
     return !host.empty() && std::all_of(host.begin(), host.end(), IsRegNameCharacter);
   }

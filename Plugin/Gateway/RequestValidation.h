@@ -35,6 +35,7 @@ namespace OrthancCors
                                                   const HttpHeaders& headers);
 
   // "host", "host:port", "[v6]:port", "192.0.2.1": RFC 3986 reg-name characters
-  // restricted to letters, digits, '-', '.', '_' and '~', or an IP literal.
+  // restricted to letters, digits, '-', '.', '_' and '~', or an IP literal; a port
+  // from 1 to 65535 (Common/HostAndPort.h), never empty.
   bool IsValidHostField(std::string_view value);
 }

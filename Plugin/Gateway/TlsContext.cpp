@@ -1,19 +1,17 @@
 #include "TlsContext.h"
 
+#include "../Configuration/ConfigurationKeys.h"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <fstream>
 #include <stdexcept>
 
 namespace OrthancCors
 {
   namespace
   {
-    const char* const CERTIFICATE_KEY = "Cors.Gateway.SslCertificate";
-    const char* const PRIVATE_KEY_KEY = "Cors.Gateway.SslPrivateKey";
-
     [[noreturn]] void Fail(const std::string& key, const std::string& reason)
     {
       throw std::runtime_error(key + ": " + reason);
@@ -23,19 +21,6 @@ namespace OrthancCors
     std::string DescribeOpenSslError(const boost::system::error_code& error)
     {
       return error.message();
-    }
-
-    void CheckReadable(const std::string& key, const std::string& path)
-    {
-      if (path.empty())
-      {
-        Fail(key, "required when Cors.Gateway.SslEnabled is true");
-      }
-      std::ifstream file(path, std::ios::binary);
-      if (!file.good())
-      {
-        Fail(key, "cannot read \"" + path + "\"");
-      }
     }
 
     void RequireModernTls(boost::asio::ssl::context& context)
@@ -52,12 +37,12 @@ namespace OrthancCors
 
   std::shared_ptr<boost::asio::ssl::context> CreateServerTlsContext(const GatewaySettings& settings)
   {
+    // The configuration resolved both paths (the key file defaults to the
+    // certificate file) and checked that they are readable files.
     const std::string& certificate = settings.sslCertificate;
-    const std::string& privateKey = settings.sslPrivateKey.empty() ? settings.sslCertificate : settings.sslPrivateKey;
-    const char* const keyOfPrivateKey = settings.sslPrivateKey.empty() ? CERTIFICATE_KEY : PRIVATE_KEY_KEY;
-
-    CheckReadable(CERTIFICATE_KEY, certificate);
-    CheckReadable(keyOfPrivateKey, privateKey);
+    const std::string& privateKey = settings.sslPrivateKey;
+    const std::string keyOfCertificate = ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::SSL_CERTIFICATE);
+    const std::string keyOfPrivateKey = ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::SSL_PRIVATE_KEY);
 
     auto context = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
     RequireModernTls(*context);
@@ -73,7 +58,7 @@ namespace OrthancCors
     context->use_certificate_chain_file(certificate, error);
     if (error)
     {
-      Fail(CERTIFICATE_KEY, "\"" + certificate + "\" holds no usable PEM certificate (" +
+      Fail(keyOfCertificate, "\"" + certificate + "\" holds no usable PEM certificate (" +
            DescribeOpenSslError(error) + ")");
     }
 

@@ -8,9 +8,10 @@
 namespace OrthancCors
 {
   // The gateway's server side: the PEM certificate chain and private key of
-  // Cors.Gateway, TLS 1.2 at least. Throws std::runtime_error naming the key for an
-  // unreadable file, a file that holds no PEM certificate or key, or a key that does
-  // not match the certificate. The private key defaults to the certificate file.
+  // Cors.Gateway, TLS 1.2 at least, from the files the configuration resolved
+  // (GatewaySettings). Throws std::runtime_error naming the key for a file that
+  // cannot be loaded, that holds no PEM certificate or key, or a key that does not
+  // match the certificate.
   std::shared_ptr<boost::asio::ssl::context> CreateServerTlsContext(const GatewaySettings& settings);
 
   // The client side towards Orthanc's HTTPS on loopback. Orthanc's certificate is

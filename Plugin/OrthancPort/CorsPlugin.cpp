@@ -4,6 +4,7 @@
 #include "FolderCallbacks.h"
 #include "IncomingFilter.h"
 #include "../Configuration/ConfigurationError.h"
+#include "../Configuration/ConfigurationKeys.h"
 #include "../Folders/FolderServer.h"
 #include "../Gateway/Gateway.h"
 
@@ -127,7 +128,8 @@ namespace OrthancCors
       std::optional<Configuration> configuration = ParseConfiguration(orthancConfiguration);
       if (!configuration)
       {
-        logger.Warning("Cors: no \"Cors\" section in the configuration: the plugin is inactive");
+        logger.Warning(std::string("Cors: no \"") + ConfigurationKeys::CORS +
+                       "\" section in the configuration: the plugin is inactive");
         return 0;
       }
 
@@ -213,15 +215,17 @@ namespace OrthancCors
       const GatewaySettings& settings = configuration_->gateway;
       if (settings.bindAddressForcedToLoopback)
       {
-        logger_.Warning("Cors: RemoteAccessAllowed is false, so the gateway listens on loopback only");
+        logger_.Warning(std::string("Cors: ") + ConfigurationKeys::Orthanc::REMOTE_ACCESS_ALLOWED +
+                        " is false, so the gateway listens on loopback only");
       }
       logger_.Warning("Cors: gateway listening on " + DescribeGatewayUrl(settings, gateway_->GetPort()));
       if (!configuration_->upstream.httpServerEnabled)
       {
         // Not an error: preflights and public folders still work without Orthanc's HTTP server.
-        logger_.Warning("Cors: HttpServerEnabled is false: the gateway has no Orthanc to relay to "
-                        "and answers every relayed request, and every file of a folder that is not "
-                        "Public, with 502");
+        logger_.Warning(std::string("Cors: ") + ConfigurationKeys::Orthanc::HTTP_SERVER_ENABLED +
+                        " is false: the gateway has no Orthanc to relay to and answers every relayed "
+                        "request, and every file of a folder that is not " + ConfigurationKeys::Folder::PUBLIC +
+                        ", with 502");
       }
     }
     catch (const std::exception& e)

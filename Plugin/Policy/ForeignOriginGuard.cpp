@@ -1,6 +1,6 @@
 #include "ForeignOriginGuard.h"
 
-#include "HostHeader.h"
+#include "../Common/HostAndPort.h"
 #include "Origin.h"
 #include "QueryString.h"
 
@@ -11,10 +11,9 @@ namespace OrthancCors
 {
   namespace
   {
-    struct RequestAuthority
+    // The host and port the request names (Host, or what a proxy forwarded).
+    struct RequestAuthority : HostAndPort
     {
-      std::string host;                  // lower-case host, without port
-      std::optional<uint16_t> port;      // when written
       std::optional<std::string> scheme; // when a proxy told it
     };
 
@@ -93,7 +92,7 @@ namespace OrthancCors
       {
         return std::nullopt;
       }
-      return RequestAuthority{split->host, split->port, proto};
+      return RequestAuthority{*split, proto};
     }
 
     // The request's own scheme is known when a proxy said it, or when Orthanc's

@@ -1,21 +1,13 @@
 #include "HostHeader.h"
 
-#include "../Common/HttpHeaders.h"
-
 #include <arpa/inet.h>
 
-#include <algorithm>
-#include <cstring>
+#include <string>
 
 namespace OrthancCors
 {
   namespace
   {
-    bool IsDecimal(std::string_view text)
-    {
-      return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-    }
-
     std::string_view WithoutTrailingDot(std::string_view host)
     {
       if (!host.empty() && host.back() == '.')
@@ -49,66 +41,6 @@ namespace OrthancCors
       }
       return address;
     }
-  }
-
-
-  std::optional<HostAndPort> ParseHostAndPort(std::string_view authority)
-  {
-    authority = TrimOptionalWhitespace(authority);
-    if (authority.empty())
-    {
-      return std::nullopt;
-    }
-
-    std::string_view host = authority;
-    std::string_view port;
-    if (authority.front() == '[')
-    {
-      const size_t close = authority.find(']');
-      if (close == std::string_view::npos)
-      {
-        return std::nullopt;
-      }
-      host = authority.substr(0, close + 1);
-      if (close + 1 < authority.size())
-      {
-        if (authority[close + 1] != ':')
-        {
-          return std::nullopt;
-        }
-        port = authority.substr(close + 2);
-      }
-    }
-    else
-    {
-      const size_t colon = authority.rfind(':');
-      if (colon != std::string_view::npos)
-      {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
-      }
-    }
-
-    if (host.empty())
-    {
-      return std::nullopt;
-    }
-
-    HostAndPort result{ToLowerAscii(host), std::nullopt};
-    if (!port.empty())   // "host:" is allowed by RFC 3986: no port
-    {
-      if (port.size() > 5 || !IsDecimal(port))
-      {
-        return std::nullopt;
-      }
-      const unsigned long value = std::stoul(std::string(port));
-      if (value == 0 || value > 65535)
-      {
-        return std::nullopt;
-      }
-      result.port = static_cast<uint16_t>(value);
-    }
-    return result;
   }
 
 

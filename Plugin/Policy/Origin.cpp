@@ -1,5 +1,7 @@
 #include "Origin.h"
 
+#include "../Common/HostAndPort.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -253,14 +255,18 @@ namespace OrthancCors
       return "";
     }
 
-    // Parses ":port" (without the colon); sets `port` on success.
+    // The port after ':'; sets `port` on success. Stricter than an authority in
+    // general, because a browser serializes the origin: no leading zero, and the
+    // scheme's default port is omitted, so an origin that writes one was not sent
+    // by a browser (and would compare unequal to the one that was).
     std::string CheckPort(std::string_view text, std::string_view scheme, uint16_t& port)
     {
-      if (text.empty())
+      const ParsedPort parsed = ParsePort(text);
+      if (parsed.problem == PortProblem::Empty)
       {
         return "empty port after ':'";
       }
-      if (!IsAllDigits(text))
+      if (parsed.problem == PortProblem::NotDecimal)
       {
         return "port is not a decimal number";
       }
@@ -268,11 +274,11 @@ namespace OrthancCors
       {
         return "port with a leading zero, or port 0";
       }
-      if (text.size() > 5 || std::stoul(std::string(text)) > 65535)
+      if (parsed.problem != PortProblem::None)
       {
         return "port above 65535";
       }
-      port = static_cast<uint16_t>(std::stoul(std::string(text)));
+      port = parsed.value;
       if (port == GetDefaultPort(scheme))
       {
         return "explicit default port :" + std::string(text) + " for " + std::string(scheme) +
@@ -385,27 +391,18 @@ namespace OrthancCors
       }
     }
 
-    std::string_view host;
-    std::string_view portText;
-    bool hasPort = false;
-    if (!authority.empty() && authority.front() == '[')
+    const AuthorityParts parts = SplitAuthority(authority);
+    if (parts.problem == AuthorityProblem::UnclosedBracket)
     {
-      const size_t closing = authority.find(']');
-      if (closing == std::string_view::npos)
-      {
-        return Refuse("unterminated IPv6 address");
-      }
-      host = authority.substr(0, closing + 1);
-      std::string_view rest = authority.substr(closing + 1);
-      if (!rest.empty())
-      {
-        if (rest.front() != ':')
-        {
-          return Refuse("unexpected characters after IPv6 address");
-        }
-        hasPort = true;
-        portText = rest.substr(1);
-      }
+      return Refuse("unterminated IPv6 address");
+    }
+    if (parts.problem == AuthorityProblem::TextAfterBracket)
+    {
+      return Refuse("unexpected characters after IPv6 address");
+    }
+    const std::string_view host = parts.host;
+    if (!host.empty() && host.front() == '[')
+    {
       if (std::string reason = CheckIpv6(host); !reason.empty())
       {
         return Refuse(reason);
@@ -413,13 +410,6 @@ namespace OrthancCors
     }
     else
     {
-      const size_t colon = authority.find(':');
-      host = authority.substr(0, colon);
-      if (colon != std::string_view::npos)
-      {
-        hasPort = true;
-        portText = authority.substr(colon + 1);
-      }
       if (host.empty())
       {
         return Refuse("empty host");
@@ -432,9 +422,9 @@ namespace OrthancCors
     origin.host = std::string(host);
 
     origin.port = GetDefaultPort(origin.scheme);
-    if (hasPort)
+    if (parts.port)
     {
-      if (std::string reason = CheckPort(portText, origin.scheme, origin.port); !reason.empty())
+      if (std::string reason = CheckPort(*parts.port, origin.scheme, origin.port); !reason.empty())
       {
         return Refuse(reason);
       }

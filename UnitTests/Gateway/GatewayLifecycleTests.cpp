@@ -38,21 +38,6 @@ TEST(GatewayLifecycle, BindAddressNotOfThisHostIsAStartUpErrorNamingTheKey)
 }
 
 
-TEST(GatewayLifecycle, BindAddressIsForcedOntoLoopbackWithoutRemoteAccess)
-{
-  FakeUpstream upstream;
-  auto configuration = MakeTestConfiguration(upstream.GetPort());
-  configuration->gateway.bindAddress = "192.0.2.1";   // would fail to bind if it were used
-  configuration->upstream.remoteAccessAllowed = false;
-  RunningGateway gateway(configuration);
-
-  TestSocket client = TestSocket::Connect(gateway.GetPort());
-  ASSERT_TRUE(client.SendAll(SIMPLE_GET));
-  std::string pending;
-  EXPECT_EQ(200u, ReadResponse(client, pending).status);
-}
-
-
 TEST(GatewayLifecycle, NothingIsAcceptedBeforeStart)
 {
   RecordingLogger logger;

@@ -108,7 +108,9 @@ TEST_F(GatewayTls, BytesThatAreNeitherTlsNorHttpAreClosedSilently)
 }
 
 
-TEST_F(GatewayTls, PrivateKeyDefaultsToTheCertificateFile)
+// The configuration makes the key file default to the certificate file
+// (UnitTests/Configuration/GatewayTests.cpp); the gateway loads both from it.
+TEST_F(GatewayTls, CertificateAndPrivateKeyInOneFile)
 {
   std::ofstream combined(folder_.Path("both.pem"));
   combined << std::ifstream(folder_.Path("cert.pem")).rdbuf() << std::ifstream(folder_.Path("key.pem")).rdbuf();
@@ -117,7 +119,7 @@ TEST_F(GatewayTls, PrivateKeyDefaultsToTheCertificateFile)
   FakeUpstream upstream;
   auto configuration = MakeTlsConfiguration(upstream.GetPort());
   configuration->gateway.sslCertificate = folder_.Path("both.pem");
-  configuration->gateway.sslPrivateKey.clear();
+  configuration->gateway.sslPrivateKey = folder_.Path("both.pem");
   RunningGateway gateway(configuration);
 
   TlsTestClient client(gateway.GetPort());
