@@ -79,6 +79,35 @@ INSTANTIATE_TEST_SUITE_P(Routing, RoutePrefix, testing::Values(
 ), [](const testing::TestParamInfo<RoutingCase>& info) { return std::string(info.param.name); });
 
 
+TEST(Routing, RootRouteMatchesEveryPathButLongerRoutesWin)
+{
+  PolicySpec spec;
+  RouteSpec root;
+  root.prefix = "/";
+  RouteSpec viewer;
+  viewer.prefix = "/viewer";
+  spec.routes = { root, viewer };
+  const Policy policy = MakePolicy(spec);
+  EXPECT_EQ("/", RouteOf(policy, "/"));
+  EXPECT_EQ("/", RouteOf(policy, "/tools/find"));
+  EXPECT_EQ("/", RouteOf(policy, "/viewerX/"));
+  EXPECT_EQ("/", RouteOf(policy, "/viewer-x/"));
+  EXPECT_EQ("/viewer", RouteOf(policy, "/viewer"));
+  EXPECT_EQ("/viewer", RouteOf(policy, "/viewer/"));
+  EXPECT_EQ("/viewer", RouteOf(policy, "/viewer/x"));
+}
+
+
+TEST(Routing, RoutesAreListedLongestPrefixFirst)
+{
+  const Policy policy = ThreeRoutes();
+  ASSERT_EQ(3u, policy.GetRoutes().size());
+  EXPECT_EQ("/dicom-web/studies", policy.GetRoutes()[0].prefix);
+  EXPECT_EQ("/dicom-web/", policy.GetRoutes()[1].prefix);
+  EXPECT_EQ("/wado", policy.GetRoutes()[2].prefix);
+}
+
+
 TEST(PathNormalization, RemovesDotSegmentsAsRfc3986)
 {
   EXPECT_EQ("/a/g", NormalizePathForRouting("/a/b/c/./../../g"));
