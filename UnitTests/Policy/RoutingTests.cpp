@@ -79,25 +79,6 @@ INSTANTIATE_TEST_SUITE_P(Routing, RoutePrefix, testing::Values(
 ), [](const testing::TestParamInfo<RoutingCase>& info) { return std::string(info.param.name); });
 
 
-TEST(Routing, RootRouteMatchesEveryPathButLongerRoutesWin)
-{
-  PolicySpec spec;
-  RouteSpec root;
-  root.prefix = "/";
-  RouteSpec viewer;
-  viewer.prefix = "/viewer";
-  spec.routes = { root, viewer };
-  const Policy policy = MakePolicy(spec);
-  EXPECT_EQ("/", RouteOf(policy, "/"));
-  EXPECT_EQ("/", RouteOf(policy, "/tools/find"));
-  EXPECT_EQ("/", RouteOf(policy, "/viewerX/"));
-  EXPECT_EQ("/", RouteOf(policy, "/viewer-x/"));
-  EXPECT_EQ("/viewer", RouteOf(policy, "/viewer"));
-  EXPECT_EQ("/viewer", RouteOf(policy, "/viewer/"));
-  EXPECT_EQ("/viewer", RouteOf(policy, "/viewer/x"));
-}
-
-
 TEST(Routing, RoutesAreListedLongestPrefixFirst)
 {
   const Policy policy = ThreeRoutes();
