@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../Folders/FolderSettings.h"
 #include "../Policy/HostAllowList.h"
 #include "../Policy/Policy.h"
 
@@ -13,25 +14,6 @@
 
 namespace OrthancCors
 {
-  enum class CrossOriginIsolation
-  {
-    Off,
-    RequireCorp,       // Cross-Origin-Embedder-Policy: require-corp
-    Credentialless     // Cross-Origin-Embedder-Policy: credentialless
-  };
-
-  struct FolderSettings
-  {
-    std::string prefix;               // "/ohif/" (always ends with "/"; "/" allowed on the gateway only)
-    std::string path;                 // absolute filesystem path of the folder
-    bool singlePageApplication = false;
-    CrossOriginIsolation crossOriginIsolation = CrossOriginIsolation::Off;
-    // Served by the gateway to any client, without asking Orthanc whether it would let
-    // the client in (a viewer build whose own files carry no credentials, as with a
-    // bearer token). Orthanc's own port keeps applying its authentication regardless.
-    bool isPublic = false;
-  };
-
   struct GatewaySettings
   {
     bool enabled = true;
@@ -71,7 +53,7 @@ namespace OrthancCors
     HostAllowList allowedHosts;                     // Cors.AllowedHosts, restricted by RemoteAccessAllowed false
     GatewaySettings gateway;
     UpstreamSettings upstream;
-    std::vector<FolderSettings> folders;            // sorted by decreasing prefix length
+    std::vector<FolderSettings> folders;            // as configured; FolderServer finds the longest match
     std::map<std::string, std::string> mimeTypes;   // lower-case extension with dot -> MIME type, overrides
     bool allowCache = true;
     bool generateETag = true;

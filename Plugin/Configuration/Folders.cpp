@@ -131,10 +131,6 @@ namespace OrthancCors
 
       folders.push_back(std::move(folder));
     }
-
-    // Longest prefix first: the first folder whose prefix matches is the most specific one.
-    std::stable_sort(folders.begin(), folders.end(), [](const FolderSettings& a, const FolderSettings& b)
-                     { return a.prefix.size() > b.prefix.size(); });
     return folders;
   }
 

@@ -13,7 +13,8 @@ namespace OrthancCors
   // "SinglePageApplication", "CrossOriginIsolation", "Public" } }. Prefixes are normalized to
   // end with "/"; "/" is served on the gateway only, so it is refused when the
   // gateway is disabled (it would silently serve nothing). Paths must be readable
-  // directories and are stored canonical. Sorted by decreasing prefix length.
+  // directories and are stored canonical. In the order of the configuration: the
+  // folder server finds the longest matching prefix (PrefixTable).
   std::vector<FolderSettings> ReadFolders(const ConfigurationObject& cors, bool gatewayEnabled);
 
   // Reads "Cors.Extensions": { ".wasm": "application/wasm" }, extensions stored

@@ -71,7 +71,7 @@ namespace OrthancCors
     for (const std::string& candidate : candidates)
     {
       const bool duplicate = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p)
-                                         { return WithoutTrailingSlash(p) == WithoutTrailingSlash(candidate); });
+                                         { return UriPrefix(p) == UriPrefix(candidate); });
       if (candidate != "/" && !duplicate)
       {
         prefixes.push_back(candidate);
@@ -113,7 +113,7 @@ namespace OrthancCors
       RoutePolicy route = ReadRouteEntry(entries[i], ElementKey(routesKey, i),
                                          sectionSettings, sectionKeys, prefixKey);
 
-      const auto inserted = prefixKeys.emplace(WithoutTrailingSlash(route.prefix), prefixKey);
+      const auto inserted = prefixKeys.emplace(UriPrefix(route.prefix).GetBare(), prefixKey);
       if (!inserted.second)
       {
         throw ConfigurationError(prefixKey, "duplicate route \"" + route.prefix + "\", already given by " +

@@ -31,28 +31,4 @@ namespace OrthancCors
                                (normalized ? "; write \"" + *normalized + "\"" : std::string()));
     }
   }
-
-  std::string WithTrailingSlash(const std::string& prefix)
-  {
-    if (!prefix.empty() && prefix.back() == '/')
-    {
-      return prefix;
-    }
-    else
-    {
-      return prefix + "/";
-    }
-  }
-
-  std::string WithoutTrailingSlash(const std::string& prefix)
-  {
-    if (prefix.size() > 1 && prefix.back() == '/')
-    {
-      return prefix.substr(0, prefix.size() - 1);
-    }
-    else
-    {
-      return prefix;
-    }
-  }
 }

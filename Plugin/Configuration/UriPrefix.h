@@ -1,5 +1,7 @@
 #pragma once
 
+#include "../Common/UriPrefix.h"
+
 #include <string>
 
 namespace OrthancCors
@@ -10,11 +12,4 @@ namespace OrthancCors
   // matched (no dot segment, no needless percent-escape) — otherwise it could
   // never match anything, which would silently leave a route unexposed.
   void CheckUriPrefix(const std::string& prefix, const std::string& key);
-
-  // "/ohif" -> "/ohif/"; "/ohif/" and "/" are kept.
-  std::string WithTrailingSlash(const std::string& prefix);
-
-  // "/wado/" -> "/wado"; "/" is kept. Two prefixes that only differ by a final
-  // "/" cover the same requests.
-  std::string WithoutTrailingSlash(const std::string& prefix);
 }

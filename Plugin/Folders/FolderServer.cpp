@@ -4,8 +4,6 @@
 #include "ContentNegotiation.h"
 #include "PathResolver.h"
 
-#include <algorithm>
-
 namespace OrthancCors
 {
   namespace
@@ -17,28 +15,23 @@ namespace OrthancCors
       return method == "GET" || method == "HEAD";
     }
 
-    std::string NormalizePrefix(std::string prefix)
+    std::vector<FolderSettings> WithNormalizedPrefixes(std::vector<FolderSettings> folders)
     {
-      if (prefix.empty() || prefix.front() != '/')
+      for (FolderSettings& folder : folders)
       {
-        prefix.insert(prefix.begin(), '/');
+        folder.prefix = WithTrailingSlash(folder.prefix);
       }
-      if (prefix.back() != '/')
-      {
-        prefix.push_back('/');
-      }
-      return prefix;
+      return folders;
     }
 
-    // "/ohif/viewer" and "/ohif" are both under "/ohif/"; "/ohifx" is not.
-    // Without a final '/', a prefix is a plain string prefix ("/wado" covers "/wado-rs").
-    bool IsUnderPrefix(std::string_view path, std::string_view prefix)
+    std::vector<UriPrefix> ToUriPrefixes(std::vector<std::string> prefixes)
     {
-      if (path.starts_with(prefix))
+      std::vector<UriPrefix> result;
+      for (std::string& prefix : prefixes)
       {
-        return true;
+        result.emplace_back(std::move(prefix));
       }
-      return !prefix.empty() && prefix.back() == '/' && path == prefix.substr(0, prefix.size() - 1);
+      return result;
     }
 
     std::string_view LastNonEmptySegment(std::string_view path)
@@ -119,28 +112,15 @@ namespace OrthancCors
                              bool generateETag,
                              std::vector<std::string> relayPrefixes,
                              FileCacheLimits cacheLimits) :
-    folders_(std::move(folders)),
+    folders_(WithNormalizedPrefixes(std::move(folders)),
+             [](const FolderSettings& folder) -> const std::string& { return folder.prefix; }),
     mimeTypes_(mimeOverrides),
     allowCache_(allowCache),
     generateETag_(generateETag),
+    relayPrefixes_(ToUriPrefixes(std::move(relayPrefixes)),
+                   [](const UriPrefix& prefix) -> const std::string& { return prefix.GetText(); }),
     cache_(cacheLimits)
   {
-    for (FolderSettings& folder : folders_)
-    {
-      folder.prefix = NormalizePrefix(folder.prefix);
-    }
-    std::stable_sort(folders_.begin(), folders_.end(), [](const FolderSettings& a, const FolderSettings& b)
-    {
-      return a.prefix.size() > b.prefix.size();
-    });
-
-    for (std::string& prefix : relayPrefixes)
-    {
-      if (!prefix.empty())
-      {
-        relayPrefixes_.push_back(std::move(prefix));
-      }
-    }
   }
 
 
@@ -157,7 +137,7 @@ namespace OrthancCors
       return std::nullopt;
     }
 
-    const FolderSettings* folder = FindLongestMount(*decodedPath);
+    const FolderSettings* folder = folders_.Find(*decodedPath);
     if (folder == nullptr)
     {
       return std::nullopt;
@@ -166,23 +146,17 @@ namespace OrthancCors
   }
 
 
-  FolderResponse FolderServer::ServeMounted(const std::string& prefix, const FolderRequest& request) const
+  FolderResponse FolderServer::ServeMounted(const FolderRequest& request) const
   {
-    const std::string normalizedPrefix = NormalizePrefix(prefix);
-    auto folder = std::find_if(folders_.begin(), folders_.end(),
-                               [&](const FolderSettings& candidate) { return candidate.prefix == normalizedPrefix; });
-    if (folder == folders_.end())
-    {
-      return MakeNotFound(request);
-    }
-
+    // Orthanc calls this only for paths under a mounted folder: the method comes first.
     if (!IsServedMethod(request.method))
     {
       return MakeMethodNotAllowed(request);
     }
 
     const std::optional<std::string> decodedPath = DecodeRequestPath(request.target);
-    if (!decodedPath || !IsUnderPrefix(*decodedPath, folder->prefix))
+    const FolderSettings* folder = decodedPath ? folders_.Find(*decodedPath) : nullptr;
+    if (folder == nullptr || folder->prefix == "/")
     {
       return MakeNotFound(request);
     }
@@ -195,31 +169,17 @@ namespace OrthancCors
 
   const std::vector<FolderSettings>& FolderServer::GetFolders() const
   {
-    return folders_;
-  }
-
-
-  const FolderSettings* FolderServer::FindLongestMount(const std::string& decodedPath) const
-  {
-    for (const FolderSettings& folder : folders_)   // longest prefix first
-    {
-      if (IsUnderPrefix(decodedPath, folder.prefix))
-      {
-        return &folder;
-      }
-    }
-    return nullptr;
+    return folders_.GetEntries();
   }
 
 
   bool FolderServer::IsUnderRelayPrefix(const FolderSettings& folder, const std::string& decodedPath) const
   {
-    return std::any_of(relayPrefixes_.begin(), relayPrefixes_.end(), [&](const std::string& relayPrefix)
-    {
-      const bool moreSpecificThanFolder = relayPrefix.size() > folder.prefix.size() &&
-        relayPrefix.starts_with(folder.prefix);
-      return moreSpecificThanFolder && IsUnderPrefix(decodedPath, relayPrefix);
-    });
+    // The prefixes matching a path nest in one another: when the longest matching
+    // relay prefix is not more specific than the folder, no shorter one is.
+    const UriPrefix* relayPrefix = relayPrefixes_.Find(decodedPath);
+    const UriPrefix folderPrefix(folder.prefix);
+    return relayPrefix != nullptr && folderPrefix.Contains(*relayPrefix) && folderPrefix != *relayPrefix;
   }
 
 

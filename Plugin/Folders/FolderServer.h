@@ -1,8 +1,9 @@
 #pragma once
 
-#include "../Configuration/Configuration.h"
 #include "../Common/HttpHeaders.h"
+#include "../Common/PrefixTable.h"
 #include "FileCache.h"
+#include "FolderSettings.h"
 #include "MimeTypes.h"
 
 #include <map>
@@ -44,7 +45,8 @@ namespace OrthancCors
     // navigation under a single-page folder (CORS routes, DICOMweb root, "/app/",
     // "/ui/"). A relay prefix only counts for a folder when it is more specific
     // than the folder's prefix, so that a route equal to a folder (the default
-    // Routes list every folder) or "/" does not disable the fallback.
+    // Routes list every folder) or "/" does not disable the fallback. Folder
+    // prefixes are stored with their final "/".
     FolderServer(std::vector<FolderSettings> folders,
                  std::map<std::string, std::string> mimeOverrides,
                  bool allowCache,
@@ -63,16 +65,16 @@ namespace OrthancCors
     // (it never names a file of a folder; Orthanc answers it).
     std::optional<FolderResponse> ServeOnGateway(const FolderRequest& request) const;
 
-    // For the Orthanc REST callback of the folder mounted at `prefix` (with or
-    // without its final '/'): always answers, 404 when nothing is found or the path
-    // is refused, 405 (Allow: GET, HEAD) for other methods.
-    FolderResponse ServeMounted(const std::string& prefix, const FolderRequest& request) const;
+    // For the Orthanc REST callback of the mounted folders (every folder but "/",
+    // which is served on the gateway only): always answers, 405 (Allow: GET, HEAD)
+    // for other methods, 404 when the path is refused, under no mounted folder, or
+    // names nothing in the folder with the longest matching prefix.
+    FolderResponse ServeMounted(const FolderRequest& request) const;
 
     // The folders, prefixes normalized ("/x/"), longest prefix first.
     const std::vector<FolderSettings>& GetFolders() const;
 
   private:
-    const FolderSettings* FindLongestMount(const std::string& decodedPath) const;
     bool IsUnderRelayPrefix(const FolderSettings& folder, const std::string& decodedPath) const;
     std::optional<FolderResponse> ServeInFolder(const FolderSettings& folder,
                                                 const std::string& decodedPath,
@@ -82,11 +84,11 @@ namespace OrthancCors
                                             const std::string& relativePath,
                                             const FolderRequest& request) const;
 
-    std::vector<FolderSettings> folders_;
+    PrefixTable<FolderSettings> folders_;
     MimeTypes mimeTypes_;
     bool allowCache_;
     bool generateETag_;
-    std::vector<std::string> relayPrefixes_;
+    PrefixTable<UriPrefix> relayPrefixes_;
     mutable FileCache cache_;   // the only mutable state; synchronized inside
   };
 }

@@ -5,6 +5,7 @@
 #include "IncomingFilter.h"
 #include "../Configuration/ConfigurationError.h"
 #include "../Configuration/ConfigurationKeys.h"
+#include "../Configuration/RelayPrefixes.h"
 #include "../Folders/FolderServer.h"
 #include "../Gateway/Gateway.h"
 
@@ -39,26 +40,6 @@ namespace OrthancCors
       const bool parsed = reader->parse(text, text + length, &target, &error);
       OrthancPluginFreeString(context, text);
       return parsed;
-    }
-
-    std::vector<std::string> GetRelayPrefixes(const Configuration& configuration)
-    {
-      // Single-page fallback must never hide Orthanc's own applications or the
-      // routes exposed to other origins.
-      std::vector<std::string> prefixes = { configuration.upstream.dicomWebRoot, "/app/", "/ui/" };
-      for (const RoutePolicy& route : configuration.policy.GetRoutes())
-      {
-        bool isFolder = false;
-        for (const FolderSettings& folder : configuration.folders)
-        {
-          isFolder = isFolder || folder.prefix == route.prefix;
-        }
-        if (!isFolder)
-        {
-          prefixes.push_back(route.prefix);
-        }
-      }
-      return prefixes;
     }
 
     std::string DescribeGatewayUrl(const GatewaySettings& gateway, uint16_t port)

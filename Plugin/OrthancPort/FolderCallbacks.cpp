@@ -2,12 +2,11 @@
 
 #include "CorsPlugin.h"
 #include "OrthancHttp.h"
+#include "../Common/UriPrefix.h"
 #include "../Folders/FolderServer.h"
 #include "../Folders/PathResolver.h"
-#include "../Policy/CorsEvaluation.h"
-
-#include "../Configuration/UriPrefix.h"
 #include "../Gateway/Gateway.h"
+#include "../Policy/CorsEvaluation.h"
 
 #include <boost/regex.hpp>
 
@@ -15,27 +14,10 @@
 
 namespace OrthancCors
 {
-  namespace
-  {
-    const FolderSettings* FindMountedFolder(const Configuration& configuration, const std::string& url)
-    {
-      // Folders are sorted by decreasing prefix length: the first match is the longest.
-      for (const FolderSettings& folder : configuration.folders)
-      {
-        const std::string bare = folder.prefix.substr(0, folder.prefix.size() - 1);
-        if (folder.prefix != "/" && (url == bare || url.compare(0, folder.prefix.size(), folder.prefix) == 0))
-        {
-          return &folder;
-        }
-      }
-      return nullptr;
-    }
-  }
-
   std::string MakeFolderRouteRegex(const std::string& prefix)
   {
     static const boost::regex special("[.^$|()\\[\\]{}*+?\\\\]");
-    const std::string bare = prefix.substr(0, prefix.size() - 1);   // prefixes end with "/"
+    const std::string bare(UriPrefix(prefix).GetBare());
     return boost::regex_replace(bare, special, "\\\\&", boost::format_sed) + "(/.*)?";
   }
 
@@ -44,24 +26,16 @@ namespace OrthancCors
                                      const OrthancPluginHttpRequest* request)
   {
     CorsPlugin& plugin = CorsPlugin::Get();
-    const Configuration& configuration = plugin.GetConfiguration();
-    const FolderSettings* folder = FindMountedFolder(configuration, url);
-    if (folder == nullptr)
-    {
-      OrthancPluginSendHttpStatusCode(plugin.GetContext(), output, 404);
-      return OrthancPluginErrorCode_Success;
-    }
-
     FolderRequest folderRequest;
     folderRequest.method = GetMethodName(request->method);
     folderRequest.target = EncodeDecodedPath(url);   // Orthanc hands callbacks a percent-decoded path
     folderRequest.headers = ToHttpHeaders(*request);
 
-    FolderResponse response = plugin.GetFolders().ServeMounted(folder->prefix, folderRequest);
+    FolderResponse response = plugin.GetFolders().ServeMounted(folderRequest);
 
     const CorsRequest corsRequest = CorsRequest::FromHeaders(folderRequest.method, folderRequest.target,
                                                              folderRequest.headers);
-    ApplyCorsHeaders(response.headers, EvaluateActualRequest(configuration.policy, corsRequest));
+    ApplyCorsHeaders(response.headers, EvaluateActualRequest(plugin.GetConfiguration().policy, corsRequest));
 
     static const std::string empty;
     AnswerWithHeaders(plugin.GetContext(), output, response.status, response.headers,

@@ -113,26 +113,6 @@ namespace OrthancCors
       }
       return normalized.empty() ? "/" : normalized;
     }
-
-    bool StartsWith(std::string_view text, std::string_view prefix)
-    {
-      return text.size() >= prefix.size() && text.compare(0, prefix.size(), prefix) == 0;
-    }
-
-    bool PrefixMatches(const std::string& prefix, std::string_view path)
-    {
-      if (prefix.empty())
-      {
-        return false;
-      }
-      if (prefix.back() == '/')
-      {
-        return StartsWith(path, prefix) ||
-          path == std::string_view(prefix).substr(0, prefix.size() - 1);
-      }
-      return path == prefix ||
-        (StartsWith(path, prefix) && path[prefix.size()] == '/');
-    }
   }
 
 
@@ -147,33 +127,18 @@ namespace OrthancCors
                  unsigned int maxAgeSeconds,
                  bool allowPrivateNetwork,
                  std::string resourcePolicy) :
-    routes_(std::move(routes)),
+    routes_(std::move(routes), [](const RoutePolicy& route) -> const std::string& { return route.prefix; }),
     maxAgeSeconds_(maxAgeSeconds),
     allowPrivateNetwork_(allowPrivateNetwork),
     resourcePolicy_(std::move(resourcePolicy))
   {
-    // Longest prefix first: FindRoute then returns the first route that matches.
-    std::stable_sort(routes_.begin(), routes_.end(),
-                     [](const RoutePolicy& a, const RoutePolicy& b) { return a.prefix.size() > b.prefix.size(); });
   }
 
 
   const RoutePolicy* Policy::FindRoute(std::string_view path) const
   {
-    std::optional<std::string> normalized = NormalizePathForRouting(path);
-    if (!normalized)
-    {
-      return nullptr;
-    }
-
-    for (const RoutePolicy& route : routes_)
-    {
-      if (PrefixMatches(route.prefix, *normalized))
-      {
-        return &route;
-      }
-    }
-    return nullptr;
+    const std::optional<std::string> normalized = NormalizePathForRouting(path);
+    return normalized ? routes_.Find(*normalized) : nullptr;
   }
 
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../Common/PrefixTable.h"
 #include "OriginPattern.h"
 
 #include <optional>
@@ -42,17 +43,17 @@ namespace OrthancCors
     // The route whose prefix is the longest match of the normalized path (dot
     // segments removed, percent-encoded unreserved characters decoded), or nullptr
     // when the path is not exposed cross-origin. `path` excludes the query string.
-    // A prefix ending in "/" matches itself, itself without the slash, and anything
-    // below; otherwise it matches itself, itself followed by "/" or by anything below it.
+    // Prefixes match by whole segments (UriPrefix): "/wado" and "/wado/" both match
+    // "/wado", "/wado/" and anything below, never "/wado-rs".
     const RoutePolicy* FindRoute(std::string_view path) const;
 
-    const std::vector<RoutePolicy>& GetRoutes() const { return routes_; }
+    const std::vector<RoutePolicy>& GetRoutes() const { return routes_.GetEntries(); }   // longest prefix first
     unsigned int GetMaxAgeSeconds() const { return maxAgeSeconds_; }
     bool IsPrivateNetworkAllowed() const { return allowPrivateNetwork_; }
     const std::string& GetResourcePolicy() const { return resourcePolicy_; }   // "" = none
 
   private:
-    std::vector<RoutePolicy> routes_;    // sorted by decreasing prefix length
+    PrefixTable<RoutePolicy> routes_;
     unsigned int maxAgeSeconds_ = 0;
     bool allowPrivateNetwork_ = false;
     std::string resourcePolicy_;

@@ -1,5 +1,7 @@
 #include "ConfigurationTestSupport.h"
 
+#include <algorithm>
+
 namespace OrthancCors
 {
   TEST(Folders, FolderGivenAsPathStringTakesTheDefaults)
@@ -90,16 +92,21 @@ namespace OrthancCors
                               "Cors.Folders[\"/\"]", "served by the gateway only"));
   }
 
-  TEST(Folders, FoldersAreSortedByDecreasingPrefixLength)
+  TEST(Folders, FolderPrefixesAreStoredWithTheirFinalSlash)
   {
+    // In the order of the configuration: the folder server finds the longest match.
     TemporaryDirectory temporary;
     const std::string path = Quoted(temporary.GetPath().string());
     const Configuration configuration = ParseCors(R"({ "Folders": { "/": )" + path + R"(, "/app/viewer": )" + path +
                                                   R"(, "/app": )" + path + " } }");
     ASSERT_EQ(3u, configuration.folders.size());
-    EXPECT_EQ("/app/viewer/", configuration.folders[0].prefix);
-    EXPECT_EQ("/app/", configuration.folders[1].prefix);
-    EXPECT_EQ("/", configuration.folders[2].prefix);
+    std::vector<std::string> prefixes;
+    for (const FolderSettings& folder : configuration.folders)
+    {
+      prefixes.push_back(folder.prefix);
+    }
+    std::sort(prefixes.begin(), prefixes.end());
+    EXPECT_EQ((std::vector<std::string>{ "/", "/app/", "/app/viewer/" }), prefixes);
   }
 
   TEST(Folders, FolderPrefixesDifferingByFinalSlashAreDuplicates)

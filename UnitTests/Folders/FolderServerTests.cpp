@@ -76,7 +76,7 @@ namespace OrthancCors
 
       FolderResponse Get(const FolderServer& server, const std::string& target, HttpHeaders headers = {})
       {
-        return server.ServeMounted("/ohif/", Request("GET", target, std::move(headers)));
+        return server.ServeMounted(Request("GET", target, std::move(headers)));
       }
     };
   }
@@ -156,7 +156,7 @@ namespace OrthancCors
   {
     const auto server = MakeServer();
     const FolderResponse get = Get(*server, "/ohif/index.html");
-    const FolderResponse head = server->ServeMounted("/ohif/", Request("HEAD", "/ohif/index.html"));
+    const FolderResponse head = server->ServeMounted(Request("HEAD", "/ohif/index.html"));
     EXPECT_EQ(200, head.status);
     EXPECT_TRUE(head.body->empty());
     EXPECT_EQ("19", Value(head, "Content-Length"));
@@ -170,15 +170,15 @@ namespace OrthancCors
   {
     FolderServer server({ Folder("/ohif/", directory_.GetPath() / "viewer") }, {}, true, true, {},
                         FileCacheLimits{ 1024, 4 });
-    const FolderResponse head = server.ServeMounted("/ohif/", Request("HEAD", "/ohif/index.html"));
+    const FolderResponse head = server.ServeMounted(Request("HEAD", "/ohif/index.html"));
     EXPECT_EQ(200, head.status);
     EXPECT_TRUE(head.body->empty());
     EXPECT_EQ("19", Value(head, "Content-Length"));
 
-    const FolderResponse get = server.ServeMounted("/ohif/", Request("GET", "/ohif/index.html"));
+    const FolderResponse get = server.ServeMounted(Request("GET", "/ohif/index.html"));
     EXPECT_EQ("<html>viewer</html>", *get.body);
     EXPECT_EQ(Value(head, "ETag"), Value(get, "ETag"));
-    EXPECT_EQ(304, server.ServeMounted("/ohif/", Request("GET", "/ohif/index.html",
+    EXPECT_EQ(304, server.ServeMounted(Request("GET", "/ohif/index.html",
                                                           { { "If-None-Match", Value(get, "ETag") } })).status);
   }
 
@@ -331,8 +331,8 @@ namespace OrthancCors
       Get(*server, "/ohif/index.html"),
       Get(*server, "/ohif/index.html", { { "If-None-Match", tag } }),
       Get(*server, "/ohif/missing.js"),
-      server->ServeMounted("/ohif/", Request("POST", "/ohif/index.html")),
-      server->ServeMounted("/ohif/", Request("HEAD", "/ohif/missing.js")),
+      server->ServeMounted(Request("POST", "/ohif/index.html")),
+      server->ServeMounted(Request("HEAD", "/ohif/missing.js")),
     };
     for (const FolderResponse& response : answers)
     {
@@ -359,7 +359,7 @@ namespace OrthancCors
     const auto server = MakeServer();
     for (const char* method : { "POST", "PUT", "DELETE", "OPTIONS", "get" })
     {
-      const FolderResponse response = server->ServeMounted("/ohif/", Request(method, "/ohif/index.html"));
+      const FolderResponse response = server->ServeMounted(Request(method, "/ohif/index.html"));
       EXPECT_EQ(405, response.status) << method;
       EXPECT_EQ("GET, HEAD", Value(response, "Allow")) << method;
     }
@@ -374,17 +374,31 @@ namespace OrthancCors
   }
 
 
-  TEST_F(FolderServerTest, UnknownMountIsNotFound)
+  TEST_F(FolderServerTest, PathUnderNoMountIsNotFound)
   {
     const auto server = MakeServer();
-    EXPECT_EQ(404, server->ServeMounted("/other/", Request("GET", "/other/index.html")).status);
+    EXPECT_EQ(404, server->ServeMounted(Request("GET", "/other/index.html")).status);
   }
 
 
-  TEST_F(FolderServerTest, MountedPrefixIsAcceptedWithOrWithoutItsFinalSlash)
+  TEST_F(FolderServerTest, MountedFolderIsFoundWithOrWithoutItsFinalSlash)
   {
     const auto server = MakeServer();
-    EXPECT_EQ("<html>viewer</html>", *server->ServeMounted("/ohif", Request("GET", "/ohif/index.html")).body);
+    EXPECT_EQ("<html>viewer</html>", *server->ServeMounted(Request("GET", "/ohif")).body);
+    EXPECT_EQ("<html>viewer</html>", *server->ServeMounted(Request("GET", "/ohif/")).body);
+  }
+
+
+  TEST_F(FolderServerTest, MountedFolderIsMatchedByWholeSegments)
+  {
+    // A sibling name is not under the folder, even where its files would resolve.
+    directory_.Write("viewer/X/index.html", "under viewer/X");
+    const auto server = MakeServer();
+    for (const char* target : { "/ohifX/", "/ohifX/index.html", "/ohif-x/", "/ohifx" })
+    {
+      EXPECT_EQ(404, server->ServeMounted(Request("GET", target)).status) << target;
+      EXPECT_FALSE(server->ServeOnGateway(Request("GET", target, NAVIGATION)).has_value()) << target;
+    }
   }
 
 
@@ -562,8 +576,8 @@ namespace OrthancCors
   TEST_F(RootFolderTest, NavigationUnderARelayPrefixIsRelayed)
   {
     const auto server = MakeRootServer();
-    for (const char* target : { "/dicom-web/studies", "/dicom-web", "/wado", "/wado-rs", "/app/explorer",
-                                "/ui/app", "/ui" })
+    for (const char* target : { "/dicom-web/studies", "/dicom-web", "/wado", "/wado/", "/wado/x", "/app/explorer",
+                                "/app", "/ui/app", "/ui" })
     {
       EXPECT_FALSE(server->ServeOnGateway(Request("GET", target, NAVIGATION)).has_value()) << target;
     }
@@ -580,6 +594,29 @@ namespace OrthancCors
       ASSERT_TRUE(response.has_value()) << target;
       EXPECT_EQ("<html>viewer</html>", *response->body) << target;
     }
+  }
+
+
+  TEST_F(RootFolderTest, RelayPrefixIsMatchedByWholeSegments)
+  {
+    // "/wado" (WADO-URI) does not cover "/wado-rs" nor "/wadox": client-side routes of the folder.
+    const auto server = MakeRootServer();
+    for (const char* target : { "/wado-rs", "/wado-rs/studies", "/wadox", "/application", "/ui-x", "/dicom-webx" })
+    {
+      const auto response = server->ServeOnGateway(Request("GET", target, NAVIGATION));
+      ASSERT_TRUE(response.has_value()) << target;
+      EXPECT_EQ("<html>viewer</html>", *response->body) << target;
+    }
+  }
+
+
+  TEST_F(RootFolderTest, RootFolderIsNotMountedOnTheOrthancPort)
+  {
+    // Orthanc's own port keeps its root: only "/docs/" is mounted there.
+    const auto server = MakeRootServer();
+    EXPECT_EQ(404, server->ServeMounted(Request("GET", "/app-config.js")).status);
+    EXPECT_EQ(404, server->ServeMounted(Request("GET", "/")).status);
+    EXPECT_EQ("docs page", *server->ServeMounted(Request("GET", "/docs/page.html")).body);
   }
 
 

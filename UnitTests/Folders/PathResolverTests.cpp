@@ -138,7 +138,7 @@ namespace OrthancCors
   {
     for (const char* target : HOSTILE_TARGETS)
     {
-      const FolderResponse response = server_->ServeMounted("/site/", Get(target));
+      const FolderResponse response = server_->ServeMounted(Get(target));
       EXPECT_EQ(404, response.status) << target;
       EXPECT_EQ(std::string::npos, response.body->find(SECRET)) << target;
     }
@@ -151,7 +151,7 @@ namespace OrthancCors
     {
       FolderRequest request = Get(target);
       request.headers = { { "Sec-Fetch-Mode", "navigate" } };
-      const FolderResponse response = server_->ServeMounted("/site/", request);
+      const FolderResponse response = server_->ServeMounted(request);
       // Either refused, or an extension-less client-side route given the application.
       EXPECT_TRUE(response.status == 404 || *response.body == "index") << target;
       EXPECT_EQ(std::string::npos, response.body->find(SECRET)) << target;
@@ -173,7 +173,7 @@ namespace OrthancCors
   {
     for (const auto& [target, content] : LEGITIMATE_TARGETS)
     {
-      const FolderResponse response = server_->ServeMounted("/site/", Get(target));
+      const FolderResponse response = server_->ServeMounted(Get(target));
       EXPECT_EQ(200, response.status) << target;
       EXPECT_EQ(content, *response.body) << target;
 
@@ -186,26 +186,26 @@ namespace OrthancCors
 
   TEST_F(Traversal, SymbolicLinkLeavingTheFolderIsNotFound)
   {
-    EXPECT_EQ(404, server_->ServeMounted("/site/", Get("/site/link-to-secret.txt")).status);
-    EXPECT_EQ(404, server_->ServeMounted("/site/", Get("/site/link-to-parent/secret.txt")).status);
-    EXPECT_EQ(404, server_->ServeMounted("/site/", Get("/site/absolute-link")).status);
+    EXPECT_EQ(404, server_->ServeMounted(Get("/site/link-to-secret.txt")).status);
+    EXPECT_EQ(404, server_->ServeMounted(Get("/site/link-to-parent/secret.txt")).status);
+    EXPECT_EQ(404, server_->ServeMounted(Get("/site/absolute-link")).status);
   }
 
 
   TEST_F(Traversal, SymbolicLinkToASiblingFolderSharingThePrefixIsNotFound)
   {
     // ".../site-old" starts with the characters of ".../site" but is outside it.
-    EXPECT_EQ(404, server_->ServeMounted("/site/", Get("/site/link-to-site-old/secret.txt")).status);
+    EXPECT_EQ(404, server_->ServeMounted(Get("/site/link-to-site-old/secret.txt")).status);
   }
 
 
   TEST_F(Traversal, SymbolicLinkStayingInsideTheFolderIsServed)
   {
-    const FolderResponse file = server_->ServeMounted("/site/", Get("/site/link-inside.js"));
+    const FolderResponse file = server_->ServeMounted(Get("/site/link-inside.js"));
     EXPECT_EQ(200, file.status);
     EXPECT_EQ("app", *file.body);
 
-    const FolderResponse throughDirectory = server_->ServeMounted("/site/", Get("/site/link-to-sub/page.html"));
+    const FolderResponse throughDirectory = server_->ServeMounted(Get("/site/link-to-sub/page.html"));
     EXPECT_EQ(200, throughDirectory.status);
     EXPECT_EQ("page", *throughDirectory.body);
   }
@@ -218,15 +218,15 @@ namespace OrthancCors
     folder.prefix = "/v/";
     folder.path = (base_.GetPath() / "current").string();
     FolderServer server({ folder }, {}, true, true, {});
-    EXPECT_EQ("app", *server.ServeMounted("/v/", Get("/v/app.js")).body);
-    EXPECT_EQ(404, server.ServeMounted("/v/", Get("/v/link-to-secret.txt")).status);
+    EXPECT_EQ("app", *server.ServeMounted(Get("/v/app.js")).body);
+    EXPECT_EQ(404, server.ServeMounted(Get("/v/link-to-secret.txt")).status);
   }
 
 
   TEST_F(Traversal, DoubleEncodingIsDecodedOnlyOnce)
   {
     // "%252e%252e" is the literal folder name "%2e%2e", never "..".
-    const FolderResponse response = server_->ServeMounted("/site/", Get("/site/%252e%252e/secret.txt"));
+    const FolderResponse response = server_->ServeMounted(Get("/site/%252e%252e/secret.txt"));
     EXPECT_EQ(200, response.status);
     EXPECT_EQ("literal %2e%2e folder", *response.body);
   }
@@ -235,8 +235,8 @@ namespace OrthancCors
   TEST_F(Traversal, DirectoryWithoutIndexIsNotFound)
   {
     base_.MakeDirectory("site/empty");
-    EXPECT_EQ(404, server_->ServeMounted("/site/", Get("/site/empty/")).status);
-    EXPECT_EQ(404, server_->ServeMounted("/site/", Get("/site/empty")).status);
+    EXPECT_EQ(404, server_->ServeMounted(Get("/site/empty/")).status);
+    EXPECT_EQ(404, server_->ServeMounted(Get("/site/empty")).status);
   }
 
 

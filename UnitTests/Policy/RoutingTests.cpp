@@ -79,6 +79,16 @@ INSTANTIATE_TEST_SUITE_P(Routing, RoutePrefix, testing::Values(
 ), [](const testing::TestParamInfo<RoutingCase>& info) { return std::string(info.param.name); });
 
 
+TEST(Routing, RoutesAreListedLongestPrefixFirst)
+{
+  const Policy policy = ThreeRoutes();
+  ASSERT_EQ(3u, policy.GetRoutes().size());
+  EXPECT_EQ("/dicom-web/studies", policy.GetRoutes()[0].prefix);
+  EXPECT_EQ("/dicom-web/", policy.GetRoutes()[1].prefix);
+  EXPECT_EQ("/wado", policy.GetRoutes()[2].prefix);
+}
+
+
 TEST(PathNormalization, RemovesDotSegmentsAsRfc3986)
 {
   EXPECT_EQ("/a/g", NormalizePathForRouting("/a/b/c/./../../g"));

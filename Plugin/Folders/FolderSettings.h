@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+
+namespace OrthancCors
+{
+  enum class CrossOriginIsolation
+  {
+    Off,
+    RequireCorp,       // Cross-Origin-Embedder-Policy: require-corp
+    Credentialless     // Cross-Origin-Embedder-Policy: credentialless
+  };
+
+  // One folder of "Cors.Folders", as the configuration module reads it and the
+  // folder server serves it.
+  struct FolderSettings
+  {
+    std::string prefix;               // "/ohif/" (always ends with "/"; "/" allowed on the gateway only)
+    std::string path;                 // absolute filesystem path of the folder
+    bool singlePageApplication = false;
+    CrossOriginIsolation crossOriginIsolation = CrossOriginIsolation::Off;
+    // Served by the gateway to any client, without asking Orthanc whether it would let
+    // the client in (a viewer build whose own files carry no credentials, as with a
+    // bearer token). Orthanc's own port keeps applying its authentication regardless.
+    bool isPublic = false;
+  };
+}
