@@ -1,6 +1,6 @@
 #include "ConnectionRefusal.h"
 
-#include "ErrorResponses.h"
+#include "../Protocol/ErrorResponses.h"
 #include "MessageIo.h"
 
 #include <boost/asio/post.hpp>

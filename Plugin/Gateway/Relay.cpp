@@ -1,10 +1,10 @@
 #include "Relay.h"
 
-#include "ErrorResponses.h"
-#include "HeaderSection.h"
+#include "../Protocol/ErrorResponses.h"
+#include "../Protocol/HeaderSection.h"
 #include "MessageIo.h"
 #include "RequestBodyReader.h"
-#include "UpstreamLimits.h"
+#include "../Protocol/UpstreamLimits.h"
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>

@@ -2,7 +2,7 @@
 
 #include "AnyStream.h"
 #include "GatewayContext.h"
-#include "RelayHeaders.h"
+#include "../Protocol/RelayHeaders.h"
 #include "UpstreamConnection.h"
 #include "../Policy/CorsEvaluation.h"
 

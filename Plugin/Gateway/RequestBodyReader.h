@@ -1,7 +1,7 @@
 #pragma once
 
 #include "AnyStream.h"
-#include "ChunkedFraming.h"
+#include "../Protocol/ChunkedFraming.h"
 #include "MessageIo.h"
 #include "Relay.h"
 

@@ -1,10 +1,10 @@
 #include "Session.h"
 
-#include "ErrorResponses.h"
+#include "../Protocol/ErrorResponses.h"
 #include "FolderAccess.h"
-#include "HeaderSection.h"
+#include "../Protocol/HeaderSection.h"
 #include "MessageIo.h"
-#include "RequestValidation.h"
+#include "../Protocol/RequestValidation.h"
 #include "../Folders/FolderServer.h"
 #include "../Policy/CorsEvaluation.h"
 
