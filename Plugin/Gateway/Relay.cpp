@@ -281,7 +281,7 @@ namespace OrthancCors
     if (expectsContinue_ && !continueSent_ && !parser.is_done())
     {
       // Orthanc is reachable and has the header: now the client may send.
-      // (Nothing is buffered then: BufferBody() would have sent it.)
+      // (When part of the body is buffered, BufferBody() has sent it already.)
       continueSent_ = true;
       if ((error = co_await MessageIo::WriteContinue(client_.stream, context_.idleTimeout)))
       {
