@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
@@ -26,6 +28,18 @@ namespace OrthancCors
     explicit AnyStream(TlsStream stream) :
       stream_(std::in_place_type<TlsStream>, std::move(stream))
     {
+    }
+
+    // An accepted client connection: TLS when the gateway serves HTTPS
+    // (`serverTls` not null), the handshake still to be made.
+    static AnyStream Accepted(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* serverTls)
+    {
+      PlainStream tcp(std::move(socket));
+      if (serverTls != nullptr)
+      {
+        return AnyStream(TlsStream(std::move(tcp), *serverTls));
+      }
+      return AnyStream(std::move(tcp));
     }
 
     bool IsTls() const

@@ -1,7 +1,7 @@
 #include "ConnectionRefusal.h"
 
-#include "ErrorResponses.h"
 #include "MessageIo.h"
+#include "../Protocol/ErrorResponses.h"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
@@ -11,16 +11,6 @@ namespace OrthancCors
   namespace
   {
     constexpr std::chrono::seconds REFUSAL_TIMEOUT{2};
-
-    AnyStream MakeStream(const GatewayContext& context, boost::asio::ip::tcp::socket socket)
-    {
-      AnyStream::PlainStream tcp(std::move(socket));
-      if (context.serverTls)
-      {
-        return AnyStream(AnyStream::TlsStream(std::move(tcp), *context.serverTls));
-      }
-      return AnyStream(std::move(tcp));
-    }
   }
 
 
@@ -28,7 +18,7 @@ namespace OrthancCors
                                        ConnectionRegistry::Limit reached) :
     context_(context),
     executor_(socket.get_executor()),
-    client_(MakeStream(context, std::move(socket))),
+    client_(AnyStream::Accepted(std::move(socket), context.serverTls.get())),
     reached_(reached)
   {
   }

@@ -1,6 +1,6 @@
 #include "ConnectionRegistry.h"
 
-#include "ClientAddress.h"
+#include "../Protocol/ClientAddress.h"
 
 #include <vector>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "ErrorResponses.h"
+#include "../Protocol/ErrorResponses.h"
 #include "FolderAccessCache.h"
 #include "Gateway.h"
 #include "GatewayContext.h"
-#include "RelayHeaders.h"
+#include "../Protocol/RelayHeaders.h"
 #include "UpstreamConnection.h"
 
 #include <boost/asio/awaitable.hpp>

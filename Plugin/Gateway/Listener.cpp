@@ -40,6 +40,25 @@ namespace OrthancCors
       };
     }
 
+    // Runs a Session or a ConnectionRefusal as a coroutine on its event loop,
+    // once the registry knows it (so that Stop() can close it); dropped when the
+    // registry is closing already.
+    template <typename Connection>
+    void Spawn(const boost::asio::any_io_executor& executor,
+               std::shared_ptr<Connection> connection,
+               ConnectionRegistry::Membership membership,
+               ILogger& logger)
+    {
+      if (membership.Attach(connection))
+      {
+        connection->Adopt(std::move(membership));
+        boost::asio::co_spawn(executor, [connection]() -> boost::asio::awaitable<void>
+        {
+          co_await connection->Run();
+        }, LogFailure(logger));
+      }
+    }
+
     bool IsResourceExhaustion(const boost::system::error_code& error)
     {
       return error == boost::asio::error::no_descriptors ||       // EMFILE
@@ -161,35 +180,17 @@ namespace OrthancCors
     const boost::asio::ip::address client = socket.remote_endpoint(ignored).address();
 
     ConnectionRegistry::Limit reached = ConnectionRegistry::Limit::None;
-    if (auto membership = context_.registry.TryJoin(ConnectionRegistry::Kind::Session, client, &reached))
+    if (auto session = context_.registry.TryJoin(ConnectionRegistry::Kind::Session, client, &reached))
     {
-      auto session = std::make_shared<Session>(context_, std::move(socket));
-      if (membership->Attach(session))
-      {
-        session->Adopt(std::move(*membership));
-        boost::asio::co_spawn(executor, [session]() -> boost::asio::awaitable<void>
-        {
-          co_await session->Run();
-        }, LogFailure(context_.logger));
-      }
-      return;
+      Spawn(executor, std::make_shared<Session>(context_, std::move(socket)), std::move(*session),
+            context_.logger);
     }
-
-    const ConnectionRegistry::Limit sessionLimit = reached;
-    if (auto membership = context_.registry.TryJoin(ConnectionRegistry::Kind::Refusal, client))
+    else if (auto refusal = context_.registry.TryJoin(ConnectionRegistry::Kind::Refusal, client))
     {
-      auto refusal = std::make_shared<ConnectionRefusal>(context_, std::move(socket), sessionLimit);
-      if (membership->Attach(refusal))
-      {
-        refusal->Adopt(std::move(*membership));
-        boost::asio::co_spawn(executor, [refusal]() -> boost::asio::awaitable<void>
-        {
-          co_await refusal->Run();
-        }, LogFailure(context_.logger));
-      }
-      return;
+      Spawn(executor, std::make_shared<ConnectionRefusal>(context_, std::move(socket), reached),
+            std::move(*refusal), context_.logger);
     }
-    // Flooded past twice MaxConnections (or one client past twice its own limit),
-    // or stopping: the socket just closes.
+    // Otherwise flooded past twice MaxConnections (or one client past twice its
+    // own limit), or stopping: the socket just closes.
   }
 }

@@ -1,10 +1,11 @@
 #include "Relay.h"
 
-#include "ErrorResponses.h"
-#include "HeaderSection.h"
+#include "BodyPump.h"
 #include "MessageIo.h"
 #include "RequestBodyReader.h"
-#include "UpstreamLimits.h"
+#include "../Protocol/ErrorResponses.h"
+#include "../Protocol/HeaderSection.h"
+#include "../Protocol/UpstreamLimits.h"
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -80,13 +81,6 @@ namespace OrthancCors
   }
 
 
-  bool Relay::ClientMayKeepAlive() const
-  {
-    // An unread request body would be taken for the next request.
-    return client_.parser.keep_alive() && client_.parser.is_done() && !closing_;
-  }
-
-
   http::request<http::buffer_body> Relay::BuildUpstreamRequest() const
   {
     const auto& received = client_.parser.get();
@@ -127,7 +121,7 @@ namespace OrthancCors
     if (const auto excess = CheckOrthancHeadLimits(received.method_string(), received.target(), upstreamHeaders_))
     {
       // Answered here rather than by Orthanc, which would refuse it (or drop fields) less readably.
-      co_return co_await AnswerLocally(431, *excess);
+      co_return co_await AnswerError(431, *excess);
     }
 
     const bool idempotent = IsIdempotentMethod(received.method_string());
@@ -151,7 +145,7 @@ namespace OrthancCors
       case BodyOutcome::ClientGone:
         co_return ConnectionFate::Close;
       case BodyOutcome::ClientMalformed:
-        co_return co_await AnswerLocally(400, "malformed request body: " + bufferError.message());
+        co_return co_await AnswerError(400, "malformed request body: " + bufferError.message());
     }
 
     for (unsigned int attempt = 0; ; ++attempt)
@@ -188,7 +182,7 @@ namespace OrthancCors
           co_return ConnectionFate::Close;
         case BodyOutcome::ClientMalformed:
           upstream_.Close();
-          co_return co_await AnswerLocally(400, "malformed request body: " + bodyError.message());
+          co_return co_await AnswerError(400, "malformed request body: " + bodyError.message());
         case BodyOutcome::UpstreamFailed:
           upstream_.Close();
           if (mayRetry && bodyBuffered_ && !closing_ && IsPeerGone(bodyError))
@@ -284,78 +278,33 @@ namespace OrthancCors
                                                              error_code& error)
   {
     RequestParser& parser = client_.parser;
-    bool bufferedSent = body_.empty();
-
-    while (!serializer.is_done())
+    if (expectsContinue_ && !continueSent_ && !parser.is_done())
     {
-      if (!bufferedSent)
+      // Orthanc is reachable and has the header: now the client may send.
+      // (When part of the body is buffered, BufferBody() has sent it already.)
+      continueSent_ = true;
+      if ((error = co_await MessageIo::WriteContinue(client_.stream, context_.idleTimeout)))
       {
-        bufferedSent = true;
-        bodyStarted_ = true;
-        request.body().data = body_.data();
-        request.body().size = body_.size();
-        request.body().more = !bodyBuffered_;
-      }
-      else if (!parser.is_done())
-      {
-        if (expectsContinue_ && !continueSent_)
-        {
-          // Orthanc is reachable and has the header: now the client may send.
-          continueSent_ = true;
-          if ((error = co_await MessageIo::WriteContinue(client_.stream, context_.idleTimeout)))
-          {
-            co_return BodyOutcome::ClientGone;
-          }
-        }
-
-        parser.get().body().data = chunk_.data();
-        parser.get().body().size = chunk_.size();
-        client_.stream.Tcp().expires_after(context_.idleTimeout);
-        auto [readError, readBytes] = co_await reader.ReadSome(client_.stream, client_.buffer);
-        if (readError == http::error::need_buffer)
-        {
-          readError = {};
-        }
-        if (readError)
-        {
-          error = readError;
-          co_return IsClientGone(readError) || closing_ ? BodyOutcome::ClientGone : BodyOutcome::ClientMalformed;
-        }
-
-        const std::size_t produced = chunk_.size() - parser.get().body().size;
-        if (produced == 0 && !parser.is_done())
-        {
-          continue;   // framing bytes only (a chunk header)
-        }
-        bodyStarted_ = bodyStarted_ || produced > 0;
-        // No empty buffer: Beast would frame it as an empty chunk, i.e. a second
-        // "0\r\n\r\n" after the final one.
-        request.body().data = produced > 0 ? chunk_.data() : nullptr;
-        request.body().size = produced;
-        request.body().more = !parser.is_done();
-      }
-      else
-      {
-        request.body().data = nullptr;
-        request.body().size = 0;
-        request.body().more = false;
-      }
-
-      upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
-      auto [writeError, writeBytes] = co_await MessageIo::Write(upstream_.Stream(), serializer);
-      if (writeError == http::error::need_buffer)
-      {
-        writeError = {};
-      }
-      if (writeError)
-      {
-        error = writeError;
-        co_return closing_ ? BodyOutcome::ClientGone : BodyOutcome::UpstreamFailed;
+        co_return BodyOutcome::ClientGone;
       }
     }
-    client_.stream.Tcp().expires_never();
-    upstream_.Stream().Tcp().expires_never();
-    co_return BodyOutcome::Sent;
+
+    const PumpResult pumped = co_await PumpBody(
+      BodyEnd{client_.stream, context_.idleTimeout}, parser,
+      [&] { return reader.ReadSome(client_.stream, client_.buffer); },
+      BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, request, serializer, chunk_, body_);
+    bodyStarted_ = bodyStarted_ || pumped.bodyBytes > 0;
+    error = pumped.error;
+    switch (pumped.outcome)
+    {
+      case PumpResult::Outcome::Done:
+        co_return BodyOutcome::Sent;
+      case PumpResult::Outcome::ReadFailed:
+        co_return IsClientGone(error) || closing_ ? BodyOutcome::ClientGone : BodyOutcome::ClientMalformed;
+      case PumpResult::Outcome::WriteFailed:
+        break;
+    }
+    co_return closing_ ? BodyOutcome::ClientGone : BodyOutcome::UpstreamFailed;
   }
 
 
@@ -388,7 +337,7 @@ namespace OrthancCors
       if (status == 101)
       {
         upstream_.Close();
-        fate = co_await AnswerLocally(502, "Orthanc switched protocols, which the gateway does not relay");
+        fate = co_await AnswerError(502, "Orthanc switched protocols, which the gateway does not relay");
         co_return ResponseOutcome::Failed;
       }
       if (status >= 200)
@@ -410,7 +359,7 @@ namespace OrthancCors
     response.reason(upstreamResponse.reason());
     MessageIo::InsertFields(response, headers);
 
-    bool keepAlive = ClientMayKeepAlive();
+    bool keepAlive = ClientMayKeepAlive(client_.parser, closing_);
     const bool bodyless = head_ || status == 204 || status == 304;
     if (!bodyless)
     {
@@ -440,82 +389,34 @@ namespace OrthancCors
     }
 
     // From here on the status is sent: a failure can only cut the connection.
-    while (!serializer.is_done())
+    const PumpResult pumped = co_await PumpBody(
+      BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, *parser,
+      [&] { return MessageIo::ReadSomeBody(upstream_.Stream(), upstream_.Buffer(), *parser); },
+      BodyEnd{client_.stream, context_.idleTimeout}, response, serializer, chunk_, {});
+    if (pumped.outcome != PumpResult::Outcome::Done)
     {
-      if (!parser->is_done())
+      if (pumped.outcome == PumpResult::Outcome::ReadFailed && !closing_)
       {
-        parser->get().body().data = chunk_.data();
-        parser->get().body().size = chunk_.size();
-        upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
-        auto [readError, readBytes] = co_await MessageIo::ReadSomeBody(upstream_.Stream(), upstream_.Buffer(), *parser);
-        if (readError == http::error::need_buffer)
-        {
-          readError = {};
-        }
-        if (readError)
-        {
-          if (!closing_)
-          {
-            context_.WarnUpstreamFailure("the response of Orthanc at " + upstream_.Describe() + " was cut (" +
-                                readError.message() + "); closing the client connection");
-          }
-          upstream_.Close();
-          fate = ConnectionFate::Close;
-          co_return ResponseOutcome::Failed;
-        }
-
-        const std::size_t produced = chunk_.size() - parser->get().body().size;
-        if (produced == 0 && !parser->is_done())
-        {
-          continue;
-        }
-        response.body().data = produced > 0 ? chunk_.data() : nullptr;   // see SendBody
-        response.body().size = produced;
-        response.body().more = !parser->is_done();
+        context_.WarnUpstreamFailure("the response of Orthanc at " + upstream_.Describe() + " was cut (" +
+                                     pumped.error.message() + "); closing the client connection");
       }
-      else
-      {
-        response.body().data = nullptr;
-        response.body().size = 0;
-        response.body().more = false;
-      }
-
-      client_.stream.Tcp().expires_after(context_.idleTimeout);
-      auto [writeError, writeBytes] = co_await MessageIo::Write(client_.stream, serializer);
-      if (writeError == http::error::need_buffer)
-      {
-        writeError = {};
-      }
-      if (writeError)
-      {
-        upstream_.Close();
-        fate = ConnectionFate::Close;
-        co_return ResponseOutcome::Failed;
-      }
+      upstream_.Close();
+      fate = ConnectionFate::Close;
+      co_return ResponseOutcome::Failed;
     }
 
-    client_.stream.Tcp().expires_never();
-    upstream_.Stream().Tcp().expires_never();
     upstream_.Release(parser->is_done() && parser->keep_alive(), keepAliveField);
     fate = keepAlive ? ConnectionFate::KeepAlive : ConnectionFate::Close;
     co_return ResponseOutcome::Relayed;
   }
 
 
-  boost::asio::awaitable<ConnectionFate> Relay::AnswerLocally(int status, const std::string& details)
+  boost::asio::awaitable<ConnectionFate> Relay::AnswerError(int status, const std::string& details)
   {
-    if (closing_)
-    {
-      co_return ConnectionFate::Close;
-    }
-
     LocalResponse answer = MakeErrorResponse(status, details);
     ApplyCorsHeaders(answer.headers, decision_);
-    const bool keepAlive = ClientMayKeepAlive();
-    const error_code error = co_await MessageIo::WriteResponse(client_.stream, context_.idleTimeout,
-                                                               client_.parser.get().version(), status,
-                                                               answer.headers, answer.body, !head_, keepAlive);
-    co_return (!error && keepAlive) ? ConnectionFate::KeepAlive : ConnectionFate::Close;
+    co_return co_await AnswerClient(client_.stream, client_.parser, context_.idleTimeout, closing_,
+                                    status, answer.headers, answer.body);
   }
 
 
@@ -529,6 +430,6 @@ namespace OrthancCors
     const bool timeout = IsTimeout(error);
     const std::string details = what + ": " + context_.DescribeUpstreamError(error);
     context_.WarnUpstreamFailure(details + " (" + upstream_.Describe() + ")");
-    co_return co_await AnswerLocally(timeout ? 504 : 502, details);
+    co_return co_await AnswerError(timeout ? 504 : 502, details);
   }
 }

@@ -1,10 +1,11 @@
 #pragma once
 
 #include "AnyStream.h"
+#include "ClientAnswer.h"
 #include "GatewayContext.h"
-#include "RelayHeaders.h"
 #include "UpstreamConnection.h"
 #include "../Policy/CorsEvaluation.h"
+#include "../Protocol/RelayHeaders.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -18,15 +19,6 @@
 namespace OrthancCors
 {
   class RequestBodyReader;
-
-  using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
-
-  // Whether the client connection can carry another request.
-  enum class ConnectionFate
-  {
-    KeepAlive,
-    Close
-  };
 
   // One request relayed to Orthanc and its answer relayed back; the policy's
   // headers are merged into the answer whatever its status. A request body up to
@@ -81,8 +73,11 @@ namespace OrthancCors
     // IdleTimeout; sets bodyBuffered_ when the whole body is there. Never
     // UpstreamFailed. The body is read through `reader` (as in SendBody): one
     // reader for the whole body, so that the chunked framing limits count it all.
+    // (Not PumpBody: this reads into a growing buffer, with one deadline for all.)
     boost::asio::awaitable<BodyOutcome> BufferBody(RequestBodyReader& reader, boost::system::error_code& error);
 
+    // The buffered part of the body, then the rest from the client (after
+    // "100 Continue" if the client waits for it), through PumpBody.
     boost::asio::awaitable<BodyOutcome> SendBody(
       RequestBodyReader& reader,
       boost::beast::http::request<boost::beast::http::buffer_body>& request,
@@ -91,13 +86,11 @@ namespace OrthancCors
 
     boost::asio::awaitable<ResponseOutcome> RelayResponse(bool mayRetry, ConnectionFate& fate);
 
-    // 502/504 (or 400) written by the gateway, with the policy's headers.
-    boost::asio::awaitable<ConnectionFate> AnswerLocally(int status, const std::string& details);
+    // 502/504 (or 400, 431) written by the gateway, with the policy's headers.
+    boost::asio::awaitable<ConnectionFate> AnswerError(int status, const std::string& details);
 
     boost::asio::awaitable<ConnectionFate> AnswerUpstreamFailure(const boost::system::error_code& error,
                                                                  const std::string& what);
-
-    bool ClientMayKeepAlive() const;
 
     const GatewayContext& context_;
     ClientSide client_;

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "AnyStream.h"
-#include "ChunkedFraming.h"
+#include "ClientAnswer.h"
 #include "MessageIo.h"
-#include "Relay.h"
+#include "../Protocol/ChunkedFraming.h"
 
 #include <boost/beast/core/flat_buffer.hpp>
 

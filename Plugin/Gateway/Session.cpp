@@ -1,12 +1,12 @@
 #include "Session.h"
 
-#include "ErrorResponses.h"
 #include "FolderAccess.h"
-#include "HeaderSection.h"
 #include "MessageIo.h"
-#include "RequestValidation.h"
 #include "../Folders/FolderServer.h"
 #include "../Policy/CorsEvaluation.h"
+#include "../Protocol/ErrorResponses.h"
+#include "../Protocol/HeaderSection.h"
+#include "../Protocol/RequestValidation.h"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
@@ -30,16 +30,6 @@ namespace OrthancCors
     constexpr std::chrono::seconds LINGER_TIMEOUT{2};
 
     constexpr std::size_t READ_SIZE = 8 * 1024;
-
-    AnyStream MakeClientStream(const GatewayContext& context, boost::asio::ip::tcp::socket socket)
-    {
-      AnyStream::PlainStream tcp(std::move(socket));
-      if (context.serverTls)
-      {
-        return AnyStream(AnyStream::TlsStream(std::move(tcp), *context.serverTls));
-      }
-      return AnyStream(std::move(tcp));
-    }
 
     boost::asio::ip::address GetRemoteAddress(const boost::asio::ip::tcp::socket& socket)
     {
@@ -71,7 +61,7 @@ namespace OrthancCors
   Session::Session(const GatewayContext& context, boost::asio::ip::tcp::socket socket) :
     context_(context),
     executor_(socket.get_executor()),
-    client_(MakeClientStream(context, std::move(socket))),
+    client_(AnyStream::Accepted(std::move(socket), context.serverTls.get())),
     clientAddress_(GetRemoteAddress(client_.Tcp().socket())),
     localEndpoint_(GetLocalEndpoint(client_.Tcp().socket())),
     buffer_(MessageIo::CLIENT_BUFFER_LIMIT),
@@ -293,7 +283,8 @@ namespace OrthancCors
       context_.logger.Info("Cors gateway: refused " + method + " " + Abbreviate({target}) + " from " +
                            clientAddress_.to_string() + ": " + *refusal);
       const LocalResponse answer = MakeErrorResponse(403, *refusal);
-      co_return co_await Answer(parser, 403, answer.headers, answer.body);
+      co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
+                                      403, answer.headers, answer.body);
     }
 
     const Policy& policy = context_.GetPolicy();
@@ -308,7 +299,8 @@ namespace OrthancCors
         context_.logger.Info("Cors gateway: refused the preflight of " + Abbreviate(cors.requestMethods) + " " +
                              cors.path + " from origin " + Abbreviate(cors.origins) + ": " + decision.reason);
       }
-      co_return co_await Answer(parser, decision.status, decision.headers, {});
+      co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
+                                      decision.status, decision.headers, {});
     }
 
     const CorsDecision decision = EvaluateActualRequest(policy, cors);
@@ -330,7 +322,8 @@ namespace OrthancCors
       if (failure)
       {
         ApplyCorsHeaders(failure->headers, decision);
-        co_return co_await Answer(parser, 500, failure->headers, failure->body);
+        co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
+                                        500, failure->headers, failure->body);
       }
       if (served && served->folder && !served->folder->isPublic)
       {
@@ -340,14 +333,16 @@ namespace OrthancCors
         if (std::optional<LocalResponse> denial = MakeFolderAccessDenial(verdict, served->folder->prefix))
         {
           ApplyCorsHeaders(denial->headers, decision);
-          co_return co_await Answer(parser, denial->status, denial->headers, denial->body);
+          co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
+                                          denial->status, denial->headers, denial->body);
         }
       }
       if (served)
       {
         ApplyCorsHeaders(served->headers, decision);
-        co_return co_await Answer(parser, served->status, served->headers,
-                                  served->body ? std::string_view(*served->body) : std::string_view());
+        co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
+                                        served->status, served->headers,
+                                        served->body ? std::string_view(*served->body) : std::string_view());
       }
     }
 
@@ -359,19 +354,6 @@ namespace OrthancCors
     Relay relay(context_, Relay::ClientSide{client_, buffer_, parser, headers, forwarding},
                 upstream_, decision, chunk_, closing_);
     co_return co_await relay.Run();
-  }
-
-
-  boost::asio::awaitable<ConnectionFate> Session::Answer(const RequestParser& parser,
-                                                         int status,
-                                                         const HttpHeaders& headers,
-                                                         std::string_view body)
-  {
-    const bool keepAlive = parser.keep_alive() && parser.is_done() && !closing_;
-    const bool sendBody = parser.get().method() != http::verb::head;
-    const error_code error = co_await MessageIo::WriteResponse(client_, context_.idleTimeout, parser.get().version(),
-                                                               status, headers, body, sendBody, keepAlive);
-    co_return (!error && keepAlive) ? ConnectionFate::KeepAlive : ConnectionFate::Close;
   }
 
 

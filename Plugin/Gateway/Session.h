@@ -48,13 +48,6 @@ namespace OrthancCors
     boost::asio::awaitable<HeaderRead> ReadHeader(RequestParser& parser, bool newConnection);
     boost::asio::awaitable<ConnectionFate> Serve(RequestParser& parser);
 
-    // A response produced by the gateway; the connection stays open only when the
-    // client wants it and no unread request body is left.
-    boost::asio::awaitable<ConnectionFate> Answer(const RequestParser& parser,
-                                                  int status,
-                                                  const HttpHeaders& headers,
-                                                  std::string_view body);
-
     // A request refused as malformed: answered with a JSON error, then the
     // connection closes (what follows on it cannot be trusted).
     boost::asio::awaitable<void> Refuse(unsigned int version, int status, const std::string& details,

@@ -9,7 +9,7 @@
 // body accepted whole had no chunk-size line or extension over the line limit.
 
 #include "FuzzSupport.h"
-#include "Gateway/ChunkedFraming.h"
+#include "Protocol/ChunkedFraming.h"
 
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>

@@ -6,10 +6,10 @@
 // has only token names and values without CR, LF or NUL (no injection upstream).
 
 #include "FuzzSupport.h"
-#include "Gateway/HeaderSection.h"
+#include "Protocol/HeaderSection.h"
 #include "Gateway/MessageIo.h"
-#include "Gateway/RelayHeaders.h"
-#include "Gateway/RequestValidation.h"
+#include "Protocol/RelayHeaders.h"
+#include "Protocol/RequestValidation.h"
 #include "Policy/OriginPattern.h"
 #include "Policy/Policy.h"
 

@@ -1,4 +1,4 @@
-#include "Gateway/RelayHeaders.h"
+#include "Protocol/RelayHeaders.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "Gateway/RequestValidation.h"
+#include "Protocol/RequestValidation.h"
 
 #include <gtest/gtest.h>
 

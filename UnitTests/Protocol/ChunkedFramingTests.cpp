@@ -1,5 +1,5 @@
-#include "Gateway/ChunkedFraming.h"
-#include "Gateway/HeaderSection.h"
+#include "Protocol/ChunkedFraming.h"
+#include "Protocol/HeaderSection.h"
 
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>

@@ -1,11 +1,22 @@
-#include "Gateway/ErrorResponses.h"
-#include "TestGateway.h"
-#include "Configuration/ConfigurationTestSupport.h"
+#include "Protocol/ErrorResponses.h"
 
 #include <gtest/gtest.h>
+#include <json/json.h>
+
+#include <sstream>
 
 using namespace OrthancCors;
-using namespace OrthancCors::Testing;
+
+namespace
+{
+  Json::Value ParseJson(const std::string& text)
+  {
+    Json::Value value;
+    std::istringstream stream(text);
+    EXPECT_TRUE(Json::parseFromStream(Json::CharReaderBuilder(), stream, &value, nullptr)) << text;
+    return value;
+  }
+}
 
 
 TEST(ErrorBody, IsJsonWithErrorAndDetails)

@@ -1,4 +1,4 @@
-#include "Gateway/HeaderSection.h"
+#include "Protocol/HeaderSection.h"
 
 #include <gtest/gtest.h>
 

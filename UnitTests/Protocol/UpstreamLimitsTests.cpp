@@ -1,4 +1,4 @@
-#include "Gateway/UpstreamLimits.h"
+#include "Protocol/UpstreamLimits.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "AnyStream.h"
+#include "MessageIo.h"
+#include "../Common/HttpHeaders.h"
+
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include <chrono>
+#include <string_view>
+
+namespace OrthancCors
+{
+  // A client's request: its header is parsed before anything is decided, its
+  // body (if any) is read later, a piece at a time.
+  using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
+
+  // Whether the client connection can carry another request.
+  enum class ConnectionFate
+  {
+    KeepAlive,
+    Close
+  };
+
+  // The client wants to keep the connection, the gateway is not stopping, and
+  // no unread request body is left (it would be taken for the next request).
+  bool ClientMayKeepAlive(const RequestParser& request, bool closing);
+
+  // A response the gateway produces itself (an error, a preflight, a served
+  // file) to the request `request` holds, in its HTTP version, without a body
+  // for HEAD; the connection stays open when ClientMayKeepAlive(). Nothing is
+  // written once the gateway is closing the connection.
+  MessageIo::Awaitable<ConnectionFate> AnswerClient(AnyStream& client,
+                                                    const RequestParser& request,
+                                                    std::chrono::steady_clock::duration timeout,
+                                                    bool closing,
+                                                    int status,
+                                                    const HttpHeaders& headers,
+                                                    std::string_view body);
+}
