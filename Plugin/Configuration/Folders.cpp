@@ -4,7 +4,7 @@
 #include "ConfigurationError.h"
 #include "ConfigurationKeys.h"
 #include "FileSystemChecks.h"
-#include "UriPrefix.h"
+#include "UriPrefixCheck.h"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 
 #include "ConfigurationKeys.h"
 #include "ConfigurationObject.h"
-#include "UriPrefix.h"
+#include "UriPrefixCheck.h"
 
 namespace OrthancCors
 {

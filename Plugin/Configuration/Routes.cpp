@@ -2,7 +2,7 @@
 
 #include "ConfigurationError.h"
 #include "ConfigurationKeys.h"
-#include "UriPrefix.h"
+#include "UriPrefixCheck.h"
 
 #include <algorithm>
 #include <map>

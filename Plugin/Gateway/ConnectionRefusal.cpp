@@ -1,6 +1,7 @@
 #include "ConnectionRefusal.h"
 
 #include "MessageIo.h"
+#include "../Configuration/ConfigurationKeys.h"
 #include "../Protocol/ErrorResponses.h"
 
 #include <boost/asio/post.hpp>
@@ -58,9 +59,9 @@ namespace OrthancCors
     const GatewaySettings& settings = context_.configuration->gateway;
     LocalResponse answer = MakeErrorResponse(
       503, (reached_ == ConnectionRegistry::Limit::MaxConnectionsPerClient) ?
-      "the gateway serves Cors.Gateway.MaxConnectionsPerClient (" +
+      "the gateway serves " + ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::MAX_CONNECTIONS_PER_CLIENT) + " (" +
       std::to_string(settings.maxConnectionsPerClient) + ") connections of this client address already" :
-      "the gateway serves Cors.Gateway.MaxConnections (" +
+      "the gateway serves " + ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::MAX_CONNECTIONS) + " (" +
       std::to_string(settings.maxConnections) + ") connections already");
     answer.headers.push_back(HttpHeader{"Retry-After", "1"});
     const auto error = co_await MessageIo::WriteResponse(client_, REFUSAL_TIMEOUT, 11, 503, answer.headers,

@@ -5,6 +5,7 @@
 #include "LogThrottle.h"
 #include "../Common/Logger.h"
 #include "../Configuration/Configuration.h"
+#include "../Configuration/ConfigurationKeys.h"
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/error.hpp>
@@ -38,7 +39,7 @@ namespace OrthancCors
     std::string DescribeUpstreamError(const boost::system::error_code& error) const
     {
       return error == boost::beast::error::timeout ?
-        "no answer within Cors.Gateway.UpstreamTimeout (" + std::to_string(upstreamTimeout.count()) + " s)" :
+        "no answer within " + ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::UPSTREAM_TIMEOUT) + " (" + std::to_string(upstreamTimeout.count()) + " s)" :
         error.message();
     }
 

@@ -2,6 +2,7 @@
 
 #include "ConnectionRefusal.h"
 #include "Session.h"
+#include "../Configuration/ConfigurationKeys.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -71,21 +72,22 @@ namespace OrthancCors
     {
       const std::string port = std::to_string(endpoint.port());
       const std::string address = endpoint.address().to_string();
+      const std::string portKey = ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::PORT);
       if (error == boost::asio::error::address_in_use)
       {
-        throw std::runtime_error("Cors.Gateway.Port: port " + port + " is already in use");
+        throw std::runtime_error(portKey + ": port " + port + " is already in use");
       }
       if (error == boost::asio::error::access_denied)
       {
-        throw std::runtime_error("Cors.Gateway.Port: not allowed to listen on port " + port +
+        throw std::runtime_error(portKey + ": not allowed to listen on port " + port +
                                  " (ports below 1024 need privileges)");
       }
       if (error == boost::system::errc::address_not_available || error == boost::asio::error::address_family_not_supported)
       {
-        throw std::runtime_error("Cors.Gateway.BindAddress: " + address + " is not an address of this host (" +
+        throw std::runtime_error(ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::BIND_ADDRESS) + ": " + address + " is not an address of this host (" +
                                  error.message() + ")");
       }
-      throw std::runtime_error("Cors.Gateway.Port: cannot listen on " + address + ":" + port + " (" +
+      throw std::runtime_error(portKey + ": cannot listen on " + address + ":" + port + " (" +
                                error.message() + ")");
     }
   }

@@ -81,7 +81,8 @@ TEST(RequestValidation, SeveralHostFieldsAreRefused)
 TEST(RequestValidation, HostThatIsNotHostAndPortIsRefused)
 {
   for (const char* host : {"a.example/path", "a.example:80x", "user@a.example", "a.example:", "[::1", "a b",
-                           "a.example;proto=https", "\"a\"", "a.example:123456"})
+                           "a.example;proto=https", "\"a\"", "a.example:123456",
+                           "a.example:0", "a.example:65536", "a.example:99999"})
   {
     EXPECT_EQ(400, StatusOf("GET", "/", 11, {{"Host", host}})) << host;
   }

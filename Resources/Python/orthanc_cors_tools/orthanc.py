@@ -147,9 +147,12 @@ class OrthancInstance:
 
     def start(self, timeout=START_TIMEOUT, ready_port=None):
         """Starts Orthanc and returns once GET /system answers (or, with `ready_port`,
-        once anything answers HTTP there: for an Orthanc without its HTTP server);
-        raises OrthancError (with the log's tail) if it exits or does not answer
-        within `timeout`."""
+        once anything answers HTTP there: for an Orthanc without its HTTP server)
+        and Orthanc catches SIGTERM: it installs its handler (ServerBarrier) only
+        after its HTTP server and the plugins' OrthancStarted, so that a test
+        stopping it at once would otherwise see it die by the signal instead of
+        a clean stop. Raises OrthancError (with the log's tail) if it exits or
+        does not answer within `timeout`."""
         began = time.monotonic()
         self._launch()
         deadline = began + timeout
@@ -161,7 +164,7 @@ class OrthancInstance:
             try:
                 # 401 also proves the HTTP server is up (authentication enabled).
                 response = http_request(ready_port or self.http_port, "GET", "/system", timeout=2)
-                if ready_port or response.status in (200, 401):
+                if (ready_port or response.status in (200, 401)) and self._catches_sigterm():
                     self.start_seconds = time.monotonic() - began
                     return self
             except (OSError, HTTPException):
@@ -170,6 +173,17 @@ class OrthancInstance:
         self.stop()
         raise OrthancError("Orthanc did not answer GET /system within %d s; folder %s\n%s"
                            % (timeout, self.directory, self.log_tail()))
+
+    def _catches_sigterm(self):
+        """Whether the process has a SIGTERM handler (SigCgt of /proc/PID/status)."""
+        try:
+            with open("/proc/%d/status" % self.process.pid) as status:
+                for line in status:
+                    if line.startswith("SigCgt:"):
+                        return bool(int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+        except OSError:
+            pass
+        return False
 
     def is_running(self):
         return self.process is not None and self.process.poll() is None

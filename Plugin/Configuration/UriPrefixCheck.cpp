@@ -1,4 +1,4 @@
-#include "UriPrefix.h"
+#include "UriPrefixCheck.h"
 
 #include "../Policy/Policy.h"
 #include "ConfigurationError.h"
