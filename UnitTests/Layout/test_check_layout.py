@@ -49,47 +49,47 @@ class LayoutCheckTest(unittest.TestCase):
         run = subprocess.run([sys.executable, CHECKER, tree], capture_output=True, text=True)
         return run.returncode, run.stdout
 
+    def assert_reported(self, files, *messages, readme=README):
+        status, output = self.check(self.make_tree(files, readme))
+        self.assertEqual(1, status, output)
+        for message in messages:
+            self.assertIn(message, output)
+
     def test_a_tree_that_follows_the_rules_passes(self):
         status, output = self.check(self.make_tree({}))
         self.assertEqual(0, status, output)
         self.assertIn('0 layout violation(s)', output)
 
     def test_a_module_including_a_module_above_it_is_reported(self):
-        status, output = self.check(self.make_tree({'Plugin/Policy/Bad.cpp': '#include "../Configuration/Settings.h"\n'}))
-        self.assertEqual(1, status)
-        self.assertIn('Plugin/Policy/Bad.cpp:1: Policy includes Configuration', output)
+        self.assert_reported({'Plugin/Policy/Bad.cpp': '#include "../Configuration/Settings.h"\n'},
+                             'Plugin/Policy/Bad.cpp:1: Policy includes Configuration')
 
     def test_an_indirect_dependency_is_allowed(self):
         status, output = self.check(self.make_tree({'Plugin/Configuration/Uses.cpp': '#include "../Common/Text.h"\n'}))
         self.assertEqual(0, status, output)
 
     def test_the_sdk_outside_the_sdk_layer_is_reported(self):
-        status, output = self.check(self.make_tree({'Plugin/Policy/Sdk.cpp': '#include <orthanc/OrthancCPlugin.h>\n'}))
-        self.assertEqual(1, status)
-        self.assertIn('only Plugin/OrthancPort/ and Plugin/Plugin.cpp include the Orthanc SDK', output)
+        self.assert_reported({'Plugin/Policy/Sdk.cpp': '#include <orthanc/OrthancCPlugin.h>\n'},
+                             'only Plugin/OrthancPort/ and Plugin/Plugin.cpp include the Orthanc SDK')
 
     def test_a_core_module_including_the_sdk_layer_is_reported(self):
-        status, output = self.check(self.make_tree({'Plugin/Common/Up.h': '#include "../OrthancPort/Plugin.h"\n'}))
-        self.assertEqual(1, status)
-        self.assertIn('the core module Common includes the SDK layer', output)
+        self.assert_reported({'Plugin/Common/Up.h': '#include "../OrthancPort/Plugin.h"\n'},
+                             'the core module Common includes the SDK layer')
 
     def test_jsoncpp_where_it_is_not_linked_is_reported(self):
-        status, output = self.check(self.make_tree({'Plugin/Policy/Json.cpp': '#include <json/value.h>\n'}))
-        self.assertEqual(1, status)
-        self.assertIn('Policy includes <json/value.h> without linking OrthancCors::JsonCpp', output)
+        self.assert_reported({'Plugin/Policy/Json.cpp': '#include <json/value.h>\n'},
+                             'Policy includes <json/value.h> without linking OrthancCors::JsonCpp')
 
     def test_a_readme_that_disagrees_with_cmake_is_reported(self):
         readme = README.replace('| `Plugin/Configuration/` | the settings | `Policy` |',
                                 '| `Plugin/Configuration/` | the settings | `Common` |')
-        status, output = self.check(self.make_tree({}, readme))
-        self.assertEqual(1, status)
-        self.assertIn("Plugin/Configuration/ may include ['Common'] there, ['Policy'] in CMakeLists.txt", output)
+        self.assert_reported({}, "Plugin/Configuration/ may include ['Common'] there, ['Policy'] in CMakeLists.txt",
+                             readme=readme)
 
     def test_a_module_missing_from_the_readme_is_reported(self):
-        status, output = self.check(self.make_tree({'Plugin/Extra/Thing.h': '\n'}))
-        self.assertEqual(1, status)
-        self.assertIn('README.md, Layout: no row for Plugin/Extra/', output)
-        self.assertIn('Plugin/Extra/ is not a module of CMakeLists.txt', output)
+        self.assert_reported({'Plugin/Extra/Thing.h': '\n'},
+                             'README.md, Layout: no row for Plugin/Extra/',
+                             'Plugin/Extra/ is not a module of CMakeLists.txt')
 
 
 if __name__ == '__main__':
