@@ -7,6 +7,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/address.hpp>
 
 #include <algorithm>
@@ -183,6 +184,11 @@ namespace OrthancCors
       for (unsigned int i = 0; i < count; i++)
       {
         loops.push_back(std::make_unique<boost::asio::io_context>(1));
+        // Asio gives a loop its reactor (an epoll, an eventfd, a timerfd) with the
+        // first socket made on it: made here, at start, so that a connection handed
+        // to a loop later never needs descriptors for that, which a process out of
+        // descriptors would not have.
+        const boost::asio::ip::tcp::socket firstSocket(*loops.back());
       }
       return loops;
     }

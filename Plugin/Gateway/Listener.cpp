@@ -150,26 +150,42 @@ namespace OrthancCors
   {
     while (!closed_)
     {
-      // Connections are spread over the event loops; each loop has one thread, so
-      // a session never runs concurrently with itself and needs no lock.
-      auto [error, socket] = co_await acceptor_.async_accept(nextLoop_(),
-                                                             boost::asio::as_tuple(boost::asio::use_awaitable));
-      if (closed_)
+      bool backOff = false;
+      try
       {
-        break;
-      }
-      if (error)
-      {
-        context_.logger.Warning("Cors gateway: cannot accept a connection on port " + std::to_string(port_) +
-                                ": " + error.message());
-        if (IsResourceExhaustion(error))
+        // Connections are spread over the event loops; each loop has one thread, so
+        // a session never runs concurrently with itself and needs no lock.
+        auto [error, socket] = co_await acceptor_.async_accept(nextLoop_(),
+                                                               boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (closed_)
         {
-          backoff_.expires_after(ACCEPT_BACKOFF);
-          co_await backoff_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+          break;
         }
-        continue;
+        if (error)
+        {
+          context_.logger.Warning("Cors gateway: cannot accept a connection on port " + std::to_string(port_) +
+                                  ": " + error.message());
+          backOff = IsResourceExhaustion(error);
+        }
+        else
+        {
+          Launch(std::move(socket));
+        }
       }
-      Launch(std::move(socket));
+      catch (const std::exception& exception)
+      {
+        // Out of memory or descriptors while setting a connection up: that one
+        // connection is lost, never the listener (an exception leaving this loop
+        // would end accepting for good).
+        context_.logger.Warning("Cors gateway: cannot accept a connection on port " + std::to_string(port_) +
+                                ": " + exception.what());
+        backOff = true;
+      }
+      if (backOff)
+      {
+        backoff_.expires_after(ACCEPT_BACKOFF);
+        co_await backoff_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+      }
     }
   }
 
