@@ -48,22 +48,26 @@ namespace OrthancCors
     if (text.empty())
     {
       port.problem = PortProblem::Empty;
+      return port;
     }
-    else if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
     {
       port.problem = PortProblem::NotDecimal;
+      return port;
     }
-    else if (text.size() > MAX_PORT_DIGITS || std::stoul(std::string(text)) > MAX_PORT)
+
+    const unsigned long value = text.size() > MAX_PORT_DIGITS ? MAX_PORT + 1 : std::stoul(std::string(text));
+    if (value > MAX_PORT)
     {
       port.problem = PortProblem::AboveMaximum;
     }
-    else if (std::stoul(std::string(text)) == 0)
+    else if (value == 0)
     {
       port.problem = PortProblem::Zero;
     }
     else
     {
-      port.value = static_cast<uint16_t>(std::stoul(std::string(text)));
+      port.value = static_cast<uint16_t>(value);
     }
     return port;
   }

@@ -77,9 +77,7 @@ namespace OrthancCors
                configuration_->gateway.sslEnabled ? CreateServerTlsContext(configuration_->gateway) : nullptr,
                configuration_->upstream.sslEnabled ? CreateUpstreamTlsContext() : nullptr,
                std::chrono::seconds(configuration_->gateway.idleTimeoutSeconds),
-               // (The configuration keeps it at most IdleTimeout; so does a hand-built one.)
-               std::chrono::seconds(std::min(configuration_->gateway.requestHeaderTimeoutSeconds,
-                                             configuration_->gateway.idleTimeoutSeconds)),
+               std::chrono::seconds(configuration_->gateway.requestHeaderTimeoutSeconds),
                std::chrono::seconds(configuration_->gateway.upstreamTimeoutSeconds)},
       loops_(CreateLoops(threadCount_)),
       listener_(std::make_shared<Listener>(*loops_.front(), [this]() -> boost::asio::io_context& { return PickLoop(); },

@@ -100,6 +100,7 @@ TEST(GatewayLifecycle, IdleConnectionIsClosedAfterIdleTimeout)
   FakeUpstream upstream;
   auto configuration = MakeTestConfiguration(upstream.GetPort());
   configuration->gateway.idleTimeoutSeconds = 1;
+  configuration->gateway.requestHeaderTimeoutSeconds = 1;   // at most IdleTimeout, as the configuration keeps it
   RunningGateway gateway(configuration);
 
   TestSocket client = TestSocket::Connect(gateway.GetPort());
@@ -115,6 +116,7 @@ TEST(GatewayLifecycle, TricklingClientIsNotCutWhileEachPieceComesWithinIdleTimeo
   FakeUpstream upstream;
   auto configuration = MakeTestConfiguration(upstream.GetPort());
   configuration->gateway.idleTimeoutSeconds = 1;
+  configuration->gateway.requestHeaderTimeoutSeconds = 1;   // at most IdleTimeout, as the configuration keeps it
   configuration->gateway.requestBodyBufferSize = 0;   // a streamed body, as a large upload is
   RunningGateway gateway(configuration);
 
@@ -189,6 +191,7 @@ TEST(GatewayLifecycle, HeaderTrickledPastIdleTimeoutIsCut)
   FakeUpstream upstream;
   auto configuration = MakeTestConfiguration(upstream.GetPort());
   configuration->gateway.idleTimeoutSeconds = 1;
+  configuration->gateway.requestHeaderTimeoutSeconds = 1;   // at most IdleTimeout, as the configuration keeps it
   RunningGateway gateway(configuration);
 
   // Each piece comes well within IdleTimeout, the whole header does not.

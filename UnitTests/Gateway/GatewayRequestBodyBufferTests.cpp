@@ -151,6 +151,7 @@ TEST(GatewayRequestBodyBuffer, SmallBodyTrickledPastIdleTimeoutIsCutAndNeverReac
   FakeUpstream upstream;
   auto configuration = MakeTestConfiguration(upstream.GetPort());
   configuration->gateway.idleTimeoutSeconds = 1;
+  configuration->gateway.requestHeaderTimeoutSeconds = 1;   // at most IdleTimeout, as the configuration keeps it
   RunningGateway gateway(configuration);
 
   // Each byte well within IdleTimeout, the whole body not: one deadline for it all.
