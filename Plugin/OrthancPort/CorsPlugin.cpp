@@ -68,10 +68,12 @@ namespace OrthancCors
     }
   }
 
-  CorsPlugin::CorsPlugin(OrthancPluginContext* context, std::shared_ptr<const Configuration> configuration) :
+  CorsPlugin::CorsPlugin(OrthancPluginContext* context, std::shared_ptr<const Configuration> configuration,
+                         const OrthancAnswerWriting& answerWriting) :
     context_(context),
     logger_(context),
-    configuration_(std::move(configuration))
+    configuration_(std::move(configuration)),
+    answerWriting_(answerWriting)
   {
     folders_ = std::make_shared<FolderServer>(configuration_->folders,
                                               configuration_->mimeTypes,
@@ -115,7 +117,7 @@ namespace OrthancCors
       }
 
       auto shared = std::make_shared<const Configuration>(std::move(*configuration));
-      instance_.reset(new CorsPlugin(context, shared));
+      instance_.reset(new CorsPlugin(context, shared, DetectAnswerWriting(context, orthancConfiguration)));
       instance_->RegisterCallbacks();
       return 0;
     }
@@ -161,6 +163,11 @@ namespace OrthancCors
       }
       OrthancPluginRegisterRestCallbackNoLock(context_, MakeFolderRouteRegex(folder.prefix).c_str(), ServeFolder);
       logger_.Info("Cors: serving " + folder.path + " at " + folder.prefix);
+    }
+    if (!configuration.folders.empty() && !answerWriting_.CanSendEncodedBodies())
+    {
+      logger_.Info("Cors: HttpCompressionEnabled is true, so folders on Orthanc's port are served without their "
+                   "precompressed siblings (Orthanc compresses the files itself); the gateway serves them");
     }
 
     OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/policy", AnswerPolicy);

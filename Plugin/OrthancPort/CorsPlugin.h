@@ -1,5 +1,6 @@
 #pragma once
 
+#include "OrthancHttp.h"
 #include "OrthancLogger.h"
 #include "../Configuration/Configuration.h"
 
@@ -34,6 +35,7 @@ namespace OrthancCors
     ILogger& GetLogger() { return logger_; }
     const Configuration& GetConfiguration() const { return *configuration_; }
     const FolderServer& GetFolders() const { return *folders_; }
+    const OrthancAnswerWriting& GetAnswerWriting() const { return answerWriting_; }
 
     void OnOrthancStarted();
     void OnOrthancStopped();
@@ -43,13 +45,15 @@ namespace OrthancCors
     void LogRefusedOriginOnce(const std::string& origin, const std::string& message);
 
   private:
-    CorsPlugin(OrthancPluginContext* context, std::shared_ptr<const Configuration> configuration);
+    CorsPlugin(OrthancPluginContext* context, std::shared_ptr<const Configuration> configuration,
+               const OrthancAnswerWriting& answerWriting);
 
     void RegisterCallbacks();
 
     OrthancPluginContext* context_;
     OrthancLogger logger_;
     std::shared_ptr<const Configuration> configuration_;
+    OrthancAnswerWriting answerWriting_;
     std::shared_ptr<const FolderServer> folders_;
     std::unique_ptr<Gateway> gateway_;
 

@@ -30,6 +30,11 @@ namespace OrthancCors
     folderRequest.method = GetMethodName(request->method);
     folderRequest.target = EncodeDecodedPath(url);   // Orthanc hands callbacks a percent-decoded path
     folderRequest.headers = ToHttpHeaders(*request);
+    if (!plugin.GetAnswerWriting().CanSendEncodedBodies())
+    {
+      // Then the original file, which Orthanc compresses itself as the client accepts.
+      RemoveAll(folderRequest.headers, "Accept-Encoding");
+    }
 
     FolderResponse response = plugin.GetFolders().ServeMounted(folderRequest);
 
@@ -38,7 +43,7 @@ namespace OrthancCors
     ApplyCorsHeaders(response.headers, EvaluateActualRequest(plugin.GetConfiguration().policy, corsRequest));
 
     static const std::string empty;
-    AnswerWithHeaders(plugin.GetContext(), output, response.status, response.headers,
+    AnswerWithHeaders(plugin.GetContext(), output, plugin.GetAnswerWriting(), response.status, response.headers,
                       response.body ? *response.body : empty, "application/octet-stream");
     return OrthancPluginErrorCode_Success;
   }

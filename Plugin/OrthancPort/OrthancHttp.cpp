@@ -1,7 +1,19 @@
 #include "OrthancHttp.h"
 
+#include <json/value.h>
+
 namespace OrthancCors
 {
+  OrthancAnswerWriting DetectAnswerWriting(OrthancPluginContext* context, const Json::Value& orthancConfiguration)
+  {
+    OrthancAnswerWriting writing;
+    writing.typesStatusBodiesAsText = OrthancPluginCheckVersionAdvanced(context, 1, 12, 1) != 0;
+    const Json::Value& compression = orthancConfiguration["HttpCompressionEnabled"];
+    writing.compressesAnswers = compression.isBool() ? compression.asBool()
+                                                     : OrthancPluginCheckVersionAdvanced(context, 1, 12, 2) == 0;
+    return writing;
+  }
+
   HttpHeaders ToHttpHeaders(uint32_t count, const char* const* keys, const char* const* values)
   {
     HttpHeaders headers;
@@ -37,6 +49,7 @@ namespace OrthancCors
 
   void AnswerWithHeaders(OrthancPluginContext* context,
                          OrthancPluginRestOutput* output,
+                         const OrthancAnswerWriting& writing,
                          int status,
                          const HttpHeaders& headers,
                          const std::string& body,
@@ -63,10 +76,10 @@ namespace OrthancCors
     {
       OrthancPluginSendMethodNotAllowed(context, output, "GET,HEAD");
     }
-    else if (status == 200 && !isEncoded)
+    else if (status == 200 && (!isEncoded || !writing.compressesAnswers))
     {
-      // Orthanc may compress this body on the fly (its HttpCompressionEnabled
-      // setting: gzip or deflate, as the client accepts), adding Content-Encoding.
+      // Orthanc may compress an unencoded body on the fly (gzip or deflate, as the
+      // client accepts), adding Content-Encoding; an encoded one goes out as it is.
       OrthancPluginAnswerBuffer(context, output, body.data(), static_cast<uint32_t>(body.size()), contentType.c_str());
     }
     else if (body.empty())
@@ -78,8 +91,12 @@ namespace OrthancCors
       // OrthancPluginSendHttpStatus sends the bytes as they are, 200 included:
       // AnswerBuffer would gzip an already compressed body (a precompressed .br or
       // .gz sibling) a second time, with a second Content-Encoding field (measured
-      // with Orthanc 1.10.1).
-      OrthancPluginSetHttpHeader(context, output, "Content-Type", contentType.c_str());
+      // with Orthanc 1.10.1). An Orthanc that types such bodies itself only gets
+      // here with the plain-text bodies of errors (CanSendEncodedBodies).
+      if (!writing.typesStatusBodiesAsText)
+      {
+        OrthancPluginSetHttpHeader(context, output, "Content-Type", contentType.c_str());
+      }
       OrthancPluginSendHttpStatus(context, output, static_cast<uint16_t>(status), body.data(),
                                   static_cast<uint32_t>(body.size()));
     }

@@ -4,6 +4,8 @@
 
 #include <orthanc/OrthancCPlugin.h>
 
+#include <json/value.h>
+
 #include <string>
 
 namespace OrthancCors
@@ -13,9 +15,35 @@ namespace OrthancCors
   HttpHeaders ToHttpHeaders(const OrthancPluginHttpRequest& request);
   const char* GetMethodName(OrthancPluginHttpMethod method);
 
-  // Sends a status with a JSON or text body and the given extra headers.
+  // How the running Orthanc writes a plugin's answer; it changed between the
+  // versions users run (measured with 1.10.1 and 1.13.0; Orthanc's NEWS dates each
+  // change):
+  struct OrthancAnswerWriting
+  {
+    // 1.12.1 and later: a body sent with OrthancPluginSendHttpStatus gets
+    // "Content-Type: text/plain" unless OrthancPluginAnswerBuffer set the type; a
+    // Content-Type set with OrthancPluginSetHttpHeader becomes a second field, and
+    // a browser keeps the last one (a precompressed script served as text/plain).
+    bool typesStatusBodiesAsText = false;
+
+    // HttpCompressionEnabled as Orthanc resolves it (true by default up to 1.12.1,
+    // false since 1.12.2): OrthancPluginAnswerBuffer then compresses the body on the
+    // fly, adding its own Content-Encoding, even to a body that already has one.
+    bool compressesAnswers = true;
+
+    // Whether a body already encoded (a precompressed sibling) can be sent as it is,
+    // with one Content-Type and one Content-Encoding. When not, the folder is served
+    // without its siblings on Orthanc's port and Orthanc compresses the originals.
+    bool CanSendEncodedBodies() const { return !typesStatusBodiesAsText || !compressesAnswers; }
+  };
+
+  OrthancAnswerWriting DetectAnswerWriting(OrthancPluginContext* context, const Json::Value& orthancConfiguration);
+
+  // Sends a status with a body and the given extra headers, written as
+  // `writing` says the running Orthanc needs.
   void AnswerWithHeaders(OrthancPluginContext* context,
                          OrthancPluginRestOutput* output,
+                         const OrthancAnswerWriting& writing,
                          int status,
                          const HttpHeaders& headers,
                          const std::string& body,

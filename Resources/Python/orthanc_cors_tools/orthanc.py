@@ -12,6 +12,7 @@ or, inside a test, testing.start_orthanc(self, cors=...) which stops it when the
 Python's standard library only: PyPI is not reachable where these tests run.
 """
 
+import functools
 import json
 import os
 import re
@@ -43,6 +44,25 @@ _ERROR_LINE = re.compile(r"^E\d{4} ", re.MULTILINE)
 
 class OrthancError(Exception):
     """Orthanc did not start, did not stop cleanly, or died during a test."""
+
+
+@functools.lru_cache(maxsize=None)
+def orthanc_version():
+    """(major, minor, patch) of the Orthanc that ORTHANC_BINARY runs, from its
+    --version (e.g. (1, 10, 1) for bookworm's, (1, 13, 0) for Debian sid's). For
+    the tests whose right answer depends on the version: each asserts what that
+    version must do, none is skipped for it."""
+    output = subprocess.run([ORTHANC_BINARY, "--version"], check=True, capture_output=True, text=True,
+                            timeout=60).stdout
+    match = re.search(r"Orthanc (\d+)\.(\d+)\.(\d+)", output)
+    if not match:
+        raise OrthancError("cannot read the version in the output of %s --version: %r" % (ORTHANC_BINARY, output[:200]))
+    return tuple(int(number) for number in match.groups())
+
+
+def orthanc_at_least(*version):
+    """Whether the Orthanc under test is `version` or newer: orthanc_at_least(1, 12, 1)."""
+    return orthanc_version() >= tuple(version)
 
 
 def cors_plugin_path():
@@ -295,6 +315,14 @@ class OrthancInstance:
             if time.monotonic() >= deadline:
                 raise AssertionError("%r not in Orthanc's log within %s s\n%s" % (pattern, timeout, self.log_tail()))
             time.sleep(POLL_INTERVAL)
+
+    def versions(self):
+        """{"Orthanc": "1.13.0", "DICOMweb": "1.24"}, as the running Orthanc reports
+        them (/system and /plugins; DICOMweb absent when not loaded)."""
+        versions = {"Orthanc": self.api("GET", "/system")["Version"]}
+        if "dicom-web" in self.api("GET", "/plugins"):
+            versions["DICOMweb"] = self.api("GET", "/plugins/dicom-web")["Version"]
+        return versions
 
     # ---- HTTP -----------------------------------------------------------------------
 
