@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The project's test command: installs what is missing (Debian packages), builds
 # the plugin as it ships (STATIC_BUILD) and runs every test — unit tests, and
-# integration tests against a real Orthanc with the real DICOMweb plugin. Then
+# integration tests against a real Orthanc with the real DICOMweb plugin. Then the
+# integration and end-to-end tests again, same library, against the Orthanc users
+# of the orthancteam image run (Orthanc 1.13.0 with DICOMweb 1.24, from a Debian
+# sid root made once under .cache/: Resources/Sid). Then
 # the unit and integration tests again with the plugin built with AddressSanitizer
 # and UndefinedBehaviorSanitizer (build-asan, Orthanc run by
 # Resources/Sanitizers/orthanc-with-sanitizers.sh), and every fuzz target for a
@@ -10,6 +13,7 @@
 #   Resources/run-tests.sh            # everything
 #   Resources/run-tests.sh -L unit    # extra arguments go to ctest (both runs)
 #
+#   ORTHANC_CORS_SID=OFF              # skip the run against Debian sid's Orthanc 1.13
 #   ORTHANC_CORS_SANITIZERS=OFF       # skip the sanitizer run
 #   ORTHANC_CORS_FUZZ_SECONDS=0       # skip fuzzing (default: 60 s for all targets)
 set -euo pipefail
@@ -17,6 +21,7 @@ set -euo pipefail
 SOURCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${ORTHANC_CORS_TEST_BUILD_DIR:-$SOURCE_DIR/build-tests}"
 ASAN_BUILD_DIR="${ORTHANC_CORS_ASAN_BUILD_DIR:-$SOURCE_DIR/build-asan}"
+SID="${ORTHANC_CORS_SID:-ON}"
 SANITIZERS="${ORTHANC_CORS_SANITIZERS:-ON}"
 FUZZ_SECONDS="${ORTHANC_CORS_FUZZ_SECONDS:-60}"
 JOBS="${JOBS:-$(nproc)}"
@@ -32,9 +37,22 @@ started=$(date +%s)
 cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTATIC_BUILD=ON -DBUILD_TESTING=ON
 cmake --build "$BUILD_DIR" -j "$JOBS"
 
+export PYTHONPATH="$SOURCE_DIR/Resources/Python${PYTHONPATH:+:$PYTHONPATH}"
 status=0
+python3 -m orthanc_cors_tools.versions "Tests of the shipped build run" || status=$?
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@" || status=$?
 echo "Wall time of the tests of the shipped build: $(( $(date +%s) - started )) s"
+
+if [ "$SID" != "OFF" ]; then
+  sid_started=$(date +%s)
+  ORTHANC_SID_ROOT="$("$SOURCE_DIR/Resources/Sid/make-root.sh")"
+  export ORTHANC_SID_ROOT
+  ORTHANC_BINARY="$SOURCE_DIR/Resources/Sid/orthanc-in-root.sh" \
+    python3 -m orthanc_cors_tools.versions "Tests of the shipped build against Debian sid's Orthanc run" || status=$?
+  ORTHANC_BINARY="$SOURCE_DIR/Resources/Sid/orthanc-in-root.sh" \
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" -L '^(integration|e2e)$' "$@" || status=$?
+  echo "Wall time of the run against Debian sid's Orthanc (root included): $(( $(date +%s) - sid_started )) s"
+fi
 
 if [ "$SANITIZERS" != "OFF" ]; then
   sanitizers_started=$(date +%s)

@@ -376,11 +376,15 @@ class DockerComposeRecipe(DeploymentTestCase):
 class DeploymentShapes(DeploymentTestCase):
 
     def start_shape(self, shape):
+        # RemoteAccessAllowed and AuthenticationEnabled as written (absent: Orthanc's
+        # default): Orthanc 1.13 refuses to start with remote access, authentication
+        # and no registered user. The gateway stays on loopback all the same.
         configuration = load_commented_json(os.path.join(EXAMPLES_DIR, shape, "orthanc.json"))
         cors, gateway_port = adjust_for_this_machine(configuration["Cors"], self.make_directory())
-        extra = {key: value for (key, value) in configuration.items()
-                 if key not in ("Cors", "HttpPort", "RemoteAccessAllowed")}
-        orthanc = self.start_orthanc(cors=cors, extra_configuration=extra)
+        cors["Gateway"]["BindAddress"] = "127.0.0.1"
+        extra = {key: value for (key, value) in configuration.items() if key not in ("Cors", "HttpPort")}
+        orthanc = self.start_orthanc(cors=cors, extra_configuration=extra, authentication_enabled=None,
+                                     registered_users=None)
         tls = cors["Gateway"].get("SslEnabled", False)
         wait_until_http_ready(gateway_port, path="/system",
                               tls_context=insecure_tls_context() if tls else None)

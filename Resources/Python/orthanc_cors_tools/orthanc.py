@@ -99,20 +99,24 @@ class OrthancInstance:
 
     cors: the "Cors" section (dict), or None for no section at all.
     plugins: list of plugin paths; default: the DICOMweb plugin and this plugin.
+    authentication_enabled: True, False, or None for Orthanc's own default (on
+      exactly when RemoteAccessAllowed is true).
     registered_users: {"user": "password"}; with authentication_enabled the first
-      user's credentials are what api() sends.
+      user's credentials are what api() sends. None: no RegisteredUsers key at all,
+      which Orthanc 1.13 tells from an empty list (it then refuses to start with
+      remote access and authentication).
     extra_configuration: merged last into Orthanc's configuration (any other key).
     parent_directory: where its temporary folder is made (default: the system's).
     """
 
     def __init__(self, cors=None, plugins=None, remote_access_allowed=False, authentication_enabled=False,
-                 registered_users=None, extra_configuration=None, name="OrthancCorsTest",
+                 registered_users={}, extra_configuration=None, name="OrthancCorsTest",
                  parent_directory=None):
         self.cors = cors
         self.plugins = list(plugins) if plugins is not None else default_plugins()
         self.remote_access_allowed = remote_access_allowed
         self.authentication_enabled = authentication_enabled
-        self.registered_users = dict(registered_users or {})
+        self.registered_users = dict(registered_users) if registered_users is not None else None
         self.extra_configuration = dict(extra_configuration or {})
         self.name = name
         self.http_port = free_port()
@@ -140,11 +144,13 @@ class OrthancInstance:
             "Plugins": self.plugins,
             "DicomWeb": {"Enable": True},
             "RemoteAccessAllowed": self.remote_access_allowed,
-            "AuthenticationEnabled": self.authentication_enabled,
-            "RegisteredUsers": self.registered_users,
             "HttpTimeout": 30,
             "ConcurrentJobs": 1,
         }
+        if self.authentication_enabled is not None:
+            configuration["AuthenticationEnabled"] = self.authentication_enabled
+        if self.registered_users is not None:
+            configuration["RegisteredUsers"] = self.registered_users
         if self.cors is not None:
             configuration["Cors"] = self.cors
         configuration.update(self.extra_configuration)
