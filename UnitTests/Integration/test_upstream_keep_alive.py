@@ -1,0 +1,138 @@
+"""Uploads through the gateway after the browser's connection sat idle longer than
+Orthanc keeps its own keep-alive connections open (1 s: KeepAliveTimeout of Orthanc
+1.13, and 1.10's fixed value; Orthanc says "Keep-Alive: timeout=1").
+
+The gateway keeps one connection to Orthanc per client connection. A POST cannot be
+repeated safely once sent, so a connection Orthanc has already closed must never be
+used for one: after an idle pause the gateway opens a fresh connection (it reuses a
+pooled one only for 80% of Orthanc's timeout, and not when Orthanc's end has closed).
+Measured here: the upstream connection really closes during the pause (Orthanc's
+end leaves ESTABLISHED in /proc/net/tcp), then POST /instances and STOW-RS on the
+same client connection are stored byte for byte; and pauses around the timeout
+(0.6 s to 1.2 s) never give a 502."""
+
+import http.client
+import time
+import uuid
+
+from orthanc_cors_tools.dicom_data import create_ct_series
+from orthanc_cors_tools.orthanc import wait_until_http_ready
+from orthanc_cors_tools.orthanc_json import find_values
+from orthanc_cors_tools.raw_http import LOOPBACK, free_port
+from orthanc_cors_tools.testing import OrthancTestCase
+
+ALLOWED_ORIGIN = "http://localhost:3000"
+CLOSE_TIMEOUT = 10          # seconds for Orthanc to close an idle connection (it takes ~1 s)
+TCP_ESTABLISHED = "01"
+
+
+def established_server_ends(port):
+    """How many connections to `port` are ESTABLISHED on the server's side."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as lines:
+                next(lines)
+                for line in lines:
+                    fields = line.split()
+                    local_port = int(fields[1].rsplit(":", 1)[1], 16)
+                    if local_port == port and fields[3] == TCP_ESTABLISHED:
+                        count += 1
+        except FileNotFoundError:
+            pass
+    return count
+
+
+def build_multipart(files, boundary):
+    body = b""
+    for content in files:
+        body += b"--" + boundary + b"\r\nContent-Type: application/dicom\r\n\r\n" + content + b"\r\n"
+    return body + b"--" + boundary + b"--\r\n"
+
+
+class UploadsAfterIdleConnections(OrthancTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.gateway_port = free_port()
+        cls.orthanc = cls.start_class_orthanc(cors={"AllowedOrigins": [ALLOWED_ORIGIN],
+                                                    "Gateway": {"Port": cls.gateway_port, "IdleTimeout": 30}})
+        wait_until_http_ready(cls.gateway_port)
+
+    def setUp(self):
+        super().setUp()
+        self.client = http.client.HTTPConnection(LOOPBACK, self.gateway_port, timeout=30)
+        self.addCleanup(self.client.close)
+
+    def exchange(self, method, path, body=None, headers=None):
+        """One request on the test's persistent client connection; those to DICOMweb
+        come from the viewer's origin (the policy's route), the others from a script."""
+        headers = dict(headers or {})
+        if path.startswith("/dicom-web/"):
+            headers["Origin"] = ALLOWED_ORIGIN
+        self.client.request(method, path, body=body, headers=headers)
+        response = self.client.getresponse()
+        return response.status, response.read()
+
+    def unstored_instances(self, count):
+        """DICOM files Orthanc does not hold: (Orthanc ids, file contents)."""
+        created = create_ct_series(self.orthanc, slices=count, rows=32, columns=32, verify_with_qido=False)
+        files = []
+        for instance_id in created["OrthancInstanceIds"]:
+            files.append(self.orthanc.request("GET", "/instances/%s/file" % instance_id).body)
+            self.orthanc.api("DELETE", "/instances/" + instance_id)
+        return created["OrthancInstanceIds"], files
+
+    def assert_stored(self, instance_id, content):
+        stored = self.orthanc.request("GET", "/instances/%s/file" % instance_id)
+        self.assertEqual((stored.status, stored.body == content), (200, True), stored)
+
+    def wait_until_orthanc_closed_the_upstream_connection(self):
+        deadline = time.monotonic() + CLOSE_TIMEOUT
+        while established_server_ends(self.orthanc.http_port) > 0:
+            if time.monotonic() > deadline:
+                self.fail("Orthanc kept its idle connection from the gateway open for %d s" % CLOSE_TIMEOUT)
+            time.sleep(0.05)
+
+    def test_post_instances_after_orthanc_closed_the_idle_upstream_connection(self):
+        instance_ids, files = self.unstored_instances(2)
+        self.assertEqual(self.exchange("GET", "/system")[0], 200)
+        for (instance_id, content) in zip(instance_ids, files):
+            with self.subTest(instance=instance_id):
+                self.wait_until_orthanc_closed_the_upstream_connection()
+                status, answer = self.exchange("POST", "/instances", body=content,
+                                               headers={"Content-Type": "application/dicom"})
+                self.assertEqual(status, 200, answer[:300])
+                self.assert_stored(instance_id, content)
+
+    def test_stow_rs_after_orthanc_closed_the_idle_upstream_connection(self):
+        instance_ids, files = self.unstored_instances(2)
+        self.assertEqual(self.exchange("GET", "/dicom-web/studies")[0], 200)
+        self.wait_until_orthanc_closed_the_upstream_connection()
+        boundary = uuid.uuid4().hex.encode("ascii")
+        status, answer = self.exchange("POST", "/dicom-web/studies", body=build_multipart(files, boundary), headers={
+            "Accept": "application/dicom+json",
+            "Content-Type": 'multipart/related; type="application/dicom"; boundary=' + boundary.decode("ascii")})
+        self.assertEqual(status, 200, answer[:300])
+        self.assertIn(b"00081199", answer)   # ReferencedSOPSequence: stored
+        for (instance_id, content) in zip(instance_ids, files):
+            self.assert_stored(instance_id, content)
+
+    def test_uploads_after_pauses_around_orthancs_keep_alive_timeout_never_fail(self):
+        # The pauses are the scenario, not a wait for something: whichever side of
+        # Orthanc's timeout each falls on, the upload must be stored.
+        pauses = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2)
+        instance_ids, files = self.unstored_instances(len(pauses))
+        self.assertEqual(self.exchange("GET", "/system")[0], 200)
+        for (pause, instance_id, content) in zip(pauses, instance_ids, files):
+            with self.subTest(pause=pause):
+                time.sleep(pause)
+                status, answer = self.exchange("POST", "/instances", body=content,
+                                               headers={"Content-Type": "application/dicom"})
+                self.assertEqual(status, 200, answer[:300])
+                self.assert_stored(instance_id, content)
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
