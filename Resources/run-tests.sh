@@ -34,8 +34,7 @@ ASAN_EXCLUDED='^integration\.(test_soak|test_gateway_streaming|test_static_build
 started=$(date +%s)
 "$SOURCE_DIR/Resources/install-dependencies.sh"
 
-cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTATIC_BUILD=ON -DBUILD_TESTING=ON
-cmake --build "$BUILD_DIR" -j "$JOBS"
+JOBS="$JOBS" "$SOURCE_DIR/Resources/build-shipped-plugin.sh" "$BUILD_DIR" -DBUILD_TESTING=ON >/dev/null
 
 export PYTHONPATH="$SOURCE_DIR/Resources/Python${PYTHONPATH:+:$PYTHONPATH}"
 status=0

@@ -1,6 +1,7 @@
 """The deployment examples work as shipped: Configuration.json.example (comments and
 all), the orthancteam Docker recipe (Resources/Docker/: its ORTHANC__CORS__...
-environment variables and its orthanc.json, merged the way the image merges them),
+environment variables and its orthanc.json, merged the way the image merges them;
+its Dockerfile builds with the script the test command builds with),
 and the three deployment shapes of Resources/Examples/ each start a real Orthanc
 with this plugin, and GET /cors/policy shows the values they wrote. Only ports and
 file paths are adjusted, and the gateway stays on loopback. The OHIF app-config.js
@@ -32,6 +33,7 @@ import yaml   # Debian's python3-yaml (Resources/install-dependencies.sh)
 SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 EXAMPLE_CONFIGURATION = os.path.join(SOURCE_DIR, "Configuration.json.example")
 DOCKER_DIR = os.path.join(SOURCE_DIR, "Resources", "Docker")
+DOCKERFILE = os.path.join(DOCKER_DIR, "Dockerfile")
 EXAMPLES_DIR = os.path.join(SOURCE_DIR, "Resources", "Examples")
 README = os.path.join(SOURCE_DIR, "README.md")
 SHAPES = ["CrossOrigin", "SameOrigin", "BearerToken"]
@@ -118,6 +120,42 @@ def compose_environment(service):
     if isinstance(environment, list):
         environment = dict(item.split("=", 1) for item in environment)
     return environment
+
+
+def dockerfile_instructions():
+    """[(INSTRUCTION, arguments)] of the Dockerfile, comments left out (no line
+    continuations: the file is kept to one line an instruction)."""
+    instructions = []
+    with open(DOCKERFILE, encoding="utf-8") as source:
+        for line in source:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                instruction, _, arguments = line.partition(" ")
+                instructions.append((instruction.upper(), arguments.strip()))
+    return instructions
+
+
+def dockerfile_arguments():
+    """The ARG defaults declared before the first FROM."""
+    arguments = {}
+    for (instruction, text) in dockerfile_instructions():
+        if instruction == "FROM":
+            break
+        if instruction == "ARG":
+            name, _, default = text.partition("=")
+            arguments[name] = default
+    return arguments
+
+
+def dockerfile_stages():
+    """[{"from": ..., "run": [...], "copy": [...]}] of each build stage, in order."""
+    stages = []
+    for (instruction, text) in dockerfile_instructions():
+        if instruction == "FROM":
+            stages.append({"from": text, "run": [], "copy": []})
+        elif stages and instruction in ("RUN", "COPY"):
+            stages[-1][instruction.lower()].append(text)
+    return stages
 
 
 def compose_volumes(service):
@@ -314,17 +352,49 @@ class DockerComposeRecipe(DeploymentTestCase):
         self.assertEqual(environment_value_to_json("8043"), 8043)
         self.assertEqual(environment_value_to_json("0.0.0.0"), "0.0.0.0")
 
-    def test_image_is_orthancteams(self):
-        self.assertTrue(self.service["image"].startswith("orthancteam/orthanc:"), self.service["image"])
+    def test_image_is_orthancteams_with_the_plugin_built_in_by_the_dockerfile(self):
+        build = self.service["build"]
+        self.assertEqual(os.path.normpath(os.path.join(DOCKER_DIR, build["context"])), SOURCE_DIR)
+        self.assertEqual(os.path.normpath(os.path.join(SOURCE_DIR, build["dockerfile"])), DOCKERFILE)
+        base = build["args"]["ORTHANC_IMAGE"]
+        self.assertTrue(base.startswith("orthancteam/orthanc:"), base)
+        stages = dockerfile_stages()
+        self.assertEqual(stages[-1]["from"], "${ORTHANC_IMAGE}")
+        self.assertEqual(dockerfile_arguments().get("ORTHANC_IMAGE"), base, "the Dockerfile's default and the "
+                                                                           "compose file's image differ")
+        self.assertFalse(self.service["image"].startswith("orthancteam/"),
+                         "the built image must not take the name of the orthancteam image it extends")
 
-    def test_static_plugin_is_mounted_into_a_folder_the_image_loads(self):
-        targets = {target: source for (source, target) in compose_volumes(self.service)}
-        target = "/usr/share/orthanc/plugins/libOrthancCors.so"
-        self.assertIn(target, targets)
-        self.assertTrue(targets[target].endswith("libOrthancCors.so"), targets[target])
-        self.assertIn(os.path.dirname(target), IMAGE_PLUGIN_FOLDERS)
+    def test_dockerfile_builds_on_bookworm_with_the_script_the_test_command_builds_with(self):
+        # No Docker engine runs here: the image's build steps are those the test
+        # command itself runs, on the Debian the tests run on.
+        with open(os.path.join(SOURCE_DIR, "Resources", "run-tests.sh"), encoding="utf-8") as source:
+            test_command = source.read()
+        build_stages = dockerfile_stages()[:-1]
+        self.assertEqual([stage["from"] for stage in build_stages], ["debian:bookworm AS build"])
+        runs = build_stages[0]["run"]
+        self.assertTrue(runs)
+        for command in runs:
+            with self.subTest(command=command):
+                script = command.split()[0]
+                self.assertTrue(script.startswith("Resources/") and script.endswith(".sh"), command)
+                self.assertTrue(os.access(os.path.join(SOURCE_DIR, script), os.X_OK), script)
+                self.assertIn("$SOURCE_DIR/" + script, test_command, "%s is not what the test command runs" % script)
+
+    def test_static_plugin_is_copied_into_a_folder_the_image_loads(self):
+        copies = dockerfile_stages()[-1]["copy"]
+        self.assertEqual(copies, ["--from=build /build/shipped/libOrthancCors.so "
+                                  "/usr/share/orthanc/plugins/libOrthancCors.so"])
+        self.assertIn("/usr/share/orthanc/plugins", IMAGE_PLUGIN_FOLDERS)
+        self.assertFalse([target for (_, target) in compose_volumes(self.service) if target.endswith(".so")],
+                         "a mounted library would replace the one built for this machine")
         self.assertEqual(self.configuration["Plugins"], IMAGE_DEFAULTS["Plugins"],
                          "a \"Plugins\" list of its own would hide the image's plugin folders")
+
+    def test_docker_context_leaves_out_caches_and_build_folders(self):
+        with open(os.path.join(SOURCE_DIR, ".dockerignore"), encoding="utf-8") as source:
+            ignored = {line.strip() for line in source if line.strip() and not line.startswith("#")}
+        self.assertTrue({".cache", ".git", "build*"} <= ignored, ignored)
 
     def test_json_file_is_mounted_where_the_image_reads_configuration(self):
         mounted = [(source, target) for (source, target) in compose_volumes(self.service)

@@ -24,19 +24,25 @@ def is_static_build():
     return os.environ.get("ORTHANC_CORS_STATIC_BUILD", "").strip().upper() in ("1", "ON", "TRUE", "YES")
 
 
-def readelf(*arguments):
-    return subprocess.run(["readelf"] + list(arguments) + [cors_plugin_path()],
+def shipped_copy_path():
+    """The copy Resources/build-shipped-plugin.sh leaves for users (and the Docker
+    image) next to the tested library: <build>/shipped/libOrthancCors.so."""
+    return os.path.join(os.environ.get("ORTHANC_CORS_BUILD_DIR", ""), "shipped", "libOrthancCors.so")
+
+
+def readelf(*arguments, library=None):
+    return subprocess.run(["readelf"] + list(arguments) + [library or cors_plugin_path()],
                           check=True, capture_output=True, text=True, timeout=60).stdout
 
 
-def needed_libraries():
-    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", readelf("--dynamic", "--wide"))
+def needed_libraries(library=None):
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", readelf("--dynamic", "--wide", library=library))
 
 
-def dynamic_symbols():
+def dynamic_symbols(library=None):
     """(name, binding, defined) of every entry of .dynsym, names demangled."""
     symbols = []
-    for line in readelf("--dyn-syms", "--wide", "--demangle").splitlines():
+    for line in readelf("--dyn-syms", "--wide", "--demangle", library=library).splitlines():
         # Num: Value Size Type Bind Vis Ndx Name
         fields = line.split(None, 7)
         if len(fields) < 8 or not fields[0].rstrip(":").isdigit():
@@ -84,6 +90,26 @@ class ExportedSymbols(unittest.TestCase):
         leaked = [name for (name, binding, defined) in dynamic_symbols()
                   if defined and re.search(r"Json::|boost::|OrthancCors::", name)]
         self.assertEqual(leaked, [])
+
+
+class ShippedCopy(unittest.TestCase):
+    """What users copy and the Docker image holds is the tested library, without its
+    debug information."""
+
+    def setUp(self):
+        if not os.path.isfile(shipped_copy_path()):
+            self.skipTest("no %s: this build was not made by Resources/build-shipped-plugin.sh"
+                          % shipped_copy_path())
+
+    def test_shipped_copy_has_the_tested_librarys_dependencies_and_symbols(self):
+        self.assertEqual(needed_libraries(shipped_copy_path()), needed_libraries())
+        self.assertEqual(dynamic_symbols(shipped_copy_path()), dynamic_symbols())
+
+    def test_shipped_copy_has_no_debug_information(self):
+        sections = readelf("--sections", "--wide", library=shipped_copy_path())
+        self.assertNotIn(".debug_info", sections)
+        self.assertIn(".debug_info", readelf("--sections", "--wide"), "the tested library was built without "
+                                                                     "debug information: is this RelWithDebInfo?")
 
 
 if __name__ == "__main__":
