@@ -44,8 +44,9 @@ if [ ! -x "$root/usr/sbin/Orthanc" ]; then
   echo "orthanc-in-root.sh: no Orthanc in $root (run Resources/Sid/make-root.sh)" >&2
   exit 2
 fi
+# Mounts need root: through sudo otherwise (it relays the caller's signals to Orthanc).
 namespace=(unshare --mount --propagation private)
 if [ "$(id -u)" != "0" ]; then
-  namespace=(unshare --user --map-root-user --mount --propagation private)
+  namespace=(sudo --preserve-env "${namespace[@]}")
 fi
 exec "${namespace[@]}" bash "$HERE/orthanc-in-root.sh" --inside-namespace "$root" "$PWD" "$@"
