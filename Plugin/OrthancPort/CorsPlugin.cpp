@@ -153,6 +153,7 @@ namespace OrthancCors
       OrthancPluginRegisterIncomingHttpRequestFilter2(context_, FilterIncomingRequest);
     }
 
+    bool foldersOnOrthancPort = false;
     for (const FolderSettings& folder : configuration.folders)
     {
       if (folder.prefix == "/")
@@ -163,8 +164,9 @@ namespace OrthancCors
       }
       OrthancPluginRegisterRestCallbackNoLock(context_, MakeFolderRouteRegex(folder.prefix).c_str(), ServeFolder);
       logger_.Info("Cors: serving " + folder.path + " at " + folder.prefix);
+      foldersOnOrthancPort = true;
     }
-    if (!configuration.folders.empty() && !answerWriting_.CanSendEncodedBodies())
+    if (foldersOnOrthancPort && !answerWriting_.CanSendEncodedBodies())
     {
       logger_.Info("Cors: HttpCompressionEnabled is true, so folders on Orthanc's port are served without their "
                    "precompressed siblings (Orthanc compresses the files itself); the gateway serves them");

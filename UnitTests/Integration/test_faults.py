@@ -1,4 +1,4 @@
-"""Faults on Orthanc's side of the gateway, with a real Orthanc (Debian 1.10.1):
+"""Faults on Orthanc's side of the gateway, with a real Orthanc (1.10.1 and 1.13.0: README, Compatibility):
 
 - Orthanc stalls (a Lua script that keeps it busy past Cors.Gateway.UpstreamTimeout):
   the gateway answers 504 with the policy's CORS headers and a JSON body, goes on

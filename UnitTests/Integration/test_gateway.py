@@ -1,4 +1,4 @@
-"""The gateway in front of a real Orthanc (Debian 1.10.1) with the real DICOMweb
+"""The gateway in front of a real Orthanc (1.10.1 and 1.13.0: README, Compatibility) with the real DICOMweb
 plugin and authentication on (RegisteredUsers): preflights answered without
 credentials, DICOMweb relayed with the policy's headers on every status, links in
 the answers pointing at the gateway, uploads (chunked too) stored byte for byte,
