@@ -421,9 +421,13 @@ class DockerComposeRecipe(DeploymentTestCase):
         # reads) would stop Orthanc: starting it is the check of every name.
         directory = self.make_directory()
         cors, gateway_port = adjust_for_this_machine(self.configuration["Cors"], directory)
-        extra = {key: self.configuration[key] for key in ("Name", "DicomWeb", "AuthenticationEnabled")
+        # With the image's RemoteAccessAllowed and authentication settings, which
+        # Orthanc 1.13 checks at start-up; the gateway stays on loopback.
+        cors["Gateway"]["BindAddress"] = "127.0.0.1"
+        extra = {key: self.configuration[key]
+                 for key in ("Name", "DicomWeb", "RemoteAccessAllowed", "AuthenticationEnabled", "RegisteredUsers")
                  if key in self.configuration}
-        orthanc = self.start_orthanc(cors=cors, extra_configuration=extra)
+        orthanc = self.start_orthanc(cors=cors, extra_configuration=extra, registered_users=None)
         wait_until_http_ready(gateway_port, path="/system")
         self.assert_policy_shows(self.policy(orthanc), self.configuration["Cors"], cors)
         for origin in self.configuration["Cors"]["AllowedOrigins"]:

@@ -17,9 +17,9 @@ import uuid
 
 from orthanc_cors_tools.dicom_data import create_ct_series
 from orthanc_cors_tools.orthanc import wait_until_http_ready
-from orthanc_cors_tools.orthanc_json import find_values
 from orthanc_cors_tools.raw_http import LOOPBACK, free_port
 from orthanc_cors_tools.testing import OrthancTestCase
+from test_gateway import build_multipart
 
 ALLOWED_ORIGIN = "http://localhost:3000"
 CLOSE_TIMEOUT = 10          # seconds for Orthanc to close an idle connection (it takes ~1 s)
@@ -41,13 +41,6 @@ def established_server_ends(port):
         except FileNotFoundError:
             pass
     return count
-
-
-def build_multipart(files, boundary):
-    body = b""
-    for content in files:
-        body += b"--" + boundary + b"\r\nContent-Type: application/dicom\r\n\r\n" + content + b"\r\n"
-    return body + b"--" + boundary + b"--\r\n"
 
 
 class UploadsAfterIdleConnections(OrthancTestCase):

@@ -5,6 +5,7 @@ parser of raw responses (status, header lines in received order, repeats kept)."
 import base64
 import http.client
 import json
+import random
 import re
 import socket
 import ssl
@@ -12,11 +13,47 @@ import ssl
 LOOPBACK = "127.0.0.1"
 
 
+_PORTS_HANDED_OUT = set()
+_LOWEST_PORT = 10000
+
+
+def _ephemeral_port_range():
+    """The kernel's range for the local ports of outgoing connections."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as source:
+            low, high = (int(value) for value in source.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port():
-    """A TCP port free on 127.0.0.1 right now (for HttpPort, DicomPort, Cors.Gateway.Port)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
+    """A TCP port free on every interface right now (for HttpPort, DicomPort,
+    Cors.Gateway.Port), never the same twice in one process.
+
+    Chosen at random below the kernel's ephemeral range: a port taken from that range
+    (bind to port 0) can become the local port of some outgoing connection (the tests
+    make thousands) before the server binds it ("Address already in use", seen once),
+    and the kernel may hand the same port out twice in a row."""
+    low, _ = _ephemeral_port_range()
+    candidates = range(_LOWEST_PORT, low) if low - _LOWEST_PORT >= 1000 else None
+    for _ in range(1000):
+        if candidates is None:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.bind(("", 0))
+                port = probe.getsockname()[1]
+        else:
+            port = random.choice(candidates)
+        if port in _PORTS_HANDED_OUT:
+            continue
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.bind(("", port))
+        except OSError:
+            continue
+        _PORTS_HANDED_OUT.add(port)
+        return port
+    raise OSError("no free TCP port found")
 
 
 class HttpResponse:
