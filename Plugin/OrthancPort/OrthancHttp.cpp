@@ -7,10 +7,11 @@ namespace OrthancCors
   OrthancAnswerWriting DetectAnswerWriting(OrthancPluginContext* context, const Json::Value& orthancConfiguration)
   {
     OrthancAnswerWriting writing;
-    writing.typesStatusBodiesAsText = OrthancPluginCheckVersionAdvanced(context, 1, 12, 1) != 0;
+    // Both changed in Orthanc 1.12.2.
+    const bool since1_12_2 = OrthancPluginCheckVersionAdvanced(context, 1, 12, 2) != 0;
+    writing.typesStatusBodiesAsText = since1_12_2;
     const Json::Value& compression = orthancConfiguration["HttpCompressionEnabled"];
-    writing.compressesAnswers = compression.isBool() ? compression.asBool()
-                                                     : OrthancPluginCheckVersionAdvanced(context, 1, 12, 2) == 0;
+    writing.compressesAnswers = compression.isBool() ? compression.asBool() : !since1_12_2;
     return writing;
   }
 

@@ -20,10 +20,11 @@ namespace OrthancCors
   // change):
   struct OrthancAnswerWriting
   {
-    // 1.12.1 and later: a body sent with OrthancPluginSendHttpStatus gets
-    // "Content-Type: text/plain" unless OrthancPluginAnswerBuffer set the type; a
-    // Content-Type set with OrthancPluginSetHttpHeader becomes a second field, and
-    // a browser keeps the last one (a precompressed script served as text/plain).
+    // 1.12.2 and later: a body sent with OrthancPluginSendHttpStatus gets
+    // "Content-Type: text/plain" (Orthanc's own content type was never set: only
+    // OrthancPluginAnswerBuffer sets it); a Content-Type set with
+    // OrthancPluginSetHttpHeader is just another field, so the answer has two, and a
+    // browser keeps the last one (a precompressed script served as text/plain).
     bool typesStatusBodiesAsText = false;
 
     // HttpCompressionEnabled as Orthanc resolves it (true by default up to 1.12.1,

@@ -13,7 +13,9 @@
 # - Same process: each step execs the next, so the caller's PID is Orthanc's own
 #   (the harness signals it and reads /proc/PID/status); same network namespace,
 #   so loopback ports are the machine's.
-# - Same working folder.
+# - Same working folder, and the machine's /etc/hosts.
+# - Root only (as the test command runs in CI): through sudo, the caller would hold
+#   sudo's process instead of Orthanc's.
 #
 #   ORTHANC_SID_ROOT=DIR    # default: what make-root.sh prints (made if missing)
 set -euo pipefail
@@ -35,6 +37,9 @@ if [ "${1:-}" = "--inside-namespace" ]; then
   for system in dev proc sys; do
     mount --rbind "/$system" "$root/$system"
   done
+  # Names as the machine resolves them now ("localhost" among them).
+  touch "$root/etc/hosts"
+  mount --bind /etc/hosts "$root/etc/hosts"
   # $0 and "$@" of the inner shell: the working folder, then Orthanc's arguments.
   exec chroot "$root" /bin/sh -c 'cd "$0" && exec /usr/sbin/Orthanc "$@"' "$workdir" "$@"
 fi
@@ -44,9 +49,9 @@ if [ ! -x "$root/usr/sbin/Orthanc" ]; then
   echo "orthanc-in-root.sh: no Orthanc in $root (run Resources/Sid/make-root.sh)" >&2
   exit 2
 fi
-# Mounts need root: through sudo otherwise (it relays the caller's signals to Orthanc).
-namespace=(unshare --mount --propagation private)
+# Root, not sudo: the caller's process must stay Orthanc's own.
 if [ "$(id -u)" != "0" ]; then
-  namespace=(sudo --preserve-env "${namespace[@]}")
+  echo "orthanc-in-root.sh: needs root (a mount namespace and chroot)" >&2
+  exit 2
 fi
-exec "${namespace[@]}" bash "$HERE/orthanc-in-root.sh" --inside-namespace "$root" "$PWD" "$@"
+exec unshare --mount --propagation private bash "$HERE/orthanc-in-root.sh" --inside-namespace "$root" "$PWD" "$@"

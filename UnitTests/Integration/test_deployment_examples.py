@@ -23,9 +23,9 @@ import tempfile
 import unittest
 
 from orthanc_cors_tools.certificates import make_self_signed_certificate
-from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
+from orthanc_cors_tools.orthanc import OrthancInstance, orthanc_at_least, wait_until_http_ready
 from orthanc_cors_tools.orthanc_json import load_commented_json
-from orthanc_cors_tools.raw_http import free_port, http_request, insecure_tls_context
+from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request, insecure_tls_context
 from orthanc_cors_tools.testing import OrthancTestCase
 
 import yaml   # Debian's python3-yaml (Resources/install-dependencies.sh)
@@ -189,6 +189,22 @@ def image_configuration(service):
 
 
 # ---- running an example on this machine ----------------------------------------------
+
+
+def keep_on_loopback(configuration, cors):
+    """Orthanc's own settings of an example, with its RemoteAccessAllowed as written
+    (Orthanc 1.13 refuses to start with it, authentication and no user) where that
+    can stay on loopback: HttpBindAddresses (Orthanc 1.12.10 and later). An older
+    Orthanc's HTTP server listens on every interface, and has no such rule: there it
+    runs with RemoteAccessAllowed false. The gateway is bound to loopback."""
+    configuration = dict(configuration)
+    if configuration.get("RemoteAccessAllowed"):
+        if orthanc_at_least(1, 12, 10):
+            configuration["HttpBindAddresses"] = [LOOPBACK]
+        else:
+            configuration["RemoteAccessAllowed"] = False
+    cors["Gateway"]["BindAddress"] = LOOPBACK
+    return configuration
 
 
 def adjust_for_this_machine(cors, directory):
@@ -422,11 +438,11 @@ class DockerComposeRecipe(DeploymentTestCase):
         directory = self.make_directory()
         cors, gateway_port = adjust_for_this_machine(self.configuration["Cors"], directory)
         # With the image's RemoteAccessAllowed and authentication settings, which
-        # Orthanc 1.13 checks at start-up; the gateway stays on loopback.
-        cors["Gateway"]["BindAddress"] = "127.0.0.1"
-        extra = {key: self.configuration[key]
-                 for key in ("Name", "DicomWeb", "RemoteAccessAllowed", "AuthenticationEnabled", "RegisteredUsers")
-                 if key in self.configuration}
+        # Orthanc 1.13 checks at start-up.
+        extra = keep_on_loopback({key: self.configuration[key]
+                                  for key in ("Name", "DicomWeb", "RemoteAccessAllowed", "AuthenticationEnabled",
+                                              "RegisteredUsers")
+                                  if key in self.configuration}, cors)
         orthanc = self.start_orthanc(cors=cors, extra_configuration=extra, registered_users=None)
         wait_until_http_ready(gateway_port, path="/system")
         self.assert_policy_shows(self.policy(orthanc), self.configuration["Cors"], cors)
@@ -451,12 +467,11 @@ class DeploymentShapes(DeploymentTestCase):
 
     def start_shape(self, shape):
         # RemoteAccessAllowed and AuthenticationEnabled as written (absent: Orthanc's
-        # default): Orthanc 1.13 refuses to start with remote access, authentication
-        # and no registered user. The gateway stays on loopback all the same.
+        # default), as keep_on_loopback allows.
         configuration = load_commented_json(os.path.join(EXAMPLES_DIR, shape, "orthanc.json"))
         cors, gateway_port = adjust_for_this_machine(configuration["Cors"], self.make_directory())
-        cors["Gateway"]["BindAddress"] = "127.0.0.1"
-        extra = {key: value for (key, value) in configuration.items() if key not in ("Cors", "HttpPort")}
+        extra = keep_on_loopback({key: value for (key, value) in configuration.items()
+                                  if key not in ("Cors", "HttpPort")}, cors)
         orthanc = self.start_orthanc(cors=cors, extra_configuration=extra, authentication_enabled=None,
                                      registered_users=None)
         tls = cors["Gateway"].get("SslEnabled", False)

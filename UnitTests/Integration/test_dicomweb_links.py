@@ -97,7 +97,9 @@ class DicomWebLinksThroughTheGateway(OrthancTestCase):
         path = "/dicom-web/studies/%s/series/%s/metadata" % (self.series["StudyInstanceUID"],
                                                               self.series["SeriesInstanceUID"])
         origin = "%s://%s" % (self.SCHEME, host)
-        for link in find_values(self.get_json(path, host), "BulkDataURI"):
+        links = find_values(self.get_json(path, host), "BulkDataURI")
+        self.assert_links(links, origin, "BulkDataURI")
+        for link in links:
             with self.subTest(link=link):
                 response = self.orthanc.request("GET", link[len(origin):], port=self.gateway_port,
                                                 tls_context=self.tls_context, headers={

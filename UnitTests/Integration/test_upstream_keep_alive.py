@@ -6,10 +6,13 @@ The gateway keeps one connection to Orthanc per client connection. A POST cannot
 repeated safely once sent, so a connection Orthanc has already closed must never be
 used for one: after an idle pause the gateway opens a fresh connection (it reuses a
 pooled one only for 80% of Orthanc's timeout, and not when Orthanc's end has closed).
-Measured here: the upstream connection really closes during the pause (Orthanc's
-end leaves ESTABLISHED in /proc/net/tcp), then POST /instances and STOW-RS on the
-same client connection are stored byte for byte; and pauses around the timeout
-(0.6 s to 1.2 s) never give a 502."""
+Measured here: the gateway keeps its connection after a request, Orthanc closes it
+during the pause (its end goes to FIN_WAIT/TIME_WAIT in /proc/net/tcp: Orthanc
+closed first), then POST /instances and STOW-RS on the same client connection are
+stored byte for byte; and pauses around the timeout (0.6 s to 1.2 s) never give a
+502. (Without the age limit and the closed-end check both, these fail with 502
+"Broken pipe"; the age limit alone covers these pauses, the closed-end check covers
+an Orthanc closing earlier than it announced.)"""
 
 import http.client
 import time
@@ -24,11 +27,13 @@ from test_gateway import build_multipart
 ALLOWED_ORIGIN = "http://localhost:3000"
 CLOSE_TIMEOUT = 10          # seconds for Orthanc to close an idle connection (it takes ~1 s)
 TCP_ESTABLISHED = "01"
+# The states of the side that closed first: FIN_WAIT1, FIN_WAIT2, TIME_WAIT.
+TCP_CLOSED_FIRST = {"04", "05", "06"}
 
 
-def established_server_ends(port):
-    """How many connections to `port` are ESTABLISHED on the server's side."""
-    count = 0
+def server_ends(port):
+    """{client port: TCP state} of the connections whose server side is `port`."""
+    ends = {}
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             with open(table) as lines:
@@ -36,11 +41,11 @@ def established_server_ends(port):
                 for line in lines:
                     fields = line.split()
                     local_port = int(fields[1].rsplit(":", 1)[1], 16)
-                    if local_port == port and fields[3] == TCP_ESTABLISHED:
-                        count += 1
+                    if local_port == port:
+                        ends[int(fields[2].rsplit(":", 1)[1], 16)] = fields[3]
         except FileNotFoundError:
             pass
-    return count
+    return ends
 
 
 class UploadsAfterIdleConnections(OrthancTestCase):
@@ -80,19 +85,35 @@ class UploadsAfterIdleConnections(OrthancTestCase):
         stored = self.orthanc.request("GET", "/instances/%s/file" % instance_id)
         self.assertEqual((stored.status, stored.body == content), (200, True), stored)
 
-    def wait_until_orthanc_closed_the_upstream_connection(self):
+    def upstream_connections(self):
+        """The client ports of the connections open to Orthanc's port: right after a
+        request through the gateway, the gateway's pooled one among them."""
+        open_ends = [client for (client, state) in server_ends(self.orthanc.http_port).items()
+                     if state == TCP_ESTABLISHED]
+        self.assertTrue(open_ends, "no connection to Orthanc is open: the gateway kept none for reuse")
+        return open_ends
+
+    def wait_until_orthanc_closed(self, connections):
+        """Waits until none of `connections` (client ports) is open any more, and
+        checks that Orthanc's side closed one of them first (its keep-alive timeout),
+        rather than the gateway."""
         deadline = time.monotonic() + CLOSE_TIMEOUT
-        while established_server_ends(self.orthanc.http_port) > 0:
+        while True:
+            states = server_ends(self.orthanc.http_port)
+            if not [client for client in connections if states.get(client) == TCP_ESTABLISHED]:
+                break
             if time.monotonic() > deadline:
                 self.fail("Orthanc kept its idle connection from the gateway open for %d s" % CLOSE_TIMEOUT)
             time.sleep(0.05)
+        self.assertTrue([client for client in connections if states.get(client) in TCP_CLOSED_FIRST],
+                        "Orthanc did not close any of these connections itself: %r" % states)
 
     def test_post_instances_after_orthanc_closed_the_idle_upstream_connection(self):
         instance_ids, files = self.unstored_instances(2)
         self.assertEqual(self.exchange("GET", "/system")[0], 200)
         for (instance_id, content) in zip(instance_ids, files):
             with self.subTest(instance=instance_id):
-                self.wait_until_orthanc_closed_the_upstream_connection()
+                self.wait_until_orthanc_closed(self.upstream_connections())
                 status, answer = self.exchange("POST", "/instances", body=content,
                                                headers={"Content-Type": "application/dicom"})
                 self.assertEqual(status, 200, answer[:300])
@@ -101,7 +122,7 @@ class UploadsAfterIdleConnections(OrthancTestCase):
     def test_stow_rs_after_orthanc_closed_the_idle_upstream_connection(self):
         instance_ids, files = self.unstored_instances(2)
         self.assertEqual(self.exchange("GET", "/dicom-web/studies")[0], 200)
-        self.wait_until_orthanc_closed_the_upstream_connection()
+        self.wait_until_orthanc_closed(self.upstream_connections())
         boundary = uuid.uuid4().hex.encode("ascii")
         status, answer = self.exchange("POST", "/dicom-web/studies", body=build_multipart(files, boundary), headers={
             "Accept": "application/dicom+json",

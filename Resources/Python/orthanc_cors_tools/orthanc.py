@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from http.client import HTTPException
 
 from orthanc_cors_tools.raw_http import LOOPBACK, basic_authorization, free_port, http_request
@@ -42,6 +43,9 @@ KEEP_TEMPORARY = os.environ.get("ORTHANC_CORS_KEEP_TEMP", "").upper() in ("1", "
 _ERROR_LINE = re.compile(r"^E\d{4} ", re.MULTILINE)
 
 
+NO_USERS = types.MappingProxyType({})   # the default: an empty "RegisteredUsers" object
+
+
 class OrthancError(Exception):
     """Orthanc did not start, did not stop cleanly, or died during a test."""
 
@@ -54,14 +58,15 @@ def orthanc_version():
     version must do, none is skipped for it."""
     output = subprocess.run([ORTHANC_BINARY, "--version"], check=True, capture_output=True, text=True,
                             timeout=60).stdout
-    match = re.search(r"Orthanc (\d+)\.(\d+)\.(\d+)", output)
+    # "<argv[0]> 1.13.0" then the copyright lines.
+    match = re.search(r"\b(\d+)\.(\d+)\.(\d+)\b", output.splitlines()[0] if output else "")
     if not match:
         raise OrthancError("cannot read the version in the output of %s --version: %r" % (ORTHANC_BINARY, output[:200]))
     return tuple(int(number) for number in match.groups())
 
 
 def orthanc_at_least(*version):
-    """Whether the Orthanc under test is `version` or newer: orthanc_at_least(1, 12, 1)."""
+    """Whether the Orthanc under test is `version` or newer: orthanc_at_least(1, 12, 2)."""
     return orthanc_version() >= tuple(version)
 
 
@@ -103,14 +108,14 @@ class OrthancInstance:
       exactly when RemoteAccessAllowed is true).
     registered_users: {"user": "password"}; with authentication_enabled the first
       user's credentials are what api() sends. None: no RegisteredUsers key at all,
-      which Orthanc 1.13 tells from an empty list (it then refuses to start with
+      which Orthanc 1.13 tells from an empty object (it then refuses to start with
       remote access and authentication).
     extra_configuration: merged last into Orthanc's configuration (any other key).
     parent_directory: where its temporary folder is made (default: the system's).
     """
 
     def __init__(self, cors=None, plugins=None, remote_access_allowed=False, authentication_enabled=False,
-                 registered_users={}, extra_configuration=None, name="OrthancCorsTest",
+                 registered_users=NO_USERS, extra_configuration=None, name="OrthancCorsTest",
                  parent_directory=None):
         self.cors = cors
         self.plugins = list(plugins) if plugins is not None else default_plugins()
