@@ -11,7 +11,7 @@
 # bounded time (Resources/run-fuzzers.sh, build-fuzz).
 #
 #   Resources/run-tests.sh            # everything
-#   Resources/run-tests.sh -L unit    # extra arguments go to ctest (both runs)
+#   Resources/run-tests.sh -L unit    # extra arguments go to ctest (every run; labels combine)
 #
 #   ORTHANC_CORS_SID=OFF              # skip the run against Debian sid's Orthanc 1.13
 #   ORTHANC_CORS_SANITIZERS=OFF       # skip the sanitizer run
