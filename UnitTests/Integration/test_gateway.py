@@ -21,7 +21,7 @@ import uuid
 import warnings
 
 from orthanc_cors_tools.certificates import make_self_signed_certificate
-from orthanc_cors_tools.dicom_data import create_ct_series
+from orthanc_cors_tools.dicom_data import create_ct_series, create_unstored_instances
 from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
 from orthanc_cors_tools.orthanc_json import find_values
 from orthanc_cors_tools.raw_http import (LOOPBACK, basic_authorization, free_port, http_request, insecure_tls_context,
@@ -254,16 +254,6 @@ class GatewayWithAuthentication(OrthancTestCase):
 
     # -- uploads --
 
-    def make_unstored_instances(self, count):
-        """DICOM files Orthanc does not hold: created, downloaded, then deleted."""
-        created = create_ct_series(self.orthanc, slices=count, rows=32, columns=32, verify_with_qido=False)
-        files = []
-        for instance_id in created["OrthancInstanceIds"]:
-            files.append(self.orthanc.request("GET", "/instances/%s/file" % instance_id,
-                                              headers=self.orthanc.authorization_header()).body)
-            self.orthanc.api("DELETE", "/instances/" + instance_id)
-        return created["OrthancInstanceIds"], files
-
     def assert_stored_byte_identical(self, instance_ids, files):
         for (instance_id, content) in zip(instance_ids, files):
             stored = self.orthanc.request("GET", "/instances/%s/file" % instance_id,
@@ -272,7 +262,7 @@ class GatewayWithAuthentication(OrthancTestCase):
             self.assertEqual(stored.body, content)
 
     def test_stow_rs_upload_through_the_gateway_is_stored_byte_identical(self):
-        instance_ids, files = self.make_unstored_instances(4)
+        instance_ids, files = create_unstored_instances(self.orthanc, 4)
         boundary = uuid.uuid4().hex.encode("ascii")
         response = self.through_gateway("POST", "/dicom-web/studies", body=build_multipart(files, boundary), headers={
             "Origin": ALLOWED_ORIGIN, "Authorization": AUTHORIZATION, "Accept": "application/dicom+json",
@@ -283,7 +273,7 @@ class GatewayWithAuthentication(OrthancTestCase):
         self.assert_stored_byte_identical(instance_ids, files)
 
     def test_chunked_stow_rs_upload_through_the_gateway(self):
-        instance_ids, files = self.make_unstored_instances(3)
+        instance_ids, files = create_unstored_instances(self.orthanc, 3)
         boundary = uuid.uuid4().hex.encode("ascii")
         body = build_multipart(files, boundary)
         pieces = [body[i:i + 7000] for i in range(0, len(body), 7000)]
@@ -296,7 +286,7 @@ class GatewayWithAuthentication(OrthancTestCase):
         self.assert_stored_byte_identical(instance_ids, files)
 
     def test_delete_through_the_gateway(self):
-        instance_ids, files = self.make_unstored_instances(1)
+        instance_ids, files = create_unstored_instances(self.orthanc, 1)
         stored = self.orthanc.request("POST", "/instances", body=files[0], headers=dict(
             self.orthanc.authorization_header(), **{"Content-Type": "application/dicom"}))
         self.assertEqual(stored.status, 200)
@@ -319,7 +309,7 @@ class GatewayWithAuthentication(OrthancTestCase):
         self.assertTrue(self.orthanc.is_running())
 
     def test_expect_100_continue_is_answered_by_the_gateway(self):
-        instance_ids, files = self.make_unstored_instances(1)
+        instance_ids, files = create_unstored_instances(self.orthanc, 1)
         with socket.create_connection((LOOPBACK, self.gateway_port), timeout=30) as connection:
             connection.sendall(b"POST /instances HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\n"
                                b"Content-Type: application/dicom\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n"

@@ -18,7 +18,7 @@ import http.client
 import time
 import uuid
 
-from orthanc_cors_tools.dicom_data import create_ct_series
+from orthanc_cors_tools.dicom_data import create_unstored_instances
 from orthanc_cors_tools.orthanc import wait_until_http_ready
 from orthanc_cors_tools.raw_http import LOOPBACK, free_port
 from orthanc_cors_tools.testing import OrthancTestCase
@@ -72,15 +72,6 @@ class UploadsAfterIdleConnections(OrthancTestCase):
         response = self.client.getresponse()
         return response.status, response.read()
 
-    def unstored_instances(self, count):
-        """DICOM files Orthanc does not hold: (Orthanc ids, file contents)."""
-        created = create_ct_series(self.orthanc, slices=count, rows=32, columns=32, verify_with_qido=False)
-        files = []
-        for instance_id in created["OrthancInstanceIds"]:
-            files.append(self.orthanc.request("GET", "/instances/%s/file" % instance_id).body)
-            self.orthanc.api("DELETE", "/instances/" + instance_id)
-        return created["OrthancInstanceIds"], files
-
     def assert_stored(self, instance_id, content):
         stored = self.orthanc.request("GET", "/instances/%s/file" % instance_id)
         self.assertEqual((stored.status, stored.body == content), (200, True), stored)
@@ -109,7 +100,7 @@ class UploadsAfterIdleConnections(OrthancTestCase):
                         "Orthanc did not close any of these connections itself: %r" % states)
 
     def test_post_instances_after_orthanc_closed_the_idle_upstream_connection(self):
-        instance_ids, files = self.unstored_instances(2)
+        instance_ids, files = create_unstored_instances(self.orthanc, 2)
         self.assertEqual(self.exchange("GET", "/system")[0], 200)
         for (instance_id, content) in zip(instance_ids, files):
             with self.subTest(instance=instance_id):
@@ -120,7 +111,7 @@ class UploadsAfterIdleConnections(OrthancTestCase):
                 self.assert_stored(instance_id, content)
 
     def test_stow_rs_after_orthanc_closed_the_idle_upstream_connection(self):
-        instance_ids, files = self.unstored_instances(2)
+        instance_ids, files = create_unstored_instances(self.orthanc, 2)
         self.assertEqual(self.exchange("GET", "/dicom-web/studies")[0], 200)
         self.wait_until_orthanc_closed(self.upstream_connections())
         boundary = uuid.uuid4().hex.encode("ascii")
@@ -136,7 +127,7 @@ class UploadsAfterIdleConnections(OrthancTestCase):
         # The pauses are the scenario, not a wait for something: whichever side of
         # Orthanc's timeout each falls on, the upload must be stored.
         pauses = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2)
-        instance_ids, files = self.unstored_instances(len(pauses))
+        instance_ids, files = create_unstored_instances(self.orthanc, len(pauses))
         self.assertEqual(self.exchange("GET", "/system")[0], 200)
         for (pause, instance_id, content) in zip(pauses, instance_ids, files):
             with self.subTest(pause=pause):

@@ -164,3 +164,15 @@ def verify_series_with_qido(instance, series, slices):
     count = found[0].get("00201209", {}).get("Value", [None])[0]   # NumberOfSeriesRelatedInstances
     if count is not None and int(count) != slices:
         raise AssertionError("QIDO-RS says the series has %r instances, expected %d" % (count, slices))
+
+
+def create_unstored_instances(instance, count):
+    """DICOM files `instance` does not hold, for upload tests: a small CT series
+    created, downloaded, then deleted. Returns (Orthanc instance ids, file contents)."""
+    created = create_ct_series(instance, slices=count, rows=32, columns=32, verify_with_qido=False)
+    files = []
+    for instance_id in created["OrthancInstanceIds"]:
+        files.append(instance.request("GET", "/instances/%s/file" % instance_id,
+                                      headers=instance.authorization_header()).body)
+        instance.api("DELETE", "/instances/" + instance_id)
+    return created["OrthancInstanceIds"], files
