@@ -82,6 +82,11 @@ namespace OrthancCors
         // false: the gateway serves the folder to the clients Orthanc lets in (Orthanc's own
         // port always applies its authentication, whatever this says).
         entry[Folder::PUBLIC] = folder.isPublic;
+        if (folder.prefix != "/")   // the root folder is not served on Orthanc's port
+        {
+          entry[Folder::MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT] =
+            Json::UInt64(folder.maxBytesOnOrthancPort / (1024 * 1024));
+        }
         description[folder.prefix] = entry;
       }
       return description;

@@ -83,6 +83,7 @@ namespace OrthancCors::ConfigurationKeys
     inline constexpr const char* SINGLE_PAGE_APPLICATION = "SinglePageApplication";
     inline constexpr const char* CROSS_ORIGIN_ISOLATION = "CrossOriginIsolation";
     inline constexpr const char* PUBLIC = "Public";
+    inline constexpr const char* MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT = "MaximumFileSizeOnOrthancPort";   // MiB
   }
 
   // Written by the describer only, under "Upstream" (beside Orthanc's key names).

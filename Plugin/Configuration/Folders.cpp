@@ -44,7 +44,8 @@ namespace OrthancCors
       else if (entry.isObject())
       {
         const ConfigurationObject object(entry, key);
-        object.RefuseUnknownKeys({ PATH, SINGLE_PAGE_APPLICATION, CROSS_ORIGIN_ISOLATION, PUBLIC });
+        object.RefuseUnknownKeys({ PATH, SINGLE_PAGE_APPLICATION, CROSS_ORIGIN_ISOLATION, PUBLIC,
+                                   MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT });
 
         if (!object.Has(PATH))
         {
@@ -58,6 +59,10 @@ namespace OrthancCors
         folder.crossOriginIsolation = ParseCrossOriginIsolation(
           object.GetString(CROSS_ORIGIN_ISOLATION, "off"), object.KeyOf(CROSS_ORIGIN_ISOLATION));
         folder.isPublic = object.GetBoolean(PUBLIC, false);
+        // Orthanc's SDK takes a body size on 32 bits.
+        folder.maxBytesOnOrthancPort = static_cast<uint64_t>(object.GetInteger(
+          MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT, FolderSettings::DEFAULT_MAX_MEBIBYTES_ON_ORTHANC_PORT, 1, 4095,
+          "in MiB, and Orthanc's plugin SDK sends bodies below 4 GiB")) * 1024 * 1024;
       }
       else
       {

@@ -129,7 +129,7 @@ namespace OrthancCors
     route.allowCredentials = false;
     route.allowedMethods = { "GET", "HEAD", "POST", "PUT", "DELETE" };
     route.allowedHeaders = MakeHeaderNameSet({ "Accept", "Authorization", "Content-Type", "Range", "X-Requested-With" });
-    route.exposedHeaders = MakeHeaderNameSet({ "Content-Disposition", "Content-Length", "ETag", "Location", "Warning" });
+    route.exposedHeaders = MakeHeaderNameSet({ "Content-Disposition", "Content-Length", "Content-Range", "ETag", "Location", "Warning" });
     return route;
   }
 

@@ -1,20 +1,11 @@
 #include "FileCache.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 
 namespace OrthancCors
 {
   namespace
   {
-    int64_t ToNanoseconds(const struct timespec& time)
-    {
-      return static_cast<int64_t>(time.tv_sec) * 1000000000 + time.tv_nsec;
-    }
-
     std::string ToHex(uint64_t value)
     {
       char buffer[17];
@@ -43,45 +34,8 @@ namespace OrthancCors
     std::string TagFromVersion(const FileVersion& version)
     {
       return ToHex(version.size) + "-" + ToHex(static_cast<uint64_t>(version.modificationNanoseconds)) +
-        "-" + ToHex(version.inode);
+        "-" + ToHex(static_cast<uint64_t>(version.changeNanoseconds)) + "-" + ToHex(version.inode);
     }
-
-    std::optional<std::string> ReadWholeFile(const std::filesystem::path& path, uint64_t expectedSize)
-    {
-      std::ifstream stream(path, std::ios::binary);
-      if (!stream)
-      {
-        return std::nullopt;
-      }
-
-      std::string content;
-      content.reserve(expectedSize);
-      content.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
-      if (stream.bad())
-      {
-        return std::nullopt;
-      }
-      return content;
-    }
-  }
-
-
-  std::optional<FileVersion> GetFileVersion(const std::filesystem::path& path)
-  {
-    struct stat information;
-    if (::stat(path.c_str(), &information) != 0 ||
-        !S_ISREG(information.st_mode))
-    {
-      return std::nullopt;
-    }
-
-    FileVersion version;
-    version.size = static_cast<uint64_t>(information.st_size);
-    version.modificationNanoseconds = ToNanoseconds(information.st_mtim);
-    version.changeNanoseconds = ToNanoseconds(information.st_ctim);
-    version.inode = static_cast<uint64_t>(information.st_ino);
-    version.device = static_cast<uint64_t>(information.st_dev);
-    return version;
   }
 
 
@@ -91,51 +45,46 @@ namespace OrthancCors
   }
 
 
-  std::optional<FileCache::File> FileCache::Get(const std::filesystem::path& path, bool needContent)
+  std::optional<FileCache::File> FileCache::Get(const std::filesystem::path& path)
   {
     const std::string key = path.string();
-    const std::optional<FileVersion> version = GetFileVersion(path);
-    if (!version)
+    if (const std::optional<FileVersion> version = GetFileVersion(path))
+    {
+      if (std::optional<File> cached = Lookup(key, *version))
+      {
+        return cached;
+      }
+    }
+
+    // From here on, the version is the opened file's own: what is read is what the tag names.
+    std::shared_ptr<const OpenFile> openFile = OpenFile::Open(path);
+    if (!openFile)
     {
       Forget(key);
       return std::nullopt;
     }
+    const FileVersion& version = openFile->GetVersion();
 
-    if (std::optional<File> cached = Lookup(key, *version))
+    const bool cacheable = version.size <= limits_.maxCachedFileBytes &&
+      version.size <= limits_.capacityBytes;
+    if (!cacheable)
     {
-      return cached;
+      return File{nullptr, std::move(openFile), TagFromVersion(version), version.size};
     }
 
-    const bool cacheable = version->size <= limits_.maxCachedFileBytes &&
-      version->size <= limits_.capacityBytes;
-    if (!cacheable && !needContent)
-    {
-      return File{nullptr, TagFromVersion(*version), version->size};
-    }
-
-    std::optional<std::string> content = ReadWholeFile(path, version->size);
-    if (!content)
-    {
-      return std::nullopt;
-    }
+    std::string content(static_cast<size_t>(version.size), '\0');
+    content.resize(openFile->ReadAt(0, content.data(), content.size()));
 
     File file;
-    file.size = content->size();
-    if (cacheable)
-    {
-      file.tag = TagFromContent(*content);
-    }
-    else
-    {
-      file.tag = TagFromVersion(*version);
-    }
-    file.content = std::make_shared<const std::string>(std::move(*content));
+    file.size = content.size();
+    file.tag = TagFromContent(content);
+    file.content = std::make_shared<const std::string>(std::move(content));
 
     // A file that changed while it was read (a deployment in progress) is served
     // as read, but not kept: the next request reads the finished file.
-    if (cacheable && GetFileVersion(path) == version)
+    if (openFile->IsUnchanged() && file.size == version.size)
     {
-      Insert(key, *version, file);
+      Insert(key, version, file);
     }
     return file;
   }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "OpenFile.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <list>
@@ -11,23 +13,6 @@
 
 namespace OrthancCors
 {
-  // What identifies one version of a file on disk: any write changes the change
-  // time, and a replacement by rename changes the inode.
-  struct FileVersion
-  {
-    uint64_t size = 0;
-    int64_t modificationNanoseconds = 0;
-    int64_t changeNanoseconds = 0;
-    uint64_t inode = 0;
-    uint64_t device = 0;
-
-    bool operator==(const FileVersion& other) const = default;
-  };
-
-  // The version of the regular file at `path` (symbolic links followed), or
-  // std::nullopt if it is missing or not a regular file.
-  std::optional<FileVersion> GetFileVersion(const std::filesystem::path& path);
-
   struct FileCacheLimits
   {
     size_t capacityBytes = 256u * 1024 * 1024;      // all cached contents together
@@ -37,17 +22,20 @@ namespace OrthancCors
   // Contents of served files kept in memory, so that an unchanged file is not
   // read again: each lookup checks the file's version (one stat) and reloads it
   // when it changed. Least recently used files are evicted beyond the capacity.
-  // Thread-safe; contents are shared (never copied) between concurrent answers.
+  // A file above the per-file limit is never read here: it is handed over open,
+  // for the answer to stream it. Thread-safe; contents are shared (never
+  // copied) between concurrent answers.
   class FileCache
   {
   public:
     struct File
     {
-      // Null only when the content was not asked for and the file is too big to cache.
+      // Exactly one of the two: the content of a file small enough to cache, or
+      // the opened file when it is bigger.
       std::shared_ptr<const std::string> content;
+      std::shared_ptr<const OpenFile> openFile;
       // Changes whenever the content does (without quotes): a hash of the content
-      // for cached files, the file's version for bigger ones (not read to answer a
-      // HEAD or a 304).
+      // for cached files, the opened version for bigger ones (never read whole).
       std::string tag;
       uint64_t size = 0;
     };
@@ -57,8 +45,9 @@ namespace OrthancCors
     FileCache(const FileCache&) = delete;
     FileCache& operator=(const FileCache&) = delete;
 
-    // The file at `path` (a canonical path), or std::nullopt if it cannot be read.
-    std::optional<File> Get(const std::filesystem::path& path, bool needContent);
+    // The file at `path` (a canonical path), or std::nullopt if it is not a
+    // regular file that can be opened.
+    std::optional<File> Get(const std::filesystem::path& path);
 
     // Total size of the contents currently held.
     size_t GetCachedBytes() const;

@@ -1,5 +1,6 @@
 #include "FolderServer.h"
 
+#include "ByteRange.h"
 #include "CachePolicy.h"
 #include "ContentNegotiation.h"
 #include "PathResolver.h"
@@ -44,12 +45,6 @@ namespace OrthancCors
       return slash == std::string_view::npos ? path : path.substr(slash + 1);
     }
 
-    std::shared_ptr<const std::string> EmptyBody()
-    {
-      static const std::shared_ptr<const std::string> empty = std::make_shared<const std::string>();
-      return empty;
-    }
-
     void AddIsolationHeaders(HttpHeaders& headers, CrossOriginIsolation isolation)
     {
       switch (isolation)
@@ -78,7 +73,10 @@ namespace OrthancCors
       response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
       response.headers.push_back({"Content-Length", std::to_string(text.size())});
       response.headers.push_back({"X-Content-Type-Options", "nosniff"});
-      response.body = (request.method == "HEAD") ? EmptyBody() : std::make_shared<const std::string>(text);
+      if (request.method != "HEAD")
+      {
+        response.body = FolderBody::InMemory(std::make_shared<const std::string>(text));
+      }
       return response;
     }
 
@@ -97,6 +95,26 @@ namespace OrthancCors
     std::string MakeEntityTag(const std::string& fileTag, const std::string& encoding)
     {
       return "\"" + fileTag + (encoding.empty() ? "" : "-" + encoding) + "\"";
+    }
+
+    FolderResponse MakeRangeNotSatisfiable(const FolderRequest& request, uint64_t size,
+                                           CrossOriginIsolation isolation)
+    {
+      FolderResponse response = MakeTextResponse(416, "Range not satisfiable\n", request);
+      response.headers.push_back({"Content-Range", DescribeUnsatisfiedRange(size)});
+      response.headers.push_back({"Accept-Ranges", "bytes"});
+      AddIsolationHeaders(response.headers, isolation);
+      return response;
+    }
+
+    FolderResponse MakeTooLargeForOrthancPort(const FolderRequest& request, uint64_t bodyBytes)
+    {
+      FolderResponse response = MakeTextResponse(
+        501, "This file is too large to be sent on Orthanc's port: fetch it through the Cors gateway, "
+        "which streams files of any size\n", request);
+      response.headers.push_back({"Cache-Control", "no-store"});   // raising the limit takes effect at once
+      response.refusedBodyBytes = bodyBytes;
+      return response;
     }
 
     const char* GetSiblingSuffix(const std::string& encoding)
@@ -142,7 +160,7 @@ namespace OrthancCors
     {
       return std::nullopt;
     }
-    return ServeInFolder(*folder, *decodedPath, request, true);
+    return ServeInFolder(*folder, *decodedPath, request, Port::Gateway);
   }
 
 
@@ -162,7 +180,7 @@ namespace OrthancCors
     }
 
     // Orthanc only calls this for the folder's own URIs: nothing to relay.
-    std::optional<FolderResponse> response = ServeInFolder(*folder, *decodedPath, request, false);
+    std::optional<FolderResponse> response = ServeInFolder(*folder, *decodedPath, request, Port::Orthanc);
     return response ? std::move(*response) : MakeNotFound(request);
   }
 
@@ -186,12 +204,12 @@ namespace OrthancCors
   std::optional<FolderResponse> FolderServer::ServeInFolder(const FolderSettings& folder,
                                                             const std::string& decodedPath,
                                                             const FolderRequest& request,
-                                                            bool honourRelayPrefixes) const
+                                                            Port port) const
   {
     const std::string relativePath = decodedPath.size() > folder.prefix.size() ?
       decodedPath.substr(folder.prefix.size()) : std::string();
 
-    if (std::optional<FolderResponse> response = ServeFile(folder, relativePath, request))
+    if (std::optional<FolderResponse> response = ServeFile(folder, relativePath, request, port))
     {
       return response;
     }
@@ -202,13 +220,13 @@ namespace OrthancCors
     const bool isClientSideRoute = folder.singlePageApplication &&
       IsNavigationRequest(request.headers) &&
       LastNonEmptySegment(relativePath).find('.') == std::string_view::npos &&
-      !(honourRelayPrefixes && IsUnderRelayPrefix(folder, decodedPath));
+      !(port == Port::Gateway && IsUnderRelayPrefix(folder, decodedPath));
     if (!isClientSideRoute)
     {
       return std::nullopt;
     }
 
-    std::optional<FolderResponse> response = ServeFile(folder, INDEX_FILE, request);
+    std::optional<FolderResponse> response = ServeFile(folder, INDEX_FILE, request, port);
     if (response)
     {
       // The same URL gives a 404 or a relayed answer to requests that are not navigations.
@@ -220,7 +238,8 @@ namespace OrthancCors
 
   std::optional<FolderResponse> FolderServer::ServeFile(const FolderSettings& folder,
                                                         const std::string& relativePath,
-                                                        const FolderRequest& request) const
+                                                        const FolderRequest& request,
+                                                        Port port) const
   {
     std::string fileName = relativePath;
     if (fileName.empty() || fileName.back() == '/')
@@ -251,26 +270,32 @@ namespace OrthancCors
       }
     }
 
-    // Without the content first: a file too big to cache is not read for a 304 or a HEAD.
-    std::optional<FileCache::File> file = cache_.Get(servedPath, false);
+    const std::optional<FileCache::File> file = cache_.Get(servedPath);
     if (!file)
     {
-      return std::nullopt;   // vanished since it was resolved
+      return std::nullopt;   // vanished since it was resolved, or not a regular file any more
     }
-    std::string entityTag = MakeEntityTag(file->tag, encoding);
+    const std::string entityTag = MakeEntityTag(file->tag, encoding);
     const bool notModified = generateETag_ && MatchesIfNoneMatch(request.headers, entityTag);
-    if (!notModified && request.method == "GET" && !file->content)
+    const bool sendsBody = !notModified && request.method == "GET";
+
+    // Range applies to GET only (RFC 9110, 14.2), after If-None-Match (13.2.2).
+    const RangeSelection range = sendsBody ?
+      SelectRequestedRange(request.headers, file->size, generateETag_ ? entityTag : std::string()) :
+      RangeSelection{};
+    if (range.outcome == RangeOutcome::NotSatisfiable)
     {
-      file = cache_.Get(servedPath, true);
-      if (!file)
-      {
-        return std::nullopt;
-      }
-      entityTag = MakeEntityTag(file->tag, encoding);
+      return MakeRangeNotSatisfiable(request, file->size, folder.crossOriginIsolation);
+    }
+    const bool partial = range.outcome == RangeOutcome::PartialContent;
+    const uint64_t bodyBytes = partial ? range.range.length : file->size;
+    if (port == Port::Orthanc && !notModified && bodyBytes > folder.maxBytesOnOrthancPort)
+    {
+      return MakeTooLargeForOrthancPort(request, bodyBytes);
     }
 
     FolderResponse response;
-    response.status = notModified ? 304 : 200;
+    response.status = notModified ? 304 : (partial ? 206 : 200);
     response.folder = &folder;
     if (!notModified)
     {
@@ -280,8 +305,13 @@ namespace OrthancCors
       {
         response.headers.push_back({"Content-Encoding", encoding});
       }
+      if (partial)
+      {
+        response.headers.push_back({"Content-Range", DescribeContentRange(range.range, file->size)});
+      }
+      response.headers.push_back({"Accept-Ranges", "bytes"});
     }
-    response.headers.push_back({"Content-Length", std::to_string(file->size)});
+    response.headers.push_back({"Content-Length", std::to_string(bodyBytes)});
     response.headers.push_back({"Vary", "Accept-Encoding"});
     response.headers.push_back({"Cache-Control", GetCacheControl(fileName, allowCache_)});
     if (generateETag_)
@@ -291,8 +321,15 @@ namespace OrthancCors
     AddIsolationHeaders(response.headers, folder.crossOriginIsolation);
     response.headers.push_back({"X-Content-Type-Options", "nosniff"});
 
-    const bool sendBody = !notModified && request.method == "GET";
-    response.body = sendBody ? file->content : EmptyBody();
+    if (sendsBody)
+    {
+      const FolderBody whole = file->content ? FolderBody::InMemory(file->content) : FolderBody::InFile(file->openFile);
+      response.body = partial ? whole.Slice(range.range) : whole;
+      if (port == Port::Orthanc)
+      {
+        response.body = response.body.Loaded();
+      }
+    }
     return response;
   }
 }

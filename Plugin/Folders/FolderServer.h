@@ -3,6 +3,7 @@
 #include "../Common/HttpHeaders.h"
 #include "../Common/PrefixTable.h"
 #include "FileCache.h"
+#include "FolderBody.h"
 #include "FolderSettings.h"
 #include "MimeTypes.h"
 
@@ -27,11 +28,16 @@ namespace OrthancCors
     // Always carries Content-Length: the size of the body, or for HEAD and 304 the
     // size of the representation a GET would have sent (RFC 9110, 8.6).
     HttpHeaders headers;
-    // Never null; empty for HEAD and 304. Shared with the file cache: do not copy it.
-    std::shared_ptr<const std::string> body;
+    // Empty for HEAD and 304. On the gateway, a file above the cache's per-file
+    // limit stays in the file (the gateway streams it); on Orthanc's port the
+    // body is always in memory.
+    FolderBody body;
     // The folder that answered (one of GetFolders()): the gateway asks Orthanc
     // whether the client may see it, unless it is public.
     const FolderSettings* folder = nullptr;
+    // Non-zero when Orthanc's port refused a body of this many bytes, above the
+    // folder's maxBytesOnOrthancPort (status 501).
+    uint64_t refusedBodyBytes = 0;
   };
 
   // Serves the configured folders (a single-page viewer build, typically) with
@@ -68,21 +74,30 @@ namespace OrthancCors
     // For the Orthanc REST callback of the mounted folders (every folder but "/",
     // which is served on the gateway only): always answers, 405 (Allow: GET, HEAD)
     // for other methods, 404 when the path is refused, under no mounted folder, or
-    // names nothing in the folder with the longest matching prefix.
+    // names nothing in the folder with the longest matching prefix; 501 when the
+    // body (the whole file or the requested range) exceeds the folder's
+    // maxBytesOnOrthancPort. The body is in memory.
     FolderResponse ServeMounted(const FolderRequest& request) const;
 
     // The folders, prefixes normalized ("/x/"), longest prefix first.
     const std::vector<FolderSettings>& GetFolders() const;
 
   private:
+    enum class Port
+    {
+      Gateway,   // relay prefixes honoured, large files streamed
+      Orthanc    // bodies in memory, up to the folder's maxBytesOnOrthancPort
+    };
+
     bool IsUnderRelayPrefix(const FolderSettings& folder, const std::string& decodedPath) const;
     std::optional<FolderResponse> ServeInFolder(const FolderSettings& folder,
                                                 const std::string& decodedPath,
                                                 const FolderRequest& request,
-                                                bool honourRelayPrefixes) const;
+                                                Port port) const;
     std::optional<FolderResponse> ServeFile(const FolderSettings& folder,
                                             const std::string& relativePath,
-                                            const FolderRequest& request) const;
+                                            const FolderRequest& request,
+                                            Port port) const;
 
     PrefixTable<FolderSettings> folders_;
     MimeTypes mimeTypes_;

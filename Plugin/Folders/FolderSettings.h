@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace OrthancCors
@@ -23,5 +24,10 @@ namespace OrthancCors
     // the client in (a viewer build whose own files carry no credentials, as with a
     // bearer token). Orthanc's own port keeps applying its authentication regardless.
     bool isPublic = false;
+    // Orthanc's plugin SDK answers from one buffer in memory: on Orthanc's own port,
+    // an answer whose body would exceed this is refused (the gateway streams any size).
+    uint64_t maxBytesOnOrthancPort = DEFAULT_MAX_MEBIBYTES_ON_ORTHANC_PORT * 1024 * 1024;
+
+    static constexpr uint64_t DEFAULT_MAX_MEBIBYTES_ON_ORTHANC_PORT = 64;
   };
 }

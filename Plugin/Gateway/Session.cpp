@@ -340,9 +340,13 @@ namespace OrthancCors
       if (served)
       {
         ApplyCorsHeaders(served->headers, decision);
+        if (served->body.IsInFile())
+        {
+          co_return co_await AnswerClientFromFile(client_, parser, context_.idleTimeout, closing_, served->status,
+                                                  served->headers, served->body, context_.logger);
+        }
         co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
-                                        served->status, served->headers,
-                                        served->body ? std::string_view(*served->body) : std::string_view());
+                                        served->status, served->headers, served->body.GetMemory());
       }
     }
 

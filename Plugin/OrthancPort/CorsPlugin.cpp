@@ -1,6 +1,7 @@
 #include "CorsPlugin.h"
 
 #include "Diagnostics.h"
+#include "CallbackGuard.h"
 #include "FolderCallbacks.h"
 #include "IncomingFilter.h"
 #include "../Configuration/ConfigurationError.h"
@@ -54,17 +55,24 @@ namespace OrthancCors
 
     OrthancPluginErrorCode OnChange(OrthancPluginChangeType changeType,
                                     OrthancPluginResourceType /* resourceType */,
-                                    const char* /* resourceId */)
+                                    const char* /* resourceId */) noexcept
     {
-      if (changeType == OrthancPluginChangeType_OrthancStarted)
+      return CallWithoutThrowing(OrthancPluginErrorCode_InternalError, [&]
       {
-        CorsPlugin::Get().OnOrthancStarted();
-      }
-      else if (changeType == OrthancPluginChangeType_OrthancStopped)
+        if (changeType == OrthancPluginChangeType_OrthancStarted)
+        {
+          CorsPlugin::Get().OnOrthancStarted();
+        }
+        else if (changeType == OrthancPluginChangeType_OrthancStopped)
+        {
+          CorsPlugin::Get().OnOrthancStopped();
+        }
+        return OrthancPluginErrorCode_Success;
+      }, [](const char* what)
       {
-        CorsPlugin::Get().OnOrthancStopped();
-      }
-      return OrthancPluginErrorCode_Success;
+        CorsPlugin::Get().GetLogger().Error(std::string("Cors: cannot follow Orthanc's start or stop: ") + what);
+        return OrthancPluginErrorCode_InternalError;
+      });
     }
   }
 
@@ -162,7 +170,8 @@ namespace OrthancCors
                      "(Orthanc's own port keeps its root)");
         continue;
       }
-      OrthancPluginRegisterRestCallbackNoLock(context_, MakeFolderRouteRegex(folder.prefix).c_str(), ServeFolder);
+      OrthancPluginRegisterRestCallbackNoLock(context_, MakeFolderRouteRegex(folder.prefix).c_str(),
+                                              GuardedRestCallback<ServeFolder>);
       logger_.Info("Cors: serving " + folder.path + " at " + folder.prefix);
       foldersOnOrthancPort = true;
     }
@@ -172,12 +181,12 @@ namespace OrthancCors
                    "precompressed siblings (Orthanc compresses the files itself); the gateway serves them");
     }
 
-    OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/policy", AnswerPolicy);
-    OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/check", AnswerCheck);
+    OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/policy", GuardedRestCallback<AnswerPolicy>);
+    OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/check", GuardedRestCallback<AnswerCheck>);
     if (gateway_)
     {
       const std::string route = MakeFolderRouteRegex(std::string(FOLDER_ACCESS_ROUTE) + "/");
-      OrthancPluginRegisterRestCallbackNoLock(context_, route.c_str(), AnswerFolderAccess);
+      OrthancPluginRegisterRestCallbackNoLock(context_, route.c_str(), GuardedRestCallback<AnswerFolderAccess>);
     }
     OrthancPluginRegisterOnChangeCallback(context_, OnChange);
 

@@ -3,6 +3,7 @@
 #include "CorsPlugin.h"
 #include "OrthancHttp.h"
 #include "../Common/UriPrefix.h"
+#include "../Configuration/ConfigurationKeys.h"
 #include "../Folders/FolderServer.h"
 #include "../Folders/PathResolver.h"
 #include "../Gateway/Gateway.h"
@@ -35,16 +36,34 @@ namespace OrthancCors
       // Then the original file, which Orthanc compresses itself as the client accepts.
       RemoveAll(folderRequest.headers, "Accept-Encoding");
     }
+    const bool partialContent = plugin.GetAnswerWriting().CanSendPartialContent();
+    if (!partialContent)
+    {
+      // Then the whole file: a server may ignore Range (RFC 9110, 14.2).
+      RemoveAll(folderRequest.headers, "Range");
+    }
 
     FolderResponse response = plugin.GetFolders().ServeMounted(folderRequest);
+    if (!partialContent)
+    {
+      RemoveAll(response.headers, "Accept-Ranges");
+    }
+    if (response.refusedBodyBytes != 0)
+    {
+      plugin.GetLogger().Warning("Cors: refused " + folderRequest.method + " " + std::string(url) +
+                                 " on Orthanc's port with 501: its " + std::to_string(response.refusedBodyBytes) +
+                                 " bytes exceed " + ConfigurationKeys::Folder::MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT +
+                                 " of the folder " + (response.folder ? response.folder->prefix : std::string()) +
+                                 "; the gateway (" + ConfigurationKeys::CorsKeyPath(ConfigurationKeys::Cors::GATEWAY) +
+                                 ") streams files of any size");
+    }
 
     const CorsRequest corsRequest = CorsRequest::FromHeaders(folderRequest.method, folderRequest.target,
                                                              folderRequest.headers);
     ApplyCorsHeaders(response.headers, EvaluateActualRequest(plugin.GetConfiguration().policy, corsRequest));
 
-    static const std::string empty;
     AnswerWithHeaders(plugin.GetContext(), output, plugin.GetAnswerWriting(), response.status, response.headers,
-                      response.body ? *response.body : empty, "application/octet-stream");
+                      response.body.GetMemory(), "application/octet-stream");
     return OrthancPluginErrorCode_Success;
   }
 

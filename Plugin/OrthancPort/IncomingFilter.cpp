@@ -1,6 +1,7 @@
 #include "IncomingFilter.h"
 
 #include "CorsPlugin.h"
+#include "../Common/ExceptionBarrier.h"
 #include "OrthancHttp.h"
 #include "../Policy/ForeignOriginGuard.h"
 
@@ -47,9 +48,9 @@ namespace OrthancCors
                                 const char* const* getArgumentsKeys,
                                 const char* const* getArgumentsValues)
   {
-    CorsPlugin& plugin = CorsPlugin::Get();
-    try
+    return CallWithoutThrowing<int32_t>(0, [&]() -> int32_t
     {
+      CorsPlugin& plugin = CorsPlugin::Get();
       const HttpHeaders headers = ToHttpHeaders(headersCount, headersKeys, headersValues);
       const Configuration& configuration = plugin.GetConfiguration();
       const std::string client = ip ? ip : "?";
@@ -83,12 +84,11 @@ namespace OrthancCors
                                   "Cors: refused " + decision.method + " " + uri +
                                   " from " + client + ": " + decision.reason + " (RejectForeignOrigins)");
       return 0;
-    }
-    catch (const std::exception& e)
+    }, [](const char* what) -> int32_t
     {
       // Deny on purpose, and say why: a request the guard cannot judge is not let through.
-      plugin.GetLogger().Error(std::string("Cors: refusing a request the guard could not evaluate: ") + e.what());
+      CorsPlugin::Get().GetLogger().Error(std::string("Cors: refusing a request the guard could not evaluate: ") + what);
       return 0;
-    }
+    });
   }
 }

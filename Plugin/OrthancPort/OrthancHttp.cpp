@@ -53,7 +53,7 @@ namespace OrthancCors
                          const OrthancAnswerWriting& writing,
                          int status,
                          const HttpHeaders& headers,
-                         const std::string& body,
+                         std::string_view body,
                          const std::string& defaultContentType)
   {
     std::string contentType = defaultContentType;

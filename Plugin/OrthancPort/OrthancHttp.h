@@ -7,6 +7,7 @@
 #include <json/value.h>
 
 #include <string>
+#include <string_view>
 
 namespace OrthancCors
 {
@@ -36,6 +37,11 @@ namespace OrthancCors
     // with one Content-Type and one Content-Encoding. When not, the folder is served
     // without its siblings on Orthanc's port and Orthanc compresses the originals.
     bool CanSendEncodedBodies() const { return !typesStatusBodiesAsText || !compressesAnswers; }
+
+    // Whether a 206 can carry its own Content-Type: it goes through
+    // OrthancPluginSendHttpStatus (OrthancPluginAnswerBuffer always sends 200).
+    // When not, Range is ignored on Orthanc's port and the gateway serves it.
+    bool CanSendPartialContent() const { return !typesStatusBodiesAsText; }
   };
 
   OrthancAnswerWriting DetectAnswerWriting(OrthancPluginContext* context, const Json::Value& orthancConfiguration);
@@ -47,6 +53,6 @@ namespace OrthancCors
                          const OrthancAnswerWriting& writing,
                          int status,
                          const HttpHeaders& headers,
-                         const std::string& body,
+                         std::string_view body,
                          const std::string& defaultContentType);
 }

@@ -27,7 +27,7 @@ namespace OrthancCors
     EXPECT_FALSE(route["AllowCredentials"].asBool());
     EXPECT_EQ(1u, route["AllowedMethods"].size());
     EXPECT_EQ("*", route["AllowedHeaders"][1].asString());
-    EXPECT_EQ(5u, route["ExposedHeaders"].size());
+    EXPECT_EQ(6u, route["ExposedHeaders"].size());
   }
 
   TEST(Description, GatewayFoldersExtensionsAndOrthancSettingsAreDescribed)
@@ -53,6 +53,7 @@ namespace OrthancCors
     EXPECT_TRUE(description["Folders"]["/ohif/"]["SinglePageApplication"].asBool());
     EXPECT_EQ("require-corp", description["Folders"]["/ohif/"]["CrossOriginIsolation"].asString());
     EXPECT_FALSE(description["Folders"]["/ohif/"]["Public"].asBool());
+    EXPECT_EQ(64u, description["Folders"]["/ohif/"]["MaximumFileSizeOnOrthancPort"].asUInt());
     EXPECT_EQ("application/wasm", description["Extensions"][".wasm"].asString());
     EXPECT_EQ(8080, description["Upstream"]["HttpPort"].asInt());
     EXPECT_EQ("/dicom-web/", description["Upstream"]["DicomWebRoot"].asString());

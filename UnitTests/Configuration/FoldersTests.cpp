@@ -16,6 +16,32 @@ namespace OrthancCors
     EXPECT_FALSE(configuration.folders[0].singlePageApplication);
     EXPECT_EQ(CrossOriginIsolation::Off, configuration.folders[0].crossOriginIsolation);
     EXPECT_FALSE(configuration.folders[0].isPublic);
+    EXPECT_EQ(64u * 1024 * 1024, configuration.folders[0].maxBytesOnOrthancPort);
+  }
+
+  TEST(Folders, MaximumFileSizeOnOrthancPortIsReadInMebibytes)
+  {
+    TemporaryDirectory temporary;
+    const std::string viewer = temporary.MakeDirectory("viewer");
+    const Configuration configuration = ParseCors(R"({ "Folders": {
+      "/a/": { "Path": )" + Quoted(viewer) + R"(, "MaximumFileSizeOnOrthancPort": 1 },
+      "/b/": { "Path": )" + Quoted(viewer) + R"(, "MaximumFileSizeOnOrthancPort": 4095 } } })");
+    ASSERT_EQ(2u, configuration.folders.size());
+    EXPECT_EQ(1024u * 1024, configuration.folders[0].maxBytesOnOrthancPort);
+    EXPECT_EQ(4095ull * 1024 * 1024, configuration.folders[1].maxBytesOnOrthancPort);
+  }
+
+  TEST(Folders, MaximumFileSizeOnOrthancPortOutsideItsRangeStopsNamingTheKey)
+  {
+    TemporaryDirectory temporary;
+    const std::string viewer = temporary.MakeDirectory("viewer");
+    for (const std::string& value : { "0", "4096", "-1", "1.5", "\"64\"" })
+    {
+      EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/a/": { "Path": )" + Quoted(viewer) +
+                                R"(, "MaximumFileSizeOnOrthancPort": )" + value + " } } }",
+                                "Cors.Folders[\"/a/\"].MaximumFileSizeOnOrthancPort",
+                                "an integer between 1 and 4095")) << value;
+    }
   }
 
   TEST(Folders, FolderObjectReadsEveryField)

@@ -39,7 +39,8 @@ namespace OrthancCors
       EXPECT_EQ((std::vector<std::string>{ "Accept", "Authorization", "Content-Type", "Range", "X-Requested-With" }),
                 route.allowedHeaders.names);
       EXPECT_FALSE(route.exposedHeaders.wildcard);
-      EXPECT_EQ((std::vector<std::string>{ "Content-Disposition", "Content-Length", "ETag", "Location", "Warning" }),
+      EXPECT_EQ((std::vector<std::string>{ "Content-Disposition", "Content-Length", "Content-Range", "ETag", "Location",
+                                            "Warning" }),
                 route.exposedHeaders.names);
     }
   }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <thread>
 
@@ -87,7 +89,7 @@ namespace OrthancCors
     const auto server = MakeServer();
     const FolderResponse response = Get(*server, "/ohif/app-config.js");
     EXPECT_EQ(200, response.status);
-    EXPECT_EQ("window.config = {};", *response.body);
+    EXPECT_EQ("window.config = {};", response.body.GetMemory());
     EXPECT_EQ("text/javascript; charset=utf-8", Value(response, "Content-Type"));
     EXPECT_EQ("19", Value(response, "Content-Length"));
     EXPECT_EQ("application/wasm", Value(Get(*server, "/ohif/decoder.wasm"), "Content-Type"));
@@ -131,7 +133,7 @@ namespace OrthancCors
 
     const FolderResponse response = Get(*server, "/ohif/index.html", { { "If-None-Match", "\"other\", W/" + tag } });
     EXPECT_EQ(304, response.status);
-    EXPECT_TRUE(response.body->empty());
+    EXPECT_TRUE(response.body.GetMemory().empty());
     EXPECT_EQ(tag, Value(response, "ETag"));
     EXPECT_EQ("no-cache", Value(response, "Cache-Control"));
     EXPECT_EQ("Accept-Encoding", Value(response, "Vary"));
@@ -148,7 +150,7 @@ namespace OrthancCors
     const auto server = MakeServer();
     const FolderResponse response = Get(*server, "/ohif/index.html", { { "If-None-Match", "\"0000-0\"" } });
     EXPECT_EQ(200, response.status);
-    EXPECT_EQ("<html>viewer</html>", *response.body);
+    EXPECT_EQ("<html>viewer</html>", response.body.GetMemory());
   }
 
 
@@ -158,7 +160,7 @@ namespace OrthancCors
     const FolderResponse get = Get(*server, "/ohif/index.html");
     const FolderResponse head = server->ServeMounted(Request("HEAD", "/ohif/index.html"));
     EXPECT_EQ(200, head.status);
-    EXPECT_TRUE(head.body->empty());
+    EXPECT_TRUE(head.body.GetMemory().empty());
     EXPECT_EQ("19", Value(head, "Content-Length"));
     EXPECT_EQ(get.headers.size(), head.headers.size());
     EXPECT_EQ(Value(get, "ETag"), Value(head, "ETag"));
@@ -172,11 +174,11 @@ namespace OrthancCors
                         FileCacheLimits{ 1024, 4 });
     const FolderResponse head = server.ServeMounted(Request("HEAD", "/ohif/index.html"));
     EXPECT_EQ(200, head.status);
-    EXPECT_TRUE(head.body->empty());
+    EXPECT_TRUE(head.body.GetMemory().empty());
     EXPECT_EQ("19", Value(head, "Content-Length"));
 
     const FolderResponse get = server.ServeMounted(Request("GET", "/ohif/index.html"));
-    EXPECT_EQ("<html>viewer</html>", *get.body);
+    EXPECT_EQ("<html>viewer</html>", get.body.GetMemory());
     EXPECT_EQ(Value(head, "ETag"), Value(get, "ETag"));
     EXPECT_EQ(304, server.ServeMounted(Request("GET", "/ohif/index.html",
                                                           { { "If-None-Match", Value(get, "ETag") } })).status);
@@ -214,7 +216,7 @@ namespace OrthancCors
   {
     const auto server = MakeServer();
     const FolderResponse response = Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "gzip, deflate, br" } });
-    EXPECT_EQ("br bytes", *response.body);
+    EXPECT_EQ("br bytes", response.body.GetMemory());
     EXPECT_EQ("br", Value(response, "Content-Encoding"));
     EXPECT_EQ("text/javascript; charset=utf-8", Value(response, "Content-Type"));
     EXPECT_EQ("8", Value(response, "Content-Length"));
@@ -225,10 +227,10 @@ namespace OrthancCors
   TEST_F(FolderServerTest, GzipSiblingIsServedWhenBrotliIsNotAccepted)
   {
     const auto server = MakeServer();
-    EXPECT_EQ("gzip bytes", *Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "gzip" } }).body);
-    EXPECT_EQ("gzip bytes", *Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "br;q=0, gzip" } }).body);
+    EXPECT_EQ("gzip bytes", Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "gzip" } }).body.GetMemory());
+    EXPECT_EQ("gzip bytes", Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "br;q=0, gzip" } }).body.GetMemory());
     const FolderResponse preferred = Get(*server, "/ohif/compressed.js", { { "Accept-Encoding", "gzip;q=1, br;q=0.5" } });
-    EXPECT_EQ("gzip bytes", *preferred.body);
+    EXPECT_EQ("gzip bytes", preferred.body.GetMemory());
     EXPECT_EQ("gzip", Value(preferred, "Content-Encoding"));
   }
 
@@ -237,7 +239,7 @@ namespace OrthancCors
   {
     const auto server = MakeServer();
     const FolderResponse response = Get(*server, "/ohif/only-gzip.js", { { "Accept-Encoding", "br, gzip" } });
-    EXPECT_EQ("gz", *response.body);
+    EXPECT_EQ("gz", response.body.GetMemory());
     EXPECT_EQ("gzip", Value(response, "Content-Encoding"));
   }
 
@@ -250,7 +252,7 @@ namespace OrthancCors
                                         HttpHeaders{ { "Accept-Encoding", "deflate" } } })
     {
       const FolderResponse response = Get(*server, "/ohif/compressed.js", headers);
-      EXPECT_EQ("plain text, rather long", *response.body);
+      EXPECT_EQ("plain text, rather long", response.body.GetMemory());
       EXPECT_FALSE(Has(response, "Content-Encoding"));
       EXPECT_EQ("Accept-Encoding", Value(response, "Vary"));
     }
@@ -275,7 +277,7 @@ namespace OrthancCors
   {
     const auto server = MakeServer();
     const FolderResponse response = Get(*server, "/ohif/compressed.js.gz", { { "Accept-Encoding", "gzip, br" } });
-    EXPECT_EQ("gzip bytes", *response.body);
+    EXPECT_EQ("gzip bytes", response.body.GetMemory());
     EXPECT_FALSE(Has(response, "Content-Encoding"));
     EXPECT_EQ("application/gzip", Value(response, "Content-Type"));
   }
@@ -288,7 +290,7 @@ namespace OrthancCors
     directory_.Symlink(directory_.GetPath() / "outside.js.br", "viewer/escape.js.br");
     const auto server = MakeServer();
     const FolderResponse response = Get(*server, "/ohif/escape.js", { { "Accept-Encoding", "br" } });
-    EXPECT_EQ("inside", *response.body);
+    EXPECT_EQ("inside", response.body.GetMemory());
     EXPECT_FALSE(Has(response, "Content-Encoding"));
   }
 
@@ -338,10 +340,9 @@ namespace OrthancCors
     {
       EXPECT_EQ("nosniff", Value(response, "X-Content-Type-Options")) << response.status;
       EXPECT_TRUE(Has(response, "Content-Length")) << response.status;
-      ASSERT_NE(nullptr, response.body);
     }
-    EXPECT_EQ(std::to_string(answers[2].body->size()), Value(answers[2], "Content-Length"));
-    EXPECT_TRUE(answers[4].body->empty());
+    EXPECT_EQ(std::to_string(answers[2].body.GetMemory().size()), Value(answers[2], "Content-Length"));
+    EXPECT_TRUE(answers[4].body.GetMemory().empty());
   }
 
 
@@ -384,8 +385,8 @@ namespace OrthancCors
   TEST_F(FolderServerTest, MountedFolderIsFoundWithOrWithoutItsFinalSlash)
   {
     const auto server = MakeServer();
-    EXPECT_EQ("<html>viewer</html>", *server->ServeMounted(Request("GET", "/ohif")).body);
-    EXPECT_EQ("<html>viewer</html>", *server->ServeMounted(Request("GET", "/ohif/")).body);
+    EXPECT_EQ("<html>viewer</html>", server->ServeMounted(Request("GET", "/ohif")).body.GetMemory());
+    EXPECT_EQ("<html>viewer</html>", server->ServeMounted(Request("GET", "/ohif/")).body.GetMemory());
   }
 
 
@@ -411,7 +412,7 @@ namespace OrthancCors
     directory_.Write("viewer/app-config.js", "window.config = { changed: true };");
     const FolderResponse after = Get(*server, "/ohif/app-config.js", { { "If-None-Match", Value(before, "ETag") } });
     EXPECT_EQ(200, after.status);
-    EXPECT_EQ("window.config = { changed: true };", *after.body);
+    EXPECT_EQ("window.config = { changed: true };", after.body.GetMemory());
     EXPECT_NE(Value(before, "ETag"), Value(after, "ETag"));
   }
 
@@ -419,7 +420,8 @@ namespace OrthancCors
   TEST_F(FolderServerTest, UnchangedFileSharesOneBodyBetweenAnswers)
   {
     const auto server = MakeServer();
-    EXPECT_EQ(Get(*server, "/ohif/index.html").body.get(), Get(*server, "/ohif/index.html").body.get());
+    EXPECT_EQ(Get(*server, "/ohif/index.html").body.GetMemory().data(),
+              Get(*server, "/ohif/index.html").body.GetMemory().data());
   }
 
 
@@ -437,8 +439,8 @@ namespace OrthancCors
         {
           const FolderResponse response = Get(*server, "/ohif/data.txt");
           if (response.status == 200 &&
-              (response.body->rfind("version-", 0) != 0 ||
-               Value(response, "Content-Length") != std::to_string(response.body->size())))
+              (response.body.GetMemory().rfind("version-", 0) != 0 ||
+               Value(response, "Content-Length") != std::to_string(response.body.GetMemory().size())))
           {
             inconsistent = true;
           }
@@ -455,7 +457,7 @@ namespace OrthancCors
       reader.join();
     }
     EXPECT_FALSE(inconsistent);
-    EXPECT_EQ("version-49", *Get(*server, "/ohif/data.txt").body);
+    EXPECT_EQ("version-49", Get(*server, "/ohif/data.txt").body.GetMemory());
   }
 
 
@@ -466,13 +468,13 @@ namespace OrthancCors
     const auto server = MakeServer();
     const FolderResponse response = Get(*server, "/ohif/viewer?StudyInstanceUIDs=1.2.3", NAVIGATION);
     EXPECT_EQ(200, response.status);
-    EXPECT_EQ("<html>viewer</html>", *response.body);
+    EXPECT_EQ("<html>viewer</html>", response.body.GetMemory());
     EXPECT_EQ("text/html; charset=utf-8", Value(response, "Content-Type"));
     EXPECT_NE(std::string::npos, Value(response, "Vary").find("Sec-Fetch-Mode"));
 
     const auto onGateway = server->ServeOnGateway(Request("GET", "/ohif/viewer/dicomweb/sub/route", NAVIGATION));
     ASSERT_TRUE(onGateway.has_value());
-    EXPECT_EQ("<html>viewer</html>", *onGateway->body);
+    EXPECT_EQ("<html>viewer</html>", onGateway->body.GetMemory());
   }
 
 
@@ -481,7 +483,7 @@ namespace OrthancCors
     const auto server = MakeServer();
     const auto response = server->ServeOnGateway(Request("GET", "/ohif/local", { { "Accept", "text/html,*/*" } }));
     ASSERT_TRUE(response.has_value());
-    EXPECT_EQ("<html>viewer</html>", *response->body);
+    EXPECT_EQ("<html>viewer</html>", response->body.GetMemory());
   }
 
 
@@ -517,7 +519,7 @@ namespace OrthancCors
     const auto response = server->ServeOnGateway(Request("HEAD", "/ohif/viewer", NAVIGATION));
     ASSERT_TRUE(response.has_value());
     EXPECT_EQ(200, response->status);
-    EXPECT_TRUE(response->body->empty());
+    EXPECT_TRUE(response->body.GetMemory().empty());
     EXPECT_EQ("19", Value(*response, "Content-Length"));
   }
 
@@ -536,7 +538,7 @@ namespace OrthancCors
     {
       const auto response = server->ServeOnGateway(Request("GET", target));
       ASSERT_TRUE(response.has_value()) << target;
-      EXPECT_EQ("<html>viewer</html>", *response->body) << target;
+      EXPECT_EQ("<html>viewer</html>", response->body.GetMemory()) << target;
     }
     EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/ohifx", NAVIGATION)).has_value());
   }
@@ -568,8 +570,8 @@ namespace OrthancCors
   TEST_F(RootFolderTest, RootFolderServesFilesAndIndex)
   {
     const auto server = MakeRootServer();
-    EXPECT_EQ("<html>viewer</html>", *server->ServeOnGateway(Request("GET", "/"))->body);
-    EXPECT_EQ("window.config = {};", *server->ServeOnGateway(Request("GET", "/app-config.js"))->body);
+    EXPECT_EQ("<html>viewer</html>", server->ServeOnGateway(Request("GET", "/"))->body.GetMemory());
+    EXPECT_EQ("window.config = {};", server->ServeOnGateway(Request("GET", "/app-config.js"))->body.GetMemory());
   }
 
 
@@ -592,7 +594,7 @@ namespace OrthancCors
     {
       const auto response = server->ServeOnGateway(Request("GET", target, NAVIGATION));
       ASSERT_TRUE(response.has_value()) << target;
-      EXPECT_EQ("<html>viewer</html>", *response->body) << target;
+      EXPECT_EQ("<html>viewer</html>", response->body.GetMemory()) << target;
     }
   }
 
@@ -605,7 +607,7 @@ namespace OrthancCors
     {
       const auto response = server->ServeOnGateway(Request("GET", target, NAVIGATION));
       ASSERT_TRUE(response.has_value()) << target;
-      EXPECT_EQ("<html>viewer</html>", *response->body) << target;
+      EXPECT_EQ("<html>viewer</html>", response->body.GetMemory()) << target;
     }
   }
 
@@ -616,7 +618,7 @@ namespace OrthancCors
     const auto server = MakeRootServer();
     EXPECT_EQ(404, server->ServeMounted(Request("GET", "/app-config.js")).status);
     EXPECT_EQ(404, server->ServeMounted(Request("GET", "/")).status);
-    EXPECT_EQ("docs page", *server->ServeMounted(Request("GET", "/docs/page.html")).body);
+    EXPECT_EQ("docs page", server->ServeMounted(Request("GET", "/docs/page.html")).body.GetMemory());
   }
 
 
@@ -633,8 +635,8 @@ namespace OrthancCors
     directory_.Write("viewer/docs/page.html", "shadowed page of the root folder");
     directory_.Write("viewer/only-in-root.html", "root");
     const auto server = MakeRootServer();
-    EXPECT_EQ("docs page", *server->ServeOnGateway(Request("GET", "/docs/page.html"))->body);
-    EXPECT_EQ("root", *server->ServeOnGateway(Request("GET", "/only-in-root.html"))->body);
+    EXPECT_EQ("docs page", server->ServeOnGateway(Request("GET", "/docs/page.html"))->body.GetMemory());
+    EXPECT_EQ("root", server->ServeOnGateway(Request("GET", "/only-in-root.html"))->body.GetMemory());
     // The longest matching folder answers alone: no fall-back to the shorter prefix.
     directory_.Write("viewer/docs/other.html", "root folder's docs/other.html");
     EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/docs/other.html")).has_value());
@@ -645,7 +647,7 @@ namespace OrthancCors
   {
     directory_.Write("viewer/app/local.js", "local");
     const auto server = MakeRootServer();
-    EXPECT_EQ("local", *server->ServeOnGateway(Request("GET", "/app/local.js"))->body);
+    EXPECT_EQ("local", server->ServeOnGateway(Request("GET", "/app/local.js"))->body.GetMemory());
   }
 
 
@@ -655,5 +657,170 @@ namespace OrthancCors
     ASSERT_EQ(2u, server->GetFolders().size());
     EXPECT_EQ("/docs/", server->GetFolders()[0].prefix);
     EXPECT_EQ("/", server->GetFolders()[1].prefix);
+  }
+
+
+  // Range requests and large files: a cache that keeps nothing above 16 bytes, so
+  // that "large.bin" is streamed from its file on the gateway.
+  class FolderRangeTest : public ::testing::Test
+  {
+  protected:
+    TemporaryDirectory directory_;
+    const std::string large_ = "0123456789abcdefghijklmnopqrstuvwxyz";   // 36 bytes
+    std::unique_ptr<FolderServer> server_;
+
+    void SetUp() override
+    {
+      directory_.Write("viewer/large.bin", large_);
+      directory_.Write("viewer/small.txt", "small text");
+      directory_.Write("viewer/compressed.js", "plain text, rather long");
+      directory_.Write("viewer/compressed.js.gz", "gzip bytes");
+      FolderSettings folder = Folder("/v/", directory_.GetPath() / "viewer");
+      folder.maxBytesOnOrthancPort = 20;
+      server_ = std::make_unique<FolderServer>(std::vector<FolderSettings>{ folder }, std::map<std::string, std::string>(),
+                                               true, true, std::vector<std::string>(), FileCacheLimits{ 1000, 16 });
+    }
+
+    FolderResponse OnGateway(const std::string& method, const std::string& target, HttpHeaders headers = {})
+    {
+      std::optional<FolderResponse> response = server_->ServeOnGateway(Request(method, target, std::move(headers)));
+      EXPECT_TRUE(response.has_value());
+      return response ? std::move(*response) : FolderResponse();
+    }
+
+    static std::string BodyOf(const FolderResponse& response)
+    {
+      return std::string(response.body.Loaded().GetMemory());
+    }
+  };
+
+
+  TEST_F(FolderRangeTest, FileAboveTheCacheLimitStaysInItsFileOnTheGateway)
+  {
+    const FolderResponse response = OnGateway("GET", "/v/large.bin");
+    EXPECT_EQ(200, response.status);
+    EXPECT_TRUE(response.body.IsInFile());
+    EXPECT_EQ(36u, response.body.GetSize());
+    EXPECT_EQ("36", Value(response, "Content-Length"));
+    EXPECT_EQ(large_, BodyOf(response));
+    EXPECT_FALSE(OnGateway("GET", "/v/small.txt").body.IsInFile());
+  }
+
+
+  TEST_F(FolderRangeTest, EveryAnswerToAGetAdvertisesByteRanges)
+  {
+    EXPECT_EQ("bytes", Value(OnGateway("GET", "/v/large.bin"), "Accept-Ranges"));
+    EXPECT_EQ("bytes", Value(OnGateway("GET", "/v/small.txt"), "Accept-Ranges"));
+    EXPECT_EQ("bytes", Value(OnGateway("HEAD", "/v/small.txt"), "Accept-Ranges"));
+  }
+
+
+  TEST_F(FolderRangeTest, SingleRangeGivesPartialContentWithContentRange)
+  {
+    for (const std::string& target : { "/v/large.bin", "/v/small.txt" })
+    {
+      const FolderResponse response = OnGateway("GET", target, { { "Range", "bytes=2-5" } });
+      EXPECT_EQ(206, response.status) << target;
+      EXPECT_EQ("4", Value(response, "Content-Length")) << target;
+      const std::string whole = target == "/v/large.bin" ? large_ : "small text";
+      EXPECT_EQ("bytes 2-5/" + std::to_string(whole.size()), Value(response, "Content-Range")) << target;
+      EXPECT_EQ(whole.substr(2, 4), BodyOf(response)) << target;
+      EXPECT_TRUE(Has(response, "ETag"));
+      EXPECT_TRUE(Has(response, "Content-Type"));
+    }
+    EXPECT_EQ("xyz", BodyOf(OnGateway("GET", "/v/large.bin", { { "Range", "bytes=-3" } })));
+    EXPECT_EQ("z", BodyOf(OnGateway("GET", "/v/large.bin", { { "Range", "bytes=35-" } })));
+  }
+
+
+  TEST_F(FolderRangeTest, UnsatisfiableRangeGives416WithTheCompleteLength)
+  {
+    const FolderResponse response = OnGateway("GET", "/v/large.bin", { { "Range", "bytes=36-" } });
+    EXPECT_EQ(416, response.status);
+    EXPECT_EQ("bytes */36", Value(response, "Content-Range"));
+    EXPECT_EQ("text/plain; charset=utf-8", Value(response, "Content-Type"));
+    EXPECT_EQ(std::to_string(response.body.GetSize()), Value(response, "Content-Length"));
+  }
+
+
+  TEST_F(FolderRangeTest, RangeIsIgnoredForHead)
+  {
+    const FolderResponse response = OnGateway("HEAD", "/v/large.bin", { { "Range", "bytes=0-1" } });
+    EXPECT_EQ(200, response.status);
+    EXPECT_EQ("36", Value(response, "Content-Length"));
+    EXPECT_FALSE(Has(response, "Content-Range"));
+    EXPECT_EQ(0u, response.body.GetSize());
+  }
+
+
+  TEST_F(FolderRangeTest, IfNoneMatchIsEvaluatedBeforeRange)
+  {
+    const std::string tag = Value(OnGateway("GET", "/v/large.bin"), "ETag");
+    const FolderResponse response = OnGateway("GET", "/v/large.bin", { { "If-None-Match", tag }, { "Range", "bytes=0-1" } });
+    EXPECT_EQ(304, response.status);
+    EXPECT_FALSE(Has(response, "Content-Range"));
+  }
+
+
+  TEST_F(FolderRangeTest, IfRangeWithTheCurrentEntityTagKeepsTheRange)
+  {
+    const std::string tag = Value(OnGateway("GET", "/v/large.bin"), "ETag");
+    EXPECT_EQ(206, OnGateway("GET", "/v/large.bin", { { "If-Range", tag }, { "Range", "bytes=0-1" } }).status);
+    const FolderResponse stale = OnGateway("GET", "/v/large.bin", { { "If-Range", "\"old\"" }, { "Range", "bytes=0-1" } });
+    EXPECT_EQ(200, stale.status);
+    EXPECT_EQ(large_, BodyOf(stale));
+  }
+
+
+  TEST_F(FolderRangeTest, RangeOfAPrecompressedSiblingCountsInItsEncodedBytes)
+  {
+    const FolderResponse response = OnGateway("GET", "/v/compressed.js", { { "Accept-Encoding", "gzip" },
+                                                                           { "Range", "bytes=0-3" } });
+    EXPECT_EQ(206, response.status);
+    EXPECT_EQ("gzip", Value(response, "Content-Encoding"));
+    EXPECT_EQ("bytes 0-3/10", Value(response, "Content-Range"));
+    EXPECT_EQ("gzip", BodyOf(response));
+  }
+
+
+  TEST_F(FolderRangeTest, OrthancPortRefusesABodyAboveTheFolderLimit)
+  {
+    for (const std::string& method : { "GET", "HEAD" })
+    {
+      const FolderResponse response = server_->ServeMounted(Request(method, "/v/large.bin"));
+      EXPECT_EQ(501, response.status) << method;
+      EXPECT_EQ(36u, response.refusedBodyBytes) << method;
+      EXPECT_EQ("no-store", Value(response, "Cache-Control")) << method;
+    }
+  }
+
+
+  TEST_F(FolderRangeTest, OrthancPortServesARangeWithinTheFolderLimitFromMemory)
+  {
+    const FolderResponse response = server_->ServeMounted(Request("GET", "/v/large.bin", { { "Range", "bytes=10-29" } }));
+    EXPECT_EQ(206, response.status);
+    EXPECT_FALSE(response.body.IsInFile());
+    EXPECT_EQ(large_.substr(10, 20), response.body.GetMemory());
+    EXPECT_EQ(501, server_->ServeMounted(Request("GET", "/v/large.bin", { { "Range", "bytes=10-30" } })).status);
+  }
+
+
+  TEST_F(FolderRangeTest, OrthancPortServesSmallFilesAndNotModifiedAsUsual)
+  {
+    EXPECT_EQ(200, server_->ServeMounted(Request("GET", "/v/small.txt")).status);
+    const std::string tag = Value(OnGateway("GET", "/v/large.bin"), "ETag");
+    EXPECT_EQ(304, server_->ServeMounted(Request("GET", "/v/large.bin", { { "If-None-Match", tag } })).status);
+  }
+
+
+  TEST_F(FolderRangeTest, FifoAndDirectoryWhereAFileWasExpectedAreNotFound)
+  {
+    ASSERT_EQ(0, ::mkfifo((directory_.GetPath() / "viewer" / "pipe.bin").c_str(), 0644));
+    directory_.MakeDirectory("viewer/folder.js");
+    for (const std::string& target : { "/v/pipe.bin", "/v/folder.js" })
+    {
+      EXPECT_FALSE(server_->ServeOnGateway(Request("GET", target)).has_value()) << target;
+      EXPECT_EQ(404, server_->ServeMounted(Request("GET", target)).status) << target;
+    }
   }
 }

@@ -140,7 +140,7 @@ namespace OrthancCors
     {
       const FolderResponse response = server_->ServeMounted(Get(target));
       EXPECT_EQ(404, response.status) << target;
-      EXPECT_EQ(std::string::npos, response.body->find(SECRET)) << target;
+      EXPECT_EQ(std::string::npos, response.body.GetMemory().find(SECRET)) << target;
     }
   }
 
@@ -153,8 +153,8 @@ namespace OrthancCors
       request.headers = { { "Sec-Fetch-Mode", "navigate" } };
       const FolderResponse response = server_->ServeMounted(request);
       // Either refused, or an extension-less client-side route given the application.
-      EXPECT_TRUE(response.status == 404 || *response.body == "index") << target;
-      EXPECT_EQ(std::string::npos, response.body->find(SECRET)) << target;
+      EXPECT_TRUE(response.status == 404 || response.body.GetMemory() == "index") << target;
+      EXPECT_EQ(std::string::npos, response.body.GetMemory().find(SECRET)) << target;
     }
   }
 
@@ -175,11 +175,11 @@ namespace OrthancCors
     {
       const FolderResponse response = server_->ServeMounted(Get(target));
       EXPECT_EQ(200, response.status) << target;
-      EXPECT_EQ(content, *response.body) << target;
+      EXPECT_EQ(content, response.body.GetMemory()) << target;
 
       const std::optional<FolderResponse> onGateway = server_->ServeOnGateway(Get(target));
       ASSERT_TRUE(onGateway.has_value()) << target;
-      EXPECT_EQ(content, *onGateway->body) << target;
+      EXPECT_EQ(content, onGateway->body.GetMemory()) << target;
     }
   }
 
@@ -203,11 +203,11 @@ namespace OrthancCors
   {
     const FolderResponse file = server_->ServeMounted(Get("/site/link-inside.js"));
     EXPECT_EQ(200, file.status);
-    EXPECT_EQ("app", *file.body);
+    EXPECT_EQ("app", file.body.GetMemory());
 
     const FolderResponse throughDirectory = server_->ServeMounted(Get("/site/link-to-sub/page.html"));
     EXPECT_EQ(200, throughDirectory.status);
-    EXPECT_EQ("page", *throughDirectory.body);
+    EXPECT_EQ("page", throughDirectory.body.GetMemory());
   }
 
 
@@ -218,7 +218,7 @@ namespace OrthancCors
     folder.prefix = "/v/";
     folder.path = (base_.GetPath() / "current").string();
     FolderServer server({ folder }, {}, true, true, {});
-    EXPECT_EQ("app", *server.ServeMounted(Get("/v/app.js")).body);
+    EXPECT_EQ("app", server.ServeMounted(Get("/v/app.js")).body.GetMemory());
     EXPECT_EQ(404, server.ServeMounted(Get("/v/link-to-secret.txt")).status);
   }
 
@@ -228,7 +228,7 @@ namespace OrthancCors
     // "%252e%252e" is the literal folder name "%2e%2e", never "..".
     const FolderResponse response = server_->ServeMounted(Get("/site/%252e%252e/secret.txt"));
     EXPECT_EQ(200, response.status);
-    EXPECT_EQ("literal %2e%2e folder", *response.body);
+    EXPECT_EQ("literal %2e%2e folder", response.body.GetMemory());
   }
 
 
