@@ -283,15 +283,21 @@ namespace OrthancCors
     const RangeSelection range = sendsBody ?
       SelectRequestedRange(request.headers, file->size, generateETag_ ? entityTag : std::string()) :
       RangeSelection{};
+    // Every answer names its folder, so that the gateway asks Orthanc before a
+    // client learns even the size of a file in a folder that is not public.
     if (range.outcome == RangeOutcome::NotSatisfiable)
     {
-      return MakeRangeNotSatisfiable(request, file->size, folder.crossOriginIsolation);
+      FolderResponse response = MakeRangeNotSatisfiable(request, file->size, folder.crossOriginIsolation);
+      response.folder = &folder;
+      return response;
     }
     const bool partial = range.outcome == RangeOutcome::PartialContent;
     const uint64_t bodyBytes = partial ? range.range.length : file->size;
     if (port == Port::Orthanc && !notModified && bodyBytes > folder.maxBytesOnOrthancPort)
     {
-      return MakeTooLargeForOrthancPort(request, bodyBytes);
+      FolderResponse response = MakeTooLargeForOrthancPort(request, bodyBytes);
+      response.folder = &folder;
+      return response;
     }
 
     FolderResponse response;

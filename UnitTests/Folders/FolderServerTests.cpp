@@ -740,6 +740,8 @@ namespace OrthancCors
     EXPECT_EQ("bytes */36", Value(response, "Content-Range"));
     EXPECT_EQ("text/plain; charset=utf-8", Value(response, "Content-Type"));
     EXPECT_EQ(std::to_string(response.body.GetSize()), Value(response, "Content-Length"));
+    // The gateway asks Orthanc before it tells anyone the file's size.
+    EXPECT_EQ("/v/", response.folder ? response.folder->prefix : "(none)");
   }
 
 
@@ -791,6 +793,7 @@ namespace OrthancCors
       EXPECT_EQ(501, response.status) << method;
       EXPECT_EQ(36u, response.refusedBodyBytes) << method;
       EXPECT_EQ("no-store", Value(response, "Cache-Control")) << method;
+      EXPECT_EQ("/v/", response.folder ? response.folder->prefix : "(none)") << method;
     }
   }
 
