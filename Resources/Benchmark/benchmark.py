@@ -7,9 +7,11 @@ Starts a real Orthanc (Debian's) with the DICOMweb plugin and this plugin (its g
 on a free port), an nginx (nginx.conf.in) in front of the same Orthanc, creates the data
 through Orthanc's REST API, then drives each workload with wrk against each contender,
 alternating the contenders' order round after round, and prints one Markdown table a
-workload with the medians over the rounds. Without --quick it also measures Orthanc's
-peak RSS growth during a 1 GiB retrieve through the gateway, and (--ohif) the time OHIF
-takes to show a series through the gateway and through nginx.
+workload with the medians over the rounds; then a large file from a served folder (1 GiB,
+128 MiB with --quick) through the gateway and through nginx (sendfile on), throughput and
+the serving processes' peak RSS growth side by side. Without --quick it also measures
+Orthanc's peak RSS growth during a 1 GiB retrieve through the gateway, and (--ohif) the
+time OHIF takes to show a series through the gateway and through nginx.
 
 Resources/Benchmark/run-benchmark.sh installs what is missing (nginx-light, wrk) and runs this, with
 PYTHONPATH=Resources/Python (orthanc_cors_tools).
@@ -40,6 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ORIGIN = "http://viewer.bench.example"
 STATIC_PREFIX = "/static/"
 STATIC_FILE = "file-15mb.bin"
+LARGE_STATIC_FILE = "file-large.bin"   # above the file cache's 64 MiB: streamed from disk
 CONTENDERS = ("direct", "nginx", "gateway")
 CONTENDER_TITLES = {"direct": "Orthanc direct", "nginx": "nginx CORS proxy", "gateway": "Gateway"}
 
@@ -192,6 +195,12 @@ class Workload:
         self.note = note
 
 
+def nginx_process_ids(master_pid):
+    """The nginx master and its worker processes."""
+    with open("/proc/%d/task/%d/children" % (master_pid, master_pid)) as children:
+        return [master_pid] + [int(pid) for pid in children.read().split()]
+
+
 def stream_and_discard(port, path, headers):
     connection = http.client.HTTPConnection(LOOPBACK, port, timeout=300)
     try:
@@ -231,6 +240,7 @@ class Benchmark:
 
     def start(self):
         static_root = os.path.join(self.work, "static")
+        self.static_root = static_root
         os.makedirs(static_root)
         with open(os.path.join(static_root, STATIC_FILE), "wb") as output:
             output.write(os.urandom(15 * MIB))
@@ -362,6 +372,43 @@ class Benchmark:
                      % (contender, size / MIB, elapsed, before / 1024.0, (peak - before) / 1024.0))
         self.extra["rss"] = figures
 
+    # ---- a large file from a served folder: throughput and peak RSS ----
+
+    def measure_large_file(self):
+        size = (128 if self.quick else 1024) * MIB
+        with open(os.path.join(self.static_root, LARGE_STATIC_FILE), "wb") as output:
+            for _ in range(size // (16 * MIB)):
+                output.write(os.urandom(16 * MIB))
+        path = STATIC_PREFIX + LARGE_STATIC_FILE
+        headers = {"Origin": ORIGIN}
+        processes = {"gateway": lambda: [self.orthanc.process.pid],
+                     "nginx": lambda: nginx_process_ids(self.nginx.process.pid)}
+        runs = {contender: [] for contender in processes}
+        order = list(processes)
+        for contender in order:   # warm: the page cache, connections
+            stream_and_discard(self.ports[contender], path, headers)
+        for round_index in range(self.rounds):
+            for contender in order:
+                pids = processes[contender]()
+                for pid in pids:
+                    reset_peak_rss(pid)
+                before = sum(memory_kib(pid, "VmRSS") for pid in pids)
+                began = time.monotonic()
+                status, received = stream_and_discard(self.ports[contender], path, headers)
+                seconds = time.monotonic() - began
+                peak = sum(memory_kib(pid, "VmHWM") for pid in pids)
+                if status != 200 or received != size:
+                    raise RuntimeError("large file via %s: status %d, %d of %d bytes" % (contender, status,
+                                                                                       received, size))
+                runs[contender].append({"seconds": seconds, "mib_per_second": size / MIB / seconds,
+                                        "growth_mib": (peak - before) / 1024.0})
+                self.log("  large file      round %d %-8s %.0f MiB in %.2f s (%.0f MiB/s), peak RSS +%.1f MiB"
+                         % (round_index + 1, contender, size / MIB, seconds, size / MIB / seconds,
+                            (peak - before) / 1024.0))
+            order = order[1:] + order[:1]
+        direct = http_request(self.ports["direct"], "GET", path, headers=headers, timeout=60)
+        self.extra["large_file"] = {"bytes": size, "runs": runs, "direct_status": direct.status}
+
     # ---- OHIF, in headless Chromium ----
 
     def measure_ohif(self):
@@ -484,6 +531,26 @@ def report(benchmark, wall_seconds):
                      ratio(gateway.get("p99_ms"), nginx.get("p99_ms")),
                      ratio(gateway.get("requests_per_second"), direct.get("requests_per_second")),
                      ratio(gateway.get("p99_ms"), direct.get("p99_ms"))), ""]
+    if "large_file" in benchmark.extra:
+        large = benchmark.extra["large_file"]
+        lines += ["## Large file (%.0f MiB) from a served folder" % (large["bytes"] / MIB), "",
+                  "One download at a time, read and discarded by the client; rounds alternated; medians. "
+                  "The gateway streams the file from disk (256 KiB reads, then writes); nginx uses sendfile. "
+                  "Peak RSS growth: VmHWM of the serving processes (Orthanc's; nginx's master and workers), "
+                  "reset through /proc/PID/clear_refs before each download, minus their VmRSS at the start. "
+                  "Orthanc's own port answers %d (the folder's MaximumFileSizeOnOrthancPort, 64 MiB)."
+                  % large["direct_status"], "",
+                  "| Through | MiB/s, median | Seconds, median | Peak RSS growth (MiB), max | Rounds |",
+                  "|---|---:|---:|---:|---:|"]
+        for contender in ("nginx", "gateway"):
+            runs = large["runs"][contender]
+            lines.append("| %s | %.0f | %.2f | %.1f | %d |" % (CONTENDER_TITLES[contender],
+                                                               median([run["mib_per_second"] for run in runs]),
+                                                               median([run["seconds"] for run in runs]),
+                                                               max(run["growth_mib"] for run in runs), len(runs)))
+        lines += ["", "Gateway/nginx: %s throughput." % ratio(
+            median([run["mib_per_second"] for run in large["runs"]["gateway"]]),
+            median([run["mib_per_second"] for run in large["runs"]["nginx"]])), ""]
     if "rss" in benchmark.extra:
         lines += ["## Orthanc's peak RSS growth during a 1 GiB WADO-RS retrieve", "",
                   "One study of 32 instances of 32 MiB, retrieved whole; VmHWM of Orthanc's process (reset "
@@ -524,7 +591,7 @@ def main():
     parser.add_argument("--seconds", type=int)
     parser.add_argument("--slices", type=int, help="slices of the metadata/OHIF series (default 200; quick: 8)")
     parser.add_argument("--gateway-threads", type=int, help="gateway Threads = nginx worker_processes (default nproc)")
-    parser.add_argument("--only", help="comma-separated workload names")
+    parser.add_argument("--only", help="comma-separated workload names (\"large-file\": the large-file table)")
     parser.add_argument("--rss", action="store_true", help="also measure RSS during a 1 GiB retrieve (default: full runs)")
     parser.add_argument("--no-rss", action="store_true")
     parser.add_argument("--ohif", action="store_true", help="also time OHIF in headless Chromium")
@@ -547,7 +614,9 @@ def main():
                 benchmark.log("workload %s" % workload.name)
                 benchmark.measure(workload)
         # The tables are worth keeping even if one of these extra figures cannot be had.
-        for (wanted_extra, name, measure) in (((arguments.rss or not arguments.quick) and not arguments.no_rss,
+        for (wanted_extra, name, measure) in ((wanted is None or "large-file" in wanted, "large_file",
+                                               benchmark.measure_large_file),
+                                              ((arguments.rss or not arguments.quick) and not arguments.no_rss,
                                                "rss", benchmark.measure_rss),
                                               (arguments.ohif, "ohif", benchmark.measure_ohif)):
             if wanted_extra:

@@ -13,6 +13,8 @@ COMMAND = os.path.join(SOURCE_DIR, "Resources", "Benchmark", "run-benchmark.sh")
 WORKLOAD_TITLES = ["Preflight", "QIDO-RS study search", "WADO-RS metadata", "WADO-RS retrieve of one instance",
                    "STOW-RS upload", "Static 15 MiB file"]
 NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+LARGE_FILE_ROW = re.compile(r"^\| (nginx CORS proxy|Gateway) \| (%s) \| (%s) \| (-?%s) \| (\d+) \|$"
+                            % (NUMBER, NUMBER, NUMBER), re.MULTILINE)
 FIGURES_ROW = re.compile(r"^\| (Orthanc direct|nginx CORS proxy|Gateway) \| (%s) \| (%s) \| (%s) \| (\d+) \|$"
                          % (NUMBER, NUMBER, NUMBER), re.MULTILINE)
 
@@ -43,6 +45,15 @@ class QuickBenchmarkRun(unittest.TestCase):
         for (contender, requests_per_second, _, _, errors) in rows:
             self.assertGreater(float(requests_per_second), 0.0, contender)
             self.assertEqual(int(errors), 0, "%s had failed requests:\n%s" % (contender, self.text))
+
+    def test_LargeFileTableHasBothProxies(self):
+        self.assertRegex(self.text, r"(?m)^## Large file \(128 MiB\) from a served folder", self.text)
+        self.assertIn("Orthanc's own port answers 501", self.text)
+        rows = LARGE_FILE_ROW.findall(self.text)
+        self.assertEqual(sorted(row[0] for row in rows), ["Gateway", "nginx CORS proxy"], self.text)
+        for (contender, mib_per_second, _, _, rounds) in rows:
+            self.assertGreater(float(mib_per_second), 0.0, contender)
+            self.assertEqual(int(rounds), 1, contender)
 
     def test_RatiosAreReported(self):
         self.assertEqual(len(re.findall(r"Gateway/nginx: %sx requests/s" % NUMBER, self.text)), 7, self.text)
