@@ -1,5 +1,6 @@
 #include "ByteRange.h"
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 #include <string>
@@ -71,24 +72,22 @@ namespace OrthancCors
       return spec;
     }
 
-    // The bytes `spec` selects, or std::nullopt when it does not overlap the representation.
-    std::optional<ByteRange> Resolve(const RangeSpec& spec, uint64_t size)
+    // Satisfiable (14.1.1): a first-pos below the length, or a non-zero suffix-length.
+    bool IsSatisfiable(const RangeSpec& spec, uint64_t size)
+    {
+      return spec.first ? *spec.first < size : *spec.last > 0;
+    }
+
+    // The bytes a satisfiable `spec` selects; empty only for a suffix of an empty representation.
+    ByteRange Resolve(const RangeSpec& spec, uint64_t size)
     {
       if (!spec.first)
       {
         const uint64_t suffix = *spec.last;
-        if (suffix == 0 || size == 0)
-        {
-          return std::nullopt;
-        }
         const uint64_t length = suffix < size ? suffix : size;
         return ByteRange{size - length, length};
       }
 
-      if (*spec.first >= size)
-      {
-        return std::nullopt;
-      }
       const uint64_t last = (spec.last && *spec.last < size) ? *spec.last : size - 1;
       return ByteRange{*spec.first, last - *spec.first + 1};
     }
@@ -133,26 +132,15 @@ namespace OrthancCors
       return whole;
     }
 
-    std::optional<ByteRange> satisfiable;
-    size_t satisfiableCount = 0;
-    for (const RangeSpec& spec : specs)
-    {
-      if (std::optional<ByteRange> range = Resolve(spec, size))
-      {
-        satisfiable = range;
-        satisfiableCount++;
-      }
-    }
-
-    if (satisfiableCount == 0)
+    if (std::none_of(specs.begin(), specs.end(), [&](const RangeSpec& spec) { return IsSatisfiable(spec, size); }))
     {
       return RangeSelection{RangeOutcome::NotSatisfiable, ByteRange{}};
     }
-    if (specs.size() > 1)
+    if (specs.size() > 1 || size == 0)
     {
-      return whole;
+      return whole;   // a 206 cannot describe an empty range: the whole (empty) representation
     }
-    return RangeSelection{RangeOutcome::PartialContent, *satisfiable};
+    return RangeSelection{RangeOutcome::PartialContent, Resolve(specs.front(), size)};
   }
 
 

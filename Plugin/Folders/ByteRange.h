@@ -38,9 +38,10 @@ namespace OrthancCors
   // do with a field it does not understand. A last position beyond the end is
   // the end; positions too large for 64 bits are beyond the end. Several ranges
   // give the whole representation when one of them is satisfiable (a server may
-  // ignore Range; multipart/byteranges is not produced). No range overlapping
-  // the representation (first position at or after its end, a zero suffix, any
-  // range of an empty representation): not satisfiable.
+  // ignore Range; multipart/byteranges is not produced). Satisfiable (14.1.1):
+  // a first position below the length, or a non-zero suffix length; none
+  // satisfiable gives NotSatisfiable. A suffix of an empty representation is
+  // satisfiable yet selects nothing: the whole (empty) representation.
   RangeSelection SelectByteRange(std::string_view rangeField, uint64_t size);
 
   // The selection for a GET of a representation of `size` bytes tagged

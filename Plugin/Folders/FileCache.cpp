@@ -1,11 +1,14 @@
 #include "FileCache.h"
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace OrthancCors
 {
   namespace
   {
+    constexpr unsigned int MAX_READ_ATTEMPTS = 3;
+
     std::string ToHex(uint64_t value)
     {
       char buffer[17];
@@ -56,37 +59,43 @@ namespace OrthancCors
       }
     }
 
-    // From here on, the version is the opened file's own: what is read is what the tag names.
-    std::shared_ptr<const OpenFile> openFile = OpenFile::Open(path);
-    if (!openFile)
+    // A file that changes while it is read (a deployment writing in place) is
+    // read again, so that no answer mixes two versions; one that keeps changing
+    // is an error for this request.
+    for (unsigned int attempt = 1; ; attempt++)
     {
-      Forget(key);
-      return std::nullopt;
+      // From here on, the version is the opened file's own: what is read is what the tag names.
+      std::shared_ptr<const OpenFile> openFile = OpenFile::Open(path);
+      if (!openFile)
+      {
+        Forget(key);
+        return std::nullopt;
+      }
+      const FileVersion& version = openFile->GetVersion();
+
+      const bool cacheable = version.size <= limits_.maxCachedFileBytes &&
+        version.size <= limits_.capacityBytes;
+      if (!cacheable)
+      {
+        return File{nullptr, std::move(openFile), TagFromVersion(version), version.size};
+      }
+
+      std::string content(static_cast<size_t>(version.size), '\0');
+      const size_t read = openFile->ReadAt(0, content.data(), content.size());
+      if (read == content.size() && openFile->IsUnchanged())
+      {
+        File file;
+        file.size = content.size();
+        file.tag = TagFromContent(content);
+        file.content = std::make_shared<const std::string>(std::move(content));
+        Insert(key, version, file);
+        return file;
+      }
+      if (attempt == MAX_READ_ATTEMPTS)
+      {
+        throw std::runtime_error("the file " + key + " kept changing while it was read");
+      }
     }
-    const FileVersion& version = openFile->GetVersion();
-
-    const bool cacheable = version.size <= limits_.maxCachedFileBytes &&
-      version.size <= limits_.capacityBytes;
-    if (!cacheable)
-    {
-      return File{nullptr, std::move(openFile), TagFromVersion(version), version.size};
-    }
-
-    std::string content(static_cast<size_t>(version.size), '\0');
-    content.resize(openFile->ReadAt(0, content.data(), content.size()));
-
-    File file;
-    file.size = content.size();
-    file.tag = TagFromContent(content);
-    file.content = std::make_shared<const std::string>(std::move(content));
-
-    // A file that changed while it was read (a deployment in progress) is served
-    // as read, but not kept: the next request reads the finished file.
-    if (openFile->IsUnchanged() && file.size == version.size)
-    {
-      Insert(key, version, file);
-    }
-    return file;
   }
 
 

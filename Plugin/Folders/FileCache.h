@@ -46,7 +46,9 @@ namespace OrthancCors
     FileCache& operator=(const FileCache&) = delete;
 
     // The file at `path` (a canonical path), or std::nullopt if it is not a
-    // regular file that can be opened.
+    // regular file that can be opened. A file small enough to cache is read
+    // again when it changes while it is read; throws std::runtime_error when it
+    // keeps changing (3 reads), rather than answer with a mix of versions.
     std::optional<File> Get(const std::filesystem::path& path);
 
     // Total size of the contents currently held.

@@ -191,6 +191,13 @@ namespace OrthancCors
   }
 
 
+  const FolderSettings* FolderServer::FindFolder(const std::string& target) const
+  {
+    const std::optional<std::string> decodedPath = DecodeRequestPath(target);
+    return decodedPath ? folders_.Find(*decodedPath) : nullptr;
+  }
+
+
   bool FolderServer::IsUnderRelayPrefix(const FolderSettings& folder, const std::string& decodedPath) const
   {
     // The prefixes matching a path nest in one another: when the longest matching
@@ -254,10 +261,12 @@ namespace OrthancCors
     }
 
     // A precompressed sibling ("app.js.br") is the same representation, encoded.
+    // Not for a range: a slice from the middle of a compressed stream cannot be
+    // decoded by the client (fetch() with Range and Accept-Encoding: br).
     std::filesystem::path servedPath = *original;
     std::string encoding;
     const std::string extension = GetLowerCaseExtension(fileName);
-    if (extension != ".br" && extension != ".gz")
+    if (extension != ".br" && extension != ".gz" && GetAll(request.headers, "Range").empty())
     {
       for (const std::string& candidate : GetAcceptedPrecompressedEncodings(request.headers))
       {

@@ -82,6 +82,10 @@ namespace OrthancCors
     // The folders, prefixes normalized ("/x/"), longest prefix first.
     const std::vector<FolderSettings>& GetFolders() const;
 
+    // The folder whose prefix is the longest to match the request-target's path,
+    // or nullptr: the one ServeOnGateway would answer from.
+    const FolderSettings* FindFolder(const std::string& target) const;
+
   private:
     enum class Port
     {

@@ -58,7 +58,15 @@ namespace OrthancCors
       ::close(descriptor);
       return nullptr;
     }
-    return std::shared_ptr<const OpenFile>(new OpenFile(descriptor, ToFileVersion(information)));
+    try
+    {
+      return std::shared_ptr<const OpenFile>(new OpenFile(descriptor, ToFileVersion(information)));
+    }
+    catch (...)
+    {
+      ::close(descriptor);   // the allocation failed: no OpenFile owns it
+      throw;
+    }
   }
 
 
@@ -102,9 +110,9 @@ namespace OrthancCors
   std::string OpenFile::ReadExactly(uint64_t offset, size_t length) const
   {
     std::string content(length, '\0');
-    if (ReadAt(offset, content.data(), length) != length)
+    if (ReadAt(offset, content.data(), length) != length || !IsUnchanged())
     {
-      throw std::runtime_error("a served file became shorter while it was read");
+      throw std::runtime_error("a served file changed while it was read");
     }
     return content;
   }
@@ -112,14 +120,17 @@ namespace OrthancCors
 
   bool OpenFile::IsUnchanged() const
   {
-    // Not the change time: unlinking or renaming over the file (a deployment)
-    // changes it, yet leaves the opened bytes as they were.
     struct stat information;
     if (::fstat(descriptor_, &information) != 0)
     {
       return false;
     }
     const FileVersion now = ToFileVersion(information);
-    return now.size == version_.size && now.modificationNanoseconds == version_.modificationNanoseconds;
+    // The change time also tells a write whose modification time was restored
+    // (rsync --inplace -t), but moves when the file is unlinked, or replaced by a
+    // rename (a deployment), which leaves the opened bytes as they were: it only
+    // counts while the file is still linked.
+    return now.size == version_.size && now.modificationNanoseconds == version_.modificationNanoseconds &&
+      (information.st_nlink == 0 || now.changeNanoseconds == version_.changeNanoseconds);
   }
 }

@@ -49,14 +49,14 @@ namespace OrthancCors
     // the file (0 past it). Throws std::system_error when the system cannot read.
     size_t ReadAt(uint64_t offset, char* buffer, size_t size) const;
 
-    // `length` bytes from `offset`; throws std::runtime_error when the file has
-    // become shorter (truncated since it was opened).
+    // `length` bytes from `offset`; throws std::runtime_error when the file is
+    // no longer as it was opened (IsUnchanged()): never a mix of two versions.
     std::string ReadExactly(uint64_t offset, size_t length) const;
 
-    // Whether the opened file's content is still as it was opened (same size and
-    // modification time): a write in place during an answer would otherwise mix
-    // two versions in one body. Deleting the file or renaming another over it
-    // changes nothing for an open file.
+    // Whether the opened file's content is still as it was opened (same size,
+    // modification time, and change time while it is linked): a write in place
+    // during an answer would otherwise mix two versions in one body. Deleting the
+    // file or renaming another over it changes nothing for an open file.
     bool IsUnchanged() const;
 
   private:

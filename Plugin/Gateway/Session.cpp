@@ -319,23 +319,26 @@ namespace OrthancCors
         context_.logger.Error("Cors gateway: cannot serve " + cors.path + " from a folder: " + e.what());
         failure = MakeErrorResponse(500, "the file cannot be read");
       }
-      if (failure)
+      // As on Orthanc's port: only a client that Orthanc lets in learns anything
+      // of the folder, even that one of its files cannot be read.
+      const FolderSettings* folder = served ? served->folder :
+        (failure ? context_.folders->FindFolder(target) : nullptr);
+      if (folder && !folder->isPublic)
       {
-        ApplyCorsHeaders(failure->headers, decision);
-        co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
-                                        500, failure->headers, failure->body);
-      }
-      if (served && served->folder && !served->folder->isPublic)
-      {
-        // As on Orthanc's port: only a client that Orthanc lets in sees the folder.
-        const FolderAccessVerdict verdict = co_await CheckFolderAccess(context_, upstream_, served->folder->prefix,
+        const FolderAccessVerdict verdict = co_await CheckFolderAccess(context_, upstream_, folder->prefix,
                                                                        headers, MakeForwardingContext(headers));
-        if (std::optional<LocalResponse> denial = MakeFolderAccessDenial(verdict, served->folder->prefix))
+        if (std::optional<LocalResponse> denial = MakeFolderAccessDenial(verdict, folder->prefix))
         {
           ApplyCorsHeaders(denial->headers, decision);
           co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
                                           denial->status, denial->headers, denial->body);
         }
+      }
+      if (failure)
+      {
+        ApplyCorsHeaders(failure->headers, decision);
+        co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
+                                        500, failure->headers, failure->body);
       }
       if (served)
       {

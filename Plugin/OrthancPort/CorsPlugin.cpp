@@ -23,7 +23,7 @@ namespace OrthancCors
     // The one piece of process-wide state: Orthanc's C callbacks carry no user pointer.
     std::unique_ptr<CorsPlugin> instance_;
 
-    constexpr size_t MaxRefusedOriginsLogged = 1000;
+    constexpr size_t MaxRefusalKeysWarned = 1000;
 
     bool ReadOrthancConfiguration(OrthancPluginContext* context, Json::Value& target, std::string& error)
     {
@@ -241,12 +241,12 @@ namespace OrthancCors
     }
   }
 
-  void CorsPlugin::LogRefusedOriginOnce(const std::string& origin, const std::string& message)
+  void CorsPlugin::WarnOncePerKey(const std::string& key, const std::string& message)
   {
     {
-      std::lock_guard<std::mutex> lock(refusedOriginsMutex_);
-      if (refusedOriginsLogged_.size() >= MaxRefusedOriginsLogged ||
-          !refusedOriginsLogged_.insert(origin).second)
+      std::lock_guard<std::mutex> lock(refusalsMutex_);
+      if (refusalKeysWarned_.size() >= MaxRefusalKeysWarned ||
+          !refusalKeysWarned_.insert(key).second)
       {
         logger_.Info(message);
         return;

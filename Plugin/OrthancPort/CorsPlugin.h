@@ -40,9 +40,10 @@ namespace OrthancCors
     void OnOrthancStarted();
     void OnOrthancStopped();
 
-    // Logs a refused foreign origin once per origin (bounded), so a CSRF attempt
-    // or a misconfigured proxy is visible without flooding the log.
-    void LogRefusedOriginOnce(const std::string& origin, const std::string& message);
+    // Logs a refusal as a warning once per key (an origin, a Host, a file; at most
+    // 1,000 keys), then as information, so that a CSRF attempt, a misconfigured
+    // proxy or a file too large for Orthanc's port is visible without flooding the log.
+    void WarnOncePerKey(const std::string& key, const std::string& message);
 
   private:
     CorsPlugin(OrthancPluginContext* context, std::shared_ptr<const Configuration> configuration,
@@ -57,7 +58,7 @@ namespace OrthancCors
     std::shared_ptr<const FolderServer> folders_;
     std::unique_ptr<Gateway> gateway_;
 
-    std::mutex refusedOriginsMutex_;
-    std::set<std::string> refusedOriginsLogged_;
+    std::mutex refusalsMutex_;
+    std::set<std::string> refusalKeysWarned_;
   };
 }

@@ -48,14 +48,16 @@ namespace OrthancCors
     {
       RemoveAll(response.headers, "Accept-Ranges");
     }
-    if (response.refusedBodyBytes != 0)
+    if (response.refusedBodyBytes != 0 && response.folder != nullptr)
     {
-      plugin.GetLogger().Warning("Cors: refused " + folderRequest.method + " " + std::string(url) +
-                                 " on Orthanc's port with 501: its " + std::to_string(response.refusedBodyBytes) +
-                                 " bytes exceed " + ConfigurationKeys::Folder::MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT +
-                                 " of the folder " + (response.folder ? response.folder->prefix : std::string()) +
-                                 "; the gateway (" + ConfigurationKeys::CorsKeyPath(ConfigurationKeys::Cors::GATEWAY) +
-                                 ") streams files of any size");
+      plugin.WarnOncePerKey("file " + std::string(url),
+                            "Cors: refused " + folderRequest.method + " " + std::string(url) +
+                            " on Orthanc's port with 501: its " + std::to_string(response.refusedBodyBytes) +
+                            " bytes exceed " + ConfigurationKeys::Folder::MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT + " (" +
+                            std::to_string(response.folder->maxBytesOnOrthancPort / (1024 * 1024)) +
+                            " MiB) of the folder " + response.folder->prefix + "; the gateway (" +
+                            ConfigurationKeys::CorsKeyPath(ConfigurationKeys::Cors::GATEWAY) +
+                            ") streams files of any size");
     }
 
     const CorsRequest corsRequest = CorsRequest::FromHeaders(folderRequest.method, folderRequest.target,

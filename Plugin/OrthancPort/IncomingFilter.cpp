@@ -58,9 +58,9 @@ namespace OrthancCors
       if (const auto refusal = configuration.allowedHosts.Check(headers))
       {
         const std::vector<std::string> hosts = GetAll(headers, "host");
-        plugin.LogRefusedOriginOnce("Host " + (hosts.empty() ? std::string() : hosts.front()),
-                                    "Cors: refused " + std::string(GetMethodName(method)) + " " + uri +
-                                    " from " + client + ": " + *refusal);
+        plugin.WarnOncePerKey("Host " + (hosts.empty() ? std::string() : hosts.front()),
+                              "Cors: refused " + std::string(GetMethodName(method)) + " " + uri +
+                              " from " + client + ": " + *refusal);
         return 0;
       }
 
@@ -80,9 +80,9 @@ namespace OrthancCors
       {
         return 1;
       }
-      plugin.LogRefusedOriginOnce(decision.origin.empty() ? "(no Origin)" : decision.origin,
-                                  "Cors: refused " + decision.method + " " + uri +
-                                  " from " + client + ": " + decision.reason + " (RejectForeignOrigins)");
+      plugin.WarnOncePerKey(decision.origin.empty() ? "(no Origin)" : decision.origin,
+                            "Cors: refused " + decision.method + " " + uri +
+                            " from " + client + ": " + decision.reason + " (RejectForeignOrigins)");
       return 0;
     }, [](const char* what) -> int32_t
     {

@@ -38,10 +38,13 @@ namespace OrthancCors
     // without its siblings on Orthanc's port and Orthanc compresses the originals.
     bool CanSendEncodedBodies() const { return !typesStatusBodiesAsText || !compressesAnswers; }
 
-    // Whether a 206 can carry its own Content-Type: it goes through
-    // OrthancPluginSendHttpStatus (OrthancPluginAnswerBuffer always sends 200).
-    // When not, Range is ignored on Orthanc's port and the gateway serves it.
-    bool CanSendPartialContent() const { return !typesStatusBodiesAsText; }
+    // Whether ranges can be served: a 206 goes through OrthancPluginSendHttpStatus
+    // (OrthancPluginAnswerBuffer always sends 200), which must leave its
+    // Content-Type alone; and the 200s must not be compressed on the fly, which
+    // would give the compressed and the plain bytes one ETag, so that a resumed
+    // download (If-Range, Range) would splice plain bytes onto compressed ones.
+    // When not, Range is ignored on Orthanc's port; the gateway serves it.
+    bool CanSendPartialContent() const { return !typesStatusBodiesAsText && !compressesAnswers; }
   };
 
   OrthancAnswerWriting DetectAnswerWriting(OrthancPluginContext* context, const Json::Value& orthancConfiguration);

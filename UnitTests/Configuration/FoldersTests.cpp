@@ -35,7 +35,7 @@ namespace OrthancCors
   {
     TemporaryDirectory temporary;
     const std::string viewer = temporary.MakeDirectory("viewer");
-    for (const std::string& value : { "0", "4096", "-1", "1.5", "\"64\"" })
+    for (const char* value : { "0", "4096", "-1", "1.5", "\"64\"" })
     {
       EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/a/": { "Path": )" + Quoted(viewer) +
                                 R"(, "MaximumFileSizeOnOrthancPort": )" + value + " } } }",

@@ -124,10 +124,16 @@ namespace OrthancCors
   }
 
 
-  TEST(ByteRange, NoRangeOfAnEmptyRepresentationIsSatisfiable)
+  TEST(ByteRange, NoFirstPosIsSatisfiableInAnEmptyRepresentation)
   {
     Expect(UNSATISFIABLE, "bytes=0-", 0);
-    Expect(UNSATISFIABLE, "bytes=-10", 0);
+    Expect(UNSATISFIABLE, "bytes=-0", 0);
+  }
+
+
+  TEST(ByteRange, NonZeroSuffixOfAnEmptyRepresentationGivesTheWholeOfIt)
+  {
+    Expect(WHOLE, "bytes=-10", 0);
   }
 
 

@@ -49,6 +49,7 @@ namespace OrthancCors
     FileCache cache;
     const auto before = cache.Get(path);
 
+    directory.WaitUntilFileTimesPass("app.js");
     directory.Write("app.js", "bbbb");
     std::filesystem::last_write_time(path, mtime);
     const auto after = cache.Get(path);
@@ -136,6 +137,7 @@ namespace OrthancCors
     FileCache cache(FileCacheLimits{ 100, 4 });
     const auto before = cache.Get(path);
 
+    directory.WaitUntilFileTimesPass("big.bin");
     directory.Write("big.bin", "abcdefghij");
     std::filesystem::last_write_time(path, mtime);
     const auto after = cache.Get(path);

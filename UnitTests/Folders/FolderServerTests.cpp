@@ -717,12 +717,12 @@ namespace OrthancCors
 
   TEST_F(FolderRangeTest, SingleRangeGivesPartialContentWithContentRange)
   {
-    for (const std::string& target : { "/v/large.bin", "/v/small.txt" })
+    for (const char* target : { "/v/large.bin", "/v/small.txt" })
     {
       const FolderResponse response = OnGateway("GET", target, { { "Range", "bytes=2-5" } });
       EXPECT_EQ(206, response.status) << target;
       EXPECT_EQ("4", Value(response, "Content-Length")) << target;
-      const std::string whole = target == "/v/large.bin" ? large_ : "small text";
+      const std::string whole = std::string(target) == "/v/large.bin" ? large_ : "small text";
       EXPECT_EQ("bytes 2-5/" + std::to_string(whole.size()), Value(response, "Content-Range")) << target;
       EXPECT_EQ(whole.substr(2, 4), BodyOf(response)) << target;
       EXPECT_TRUE(Has(response, "ETag"));
@@ -774,20 +774,24 @@ namespace OrthancCors
   }
 
 
-  TEST_F(FolderRangeTest, RangeOfAPrecompressedSiblingCountsInItsEncodedBytes)
+  TEST_F(FolderRangeTest, RangeIsServedFromTheUncompressedFile)
   {
+    // A slice of a gzip or brotli stream could not be decoded by the client.
     const FolderResponse response = OnGateway("GET", "/v/compressed.js", { { "Accept-Encoding", "gzip" },
-                                                                           { "Range", "bytes=0-3" } });
+                                                                           { "Range", "bytes=0-4" } });
     EXPECT_EQ(206, response.status);
-    EXPECT_EQ("gzip", Value(response, "Content-Encoding"));
-    EXPECT_EQ("bytes 0-3/10", Value(response, "Content-Range"));
-    EXPECT_EQ("gzip", BodyOf(response));
+    EXPECT_FALSE(Has(response, "Content-Encoding"));
+    EXPECT_EQ("bytes 0-4/23", Value(response, "Content-Range"));
+    EXPECT_EQ("plain", BodyOf(response));
+    EXPECT_EQ("Accept-Encoding", Value(response, "Vary"));
+    EXPECT_EQ("gzip", Value(OnGateway("GET", "/v/compressed.js", { { "Accept-Encoding", "gzip" } }),
+                            "Content-Encoding"));
   }
 
 
   TEST_F(FolderRangeTest, OrthancPortRefusesABodyAboveTheFolderLimit)
   {
-    for (const std::string& method : { "GET", "HEAD" })
+    for (const char* method : { "GET", "HEAD" })
     {
       const FolderResponse response = server_->ServeMounted(Request(method, "/v/large.bin"));
       EXPECT_EQ(501, response.status) << method;
@@ -820,7 +824,7 @@ namespace OrthancCors
   {
     ASSERT_EQ(0, ::mkfifo((directory_.GetPath() / "viewer" / "pipe.bin").c_str(), 0644));
     directory_.MakeDirectory("viewer/folder.js");
-    for (const std::string& target : { "/v/pipe.bin", "/v/folder.js" })
+    for (const char* target : { "/v/pipe.bin", "/v/folder.js" })
     {
       EXPECT_FALSE(server_->ServeOnGateway(Request("GET", target)).has_value()) << target;
       EXPECT_EQ(404, server_->ServeMounted(Request("GET", target)).status) << target;

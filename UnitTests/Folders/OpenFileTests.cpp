@@ -75,9 +75,25 @@ namespace OrthancCors
   {
     TemporaryDirectory directory;
     const auto path = directory.Write("data.bin", "0123456789");
+    directory.SetModificationTime("data.bin", 100);
     const auto file = OpenFile::Open(path);
     ASSERT_NE(nullptr, file);
     directory.Write("data.bin", "abcdefghij");   // same size, same inode
+    EXPECT_FALSE(file->IsUnchanged());
+  }
+
+
+  TEST(OpenFile, FileWrittenInPlaceWithItsTimesRestoredIsDetected)
+  {
+    // rsync --inplace -t: same size, same modification time; the change time moves.
+    TemporaryDirectory directory;
+    const auto path = directory.Write("data.bin", "0123456789");
+    const auto mtime = std::filesystem::last_write_time(path);
+    const auto file = OpenFile::Open(path);
+    ASSERT_NE(nullptr, file);
+    directory.WaitUntilFileTimesPass("data.bin");
+    directory.Write("data.bin", "abcdefghij");
+    std::filesystem::last_write_time(path, mtime);
     EXPECT_FALSE(file->IsUnchanged());
   }
 

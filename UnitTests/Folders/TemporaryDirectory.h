@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -58,6 +60,30 @@ namespace OrthancCors
     {
       std::filesystem::last_write_time(path_ / relativePath,
                                        std::filesystem::file_time_type::clock::now() - std::chrono::seconds(secondsAgo));
+    }
+
+    // Returns once a file written now gets a later change time than `relativePath`
+    // has: before Linux 6.13, file times come from a clock that ticks every few
+    // milliseconds, and a rewrite right after a write may keep the same times.
+    void WaitUntilFileTimesPass(const std::string& relativePath) const
+    {
+      struct stat reference;
+      if (::stat((path_ / relativePath).c_str(), &reference) != 0)
+      {
+        throw std::runtime_error("cannot stat " + relativePath);
+      }
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      while (std::chrono::steady_clock::now() < deadline)
+      {
+        struct stat probe;
+        if (::stat(Write(".file-clock-probe", "").c_str(), &probe) == 0 &&
+            (probe.st_ctim.tv_sec > reference.st_ctim.tv_sec ||
+             (probe.st_ctim.tv_sec == reference.st_ctim.tv_sec && probe.st_ctim.tv_nsec > reference.st_ctim.tv_nsec)))
+        {
+          return;
+        }
+      }
+      throw std::runtime_error("the file clock did not advance within 2 s");
     }
 
     std::filesystem::path MakeDirectory(const std::string& relativePath) const
