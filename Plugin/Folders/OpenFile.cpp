@@ -1,6 +1,7 @@
 #include "OpenFile.h"
 
 #include <fcntl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,6 +105,13 @@ namespace OrthancCors
       done += static_cast<size_t>(count);
     }
     return done;
+  }
+
+
+  long OpenFile::SendTo(int socketDescriptor, uint64_t offset, size_t count) const
+  {
+    off_t position = static_cast<off_t>(offset);
+    return static_cast<long>(::sendfile(socketDescriptor, descriptor_, &position, count));
   }
 
 

@@ -49,6 +49,10 @@ namespace OrthancCors
     // the file (0 past it). Throws std::system_error when the system cannot read.
     size_t ReadAt(uint64_t offset, char* buffer, size_t size) const;
 
+    // sendfile(2) of up to `count` bytes at `offset` to the socket `socketDescriptor`:
+    // the number of bytes sent, 0 at the end of the file, -1 with errno set.
+    long SendTo(int socketDescriptor, uint64_t offset, size_t count) const;
+
     // `length` bytes from `offset`; throws std::runtime_error when the file is
     // no longer as it was opened (IsUnchanged()): never a mix of two versions.
     std::string ReadExactly(uint64_t offset, size_t length) const;

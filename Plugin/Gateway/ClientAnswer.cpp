@@ -1,7 +1,6 @@
 #include "ClientAnswer.h"
 
-#include <algorithm>
-#include <vector>
+#include "FileTransfer.h"
 
 namespace OrthancCors
 {
@@ -51,43 +50,16 @@ namespace OrthancCors
       co_return ConnectionFate::Close;
     }
 
-    std::vector<char> chunk(static_cast<size_t>(std::min<uint64_t>(FILE_CHUNK_SIZE, body.GetSize())));
-    const OpenFile& file = body.GetFile();
-    uint64_t offset = body.GetFileOffset();
-    uint64_t remaining = body.GetSize();
-    while (remaining > 0)
+    const FileTransferEnd end = co_await SendFileBody(client, body, timeout);
+    if (!end.failure.empty())
     {
-      const size_t wanted = static_cast<size_t>(std::min<uint64_t>(remaining, chunk.size()));
-      std::string failure;
-      try
-      {
-        if (file.ReadAt(offset, chunk.data(), wanted) != wanted || !file.IsUnchanged())
-        {
-          failure = "the file changed while it was sent";
-        }
-      }
-      catch (const std::exception& e)
-      {
-        failure = e.what();
-      }
-      if (!failure.empty())
-      {
-        logger.Warning("Cors gateway: closing a connection in the middle of a served file (" +
-                       std::to_string(body.GetSize() - remaining) + " of " + std::to_string(body.GetSize()) +
-                       " bytes sent): " + failure);
-        co_return ConnectionFate::Close;
-      }
-
-      client.Tcp().expires_after(timeout);
-      const auto [error, written] = co_await MessageIo::WriteAll(client, boost::asio::buffer(chunk.data(), wanted));
-      if (error)
-      {
-        co_return ConnectionFate::Close;
-      }
-      offset += wanted;
-      remaining -= wanted;
+      logger.Warning("Cors gateway: closing a connection in the middle of a served file of " +
+                     std::to_string(body.GetSize()) + " bytes: " + end.failure);
     }
-    client.Tcp().expires_never();
+    if (!end.complete)
+    {
+      co_return ConnectionFate::Close;
+    }
     co_return keepAlive ? ConnectionFate::KeepAlive : ConnectionFate::Close;
   }
 }

@@ -41,14 +41,10 @@ namespace OrthancCors
                                                     const HttpHeaders& headers,
                                                     std::string_view body);
 
-  // The unit of a served file's streaming: the most of the file held in memory
-  // per transfer.
-  constexpr std::size_t FILE_CHUNK_SIZE = 256 * 1024;
-
   // The same for a served file whose body stays in its file (FolderBody::IsInFile):
-  // `headers` carry its Content-Length; the bytes follow a chunk at a time, each
-  // write bounded by `timeout`. A file found shorter or changed since it was
-  // opened (written in place during the transfer) makes the gateway close the
+  // `headers` carry its Content-Length; the bytes follow as SendFileBody sends
+  // them (FileTransfer.h). A file found shorter or changed since it was opened
+  // (written in place during the transfer) makes the gateway close the
   // connection before the body's end, logged: the client sees a truncated
   // answer, never a complete-looking mix of two versions.
   MessageIo::Awaitable<ConnectionFate> AnswerClientFromFile(AnyStream& client,

@@ -26,9 +26,11 @@ import tempfile
 import threading
 import time
 
+from orthanc_cors_tools.certificates import make_self_signed_certificate
 from orthanc_cors_tools.memory import MIB, RssSampler, memory_kib, settled_memory_kib
 from orthanc_cors_tools.orthanc import orthanc_at_least, wait_until_http_ready
-from orthanc_cors_tools.raw_http import LOOPBACK, free_port, receive_head, receive_until_closed, status_of
+from orthanc_cors_tools.raw_http import (LOOPBACK, free_port, insecure_tls_context, receive_head,
+                                         receive_until_closed, status_of)
 from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_ORIGIN = "http://localhost:3000"
@@ -70,11 +72,14 @@ def make_served_folder(root):
     return viewer
 
 
-def download(port, path, headers=None, results=None):
+def download(port, path, headers=None, results=None, tls_context=None, markers=MARKERS):
     """GET read in pieces and checked against the markers, never kept: a dict with the
     status, headers, byte count, seconds to the first body byte, and whether every
     marker arrived intact."""
-    connection = http.client.HTTPConnection(LOOPBACK, port, timeout=120)
+    if tls_context:
+        connection = http.client.HTTPSConnection(LOOPBACK, port, timeout=120, context=tls_context)
+    else:
+        connection = http.client.HTTPConnection(LOOPBACK, port, timeout=120)
     try:
         started = time.monotonic()
         connection.request("GET", path, headers=headers or {})
@@ -88,7 +93,7 @@ def download(port, path, headers=None, results=None):
                 break
             if first_byte_seconds is None:
                 first_byte_seconds = time.monotonic() - started
-            for offset, marker in MARKERS.items():
+            for offset, marker in markers.items():
                 if total <= offset < total + len(piece) or total < offset + len(marker) <= total + len(piece):
                     start = max(offset, total)
                     end = min(offset + len(marker), total + len(piece))
@@ -119,12 +124,22 @@ class LargeFileTestCase(OrthancTestCase):
         cls.gateway_port = free_port()
         folder = {"Path": cls.viewer}
         folder.update(cls.folder_settings)
+        gateway = {"Port": cls.gateway_port}
+        gateway.update(cls.gateway_settings())
         cls.orthanc = cls.start_class_orthanc(cors={
             "AllowedOrigins": [ALLOWED_ORIGIN],
-            "Gateway": {"Port": cls.gateway_port},
+            "Gateway": gateway,
             "Folders": {"/viewer": folder},
         }, extra_configuration=cls.orthanc_settings)
-        wait_until_http_ready(cls.gateway_port)
+        wait_until_http_ready(cls.gateway_port, tls_context=cls.tls_context())
+
+    @classmethod
+    def gateway_settings(cls):
+        return {}
+
+    @classmethod
+    def tls_context(cls):
+        return None
 
     def get(self, path, headers=None, port=None):
         return self.orthanc.request("GET", path, headers=headers, port=port)
@@ -262,6 +277,34 @@ class FileChangedDuringATransfer(LargeFileTestCase):
         # The gateway, and Orthanc, keep answering.
         self.assertEqual(self.get("/viewer/small.txt", port=self.gateway_port).body, SMALL)
         self.assertEqual(self.orthanc.request("GET", "/system").status, 200)
+
+
+class GatewayOverTlsStreamsLargeFiles(LargeFileTestCase):
+    """Over TLS the gateway reads the file into a 256 KiB buffer to encrypt it
+    (on plain TCP, sendfile(2) copies it in the kernel)."""
+
+    TLS_FILE_SIZE = 100 * MIB
+    TLS_MARKERS = {0: b"TLS-FIRST", 70 * MIB - 2: b"ACROSS-A-CHUNK", 100 * MIB - 4: b"LAST"}
+
+    @classmethod
+    def gateway_settings(cls):
+        certificate, key = make_self_signed_certificate(cls.root)
+        return {"SslEnabled": True, "SslCertificate": certificate, "SslPrivateKey": key}
+
+    @classmethod
+    def tls_context(cls):
+        return insecure_tls_context()
+
+    def test_file_above_the_cache_limit_and_a_range_over_tls(self):
+        make_sparse_file(os.path.join(self.viewer, "tls.bin"), self.TLS_FILE_SIZE, self.TLS_MARKERS)
+        result = download(self.gateway_port, "/viewer/tls.bin", tls_context=self.tls_context(),
+                          markers=self.TLS_MARKERS)
+        self.assertEqual((result["status"], result["bytes"]), (200, self.TLS_FILE_SIZE))
+        self.assertTrue(result["markers_intact"])
+        response = self.orthanc.request("GET", "/viewer/tls.bin", {"Range": "bytes=%d-%d" % (70 * MIB - 5, 70 * MIB + 20)},
+                                        port=self.gateway_port, tls_context=self.tls_context())
+        self.assertEqual(response.status, 206)
+        self.assertEqual(response.body, expected_slice(70 * MIB - 5, 26, self.TLS_MARKERS))
 
 
 class OrthancPortLimitsBodiesInMemory(LargeFileTestCase):
