@@ -535,7 +535,7 @@ def report(benchmark, wall_seconds):
         large = benchmark.extra["large_file"]
         lines += ["## Large file (%.0f MiB) from a served folder" % (large["bytes"] / MIB), "",
                   "One download at a time, read and discarded by the client; rounds alternated; medians. "
-                  "The gateway streams the file from disk (256 KiB reads, then writes); nginx uses sendfile. "
+                  "Both send it with sendfile(2) (the gateway on plain TCP; over TLS it reads 256 KiB at a time). "
                   "Peak RSS growth: VmHWM of the serving processes (Orthanc's; nginx's master and workers), "
                   "reset through /proc/PID/clear_refs before each download, minus their VmRSS at the start. "
                   "Orthanc's own port answers %d (the folder's MaximumFileSizeOnOrthancPort, 64 MiB)."
