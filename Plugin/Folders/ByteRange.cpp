@@ -106,25 +106,14 @@ namespace OrthancCors
 
     // range-set = 1#range-spec: empty list elements and optional whitespace are allowed (5.6.1).
     std::vector<RangeSpec> specs;
-    std::string_view rest = rangeField.substr(equals + 1);
-    while (true)
+    for (const std::string& element : SplitHeaderList(rangeField.substr(equals + 1)))
     {
-      const size_t comma = rest.find(',');
-      const std::string_view element = TrimOptionalWhitespace(rest.substr(0, comma));
-      if (!element.empty())
+      std::optional<RangeSpec> spec = ParseRangeSpec(element);
+      if (!spec)
       {
-        std::optional<RangeSpec> spec = ParseRangeSpec(element);
-        if (!spec)
-        {
-          return whole;
-        }
-        specs.push_back(*spec);
+        return whole;
       }
-      if (comma == std::string_view::npos)
-      {
-        break;
-      }
-      rest.remove_prefix(comma + 1);
+      specs.push_back(*spec);
     }
 
     if (specs.empty())
