@@ -72,8 +72,9 @@ namespace OrthancCors
 
   // The effective policy and settings as JSON, for GET /cors/policy: the "Cors"
   // key names, every route with all its effective fields, paths (never file
-  // contents), plus "Upstream" (what was read from Orthanc's own settings) and
-  // "Gateway.BindAddressForcedToLoopback". Without these two additions it parses
-  // back, as a "Cors" section, to the same configuration.
+  // contents), plus "Upstream" (what was read from Orthanc's own settings),
+  // "Gateway.BindAddressForcedToLoopback" and each folder's "FrameHeaders" (the
+  // headers that decide who may frame it). Without these additions it parses back,
+  // as a "Cors" section, to the same configuration.
   Json::Value DescribeConfiguration(const Configuration& configuration);
 }

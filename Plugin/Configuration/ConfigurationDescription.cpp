@@ -2,6 +2,7 @@
 
 #include "ConfigurationKeys.h"
 #include "Folders.h"
+#include "../Folders/FolderHeaders.h"
 
 namespace OrthancCors
 {
@@ -87,6 +88,18 @@ namespace OrthancCors
           entry[Folder::MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT] =
             Json::UInt64(folder.maxBytesOnOrthancPort / (1024 * 1024));
         }
+        Json::Value ancestors(Json::arrayValue);
+        for (const OriginPattern& ancestor : folder.framePolicy.GetAncestors())
+        {
+          ancestors.append(ancestor.GetText());
+        }
+        entry[Folder::FRAME_ANCESTORS] = ancestors;
+        Json::Value frameHeaders(Json::objectValue);
+        for (const HttpHeader& header : GetFramingHeaders(folder))
+        {
+          frameHeaders[header.name] = header.value;
+        }
+        entry[Folder::FRAME_HEADERS] = frameHeaders;
         description[folder.prefix] = entry;
       }
       return description;

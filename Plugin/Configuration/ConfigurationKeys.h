@@ -84,6 +84,10 @@ namespace OrthancCors::ConfigurationKeys
     inline constexpr const char* CROSS_ORIGIN_ISOLATION = "CrossOriginIsolation";
     inline constexpr const char* PUBLIC = "Public";
     inline constexpr const char* MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT = "MaximumFileSizeOnOrthancPort";   // MiB
+    inline constexpr const char* FRAME_ANCESTORS = "FrameAncestors";
+
+    // Written by the describer only: the headers that say who may frame the folder.
+    inline constexpr const char* FRAME_HEADERS = "FrameHeaders";
   }
 
   // Written by the describer only, under "Upstream" (beside Orthanc's key names).

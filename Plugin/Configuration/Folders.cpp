@@ -32,6 +32,24 @@ namespace OrthancCors
                                "\"credentialless\" or \"off\"");
     }
 
+    FramePolicy ReadFramePolicy(const Json::Value& value, const std::string& key)
+    {
+      const std::vector<std::string> entries = ReadStringList(value, key);
+      std::vector<OriginPattern> ancestors;
+      for (size_t i = 0; i < entries.size(); i++)
+      {
+        try
+        {
+          ancestors.push_back(FramePolicy::ParseAncestor(entries[i]));
+        }
+        catch (const std::invalid_argument& e)
+        {
+          throw ConfigurationError(ElementKey(key, static_cast<Json::ArrayIndex>(i)), e.what());
+        }
+      }
+      return FramePolicy(std::move(ancestors));
+    }
+
     FolderSettings ReadFolder(const std::string& prefix, const Json::Value& entry, const std::string& key)
     {
       FolderSettings folder;
@@ -45,7 +63,7 @@ namespace OrthancCors
       {
         const ConfigurationObject object(entry, key);
         object.RefuseUnknownKeys({ PATH, SINGLE_PAGE_APPLICATION, CROSS_ORIGIN_ISOLATION, PUBLIC,
-                                   MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT });
+                                   MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT, FRAME_ANCESTORS });
 
         if (!object.Has(PATH))
         {
@@ -59,6 +77,10 @@ namespace OrthancCors
         folder.crossOriginIsolation = ParseCrossOriginIsolation(
           object.GetString(CROSS_ORIGIN_ISOLATION, "off"), object.KeyOf(CROSS_ORIGIN_ISOLATION));
         folder.isPublic = object.GetBoolean(PUBLIC, false);
+        if (object.Has(FRAME_ANCESTORS))
+        {
+          folder.framePolicy = ReadFramePolicy(object.Get(FRAME_ANCESTORS), object.KeyOf(FRAME_ANCESTORS));
+        }
         // Orthanc's SDK takes a body size on 32 bits.
         folder.maxBytesOnOrthancPort = static_cast<uint64_t>(object.GetInteger(
           MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT, FolderSettings::DEFAULT_MAX_MEBIBYTES_ON_ORTHANC_PORT, 1, 4095,

@@ -3,6 +3,7 @@
 #include "ByteRange.h"
 #include "CachePolicy.h"
 #include "ContentNegotiation.h"
+#include "FolderHeaders.h"
 #include "PathResolver.h"
 
 namespace OrthancCors
@@ -45,25 +46,13 @@ namespace OrthancCors
       return slash == std::string_view::npos ? path : path.substr(slash + 1);
     }
 
-    void AddIsolationHeaders(HttpHeaders& headers, CrossOriginIsolation isolation)
+    // What every answer of a folder carries, errors included: the folder's name for
+    // the gateway's access check, and who may frame it.
+    FolderResponse FromFolder(FolderResponse response, const FolderSettings& folder)
     {
-      switch (isolation)
-      {
-        case CrossOriginIsolation::RequireCorp:
-          headers.push_back({"Cross-Origin-Opener-Policy", "same-origin"});
-          headers.push_back({"Cross-Origin-Embedder-Policy", "require-corp"});
-          headers.push_back({"Cross-Origin-Resource-Policy", "same-origin"});
-          break;
-
-        case CrossOriginIsolation::Credentialless:
-          headers.push_back({"Cross-Origin-Opener-Policy", "same-origin"});
-          headers.push_back({"Cross-Origin-Embedder-Policy", "credentialless"});
-          headers.push_back({"Cross-Origin-Resource-Policy", "same-origin"});
-          break;
-
-        case CrossOriginIsolation::Off:
-          break;
-      }
+      response.folder = &folder;
+      AddFramePolicyHeaders(response.headers, folder.framePolicy);
+      return response;
     }
 
     FolderResponse MakeTextResponse(int status, const std::string& text, const FolderRequest& request)
@@ -98,12 +87,12 @@ namespace OrthancCors
     }
 
     FolderResponse MakeRangeNotSatisfiable(const FolderRequest& request, uint64_t size,
-                                           CrossOriginIsolation isolation)
+                                           const FolderSettings& folder)
     {
       FolderResponse response = MakeTextResponse(416, "Range not satisfiable\n", request);
       response.headers.push_back({"Content-Range", DescribeUnsatisfiedRange(size)});
       response.headers.push_back({"Accept-Ranges", "bytes"});
-      AddIsolationHeaders(response.headers, isolation);
+      AddIsolationHeaders(response.headers, folder);
       return response;
     }
 
@@ -181,7 +170,7 @@ namespace OrthancCors
 
     // Orthanc only calls this for the folder's own URIs: nothing to relay.
     std::optional<FolderResponse> response = ServeInFolder(*folder, *decodedPath, request, Port::Orthanc);
-    return response ? std::move(*response) : MakeNotFound(request);
+    return response ? std::move(*response) : FromFolder(MakeNotFound(request), *folder);
   }
 
 
@@ -218,7 +207,7 @@ namespace OrthancCors
 
     if (std::optional<FolderResponse> response = ServeFile(folder, relativePath, request, port))
     {
-      return response;
+      return FromFolder(std::move(*response), folder);
     }
 
     // Client-side routes of a single-page application ("/ohif/viewer") exist only in
@@ -234,12 +223,13 @@ namespace OrthancCors
     }
 
     std::optional<FolderResponse> response = ServeFile(folder, INDEX_FILE, request, port);
-    if (response)
+    if (!response)
     {
-      // The same URL gives a 404 or a relayed answer to requests that are not navigations.
-      AddToVary(response->headers, { "Sec-Fetch-Mode", "Accept" });
+      return std::nullopt;
     }
-    return response;
+    // The same URL gives a 404 or a relayed answer to requests that are not navigations.
+    AddToVary(response->headers, { "Sec-Fetch-Mode", "Accept" });
+    return FromFolder(std::move(*response), folder);
   }
 
 
@@ -296,22 +286,17 @@ namespace OrthancCors
     // client learns even the size of a file in a folder that is not public.
     if (range.outcome == RangeOutcome::NotSatisfiable)
     {
-      FolderResponse response = MakeRangeNotSatisfiable(request, file->size, folder.crossOriginIsolation);
-      response.folder = &folder;
-      return response;
+      return MakeRangeNotSatisfiable(request, file->size, folder);
     }
     const bool partial = range.outcome == RangeOutcome::PartialContent;
     const uint64_t bodyBytes = partial ? range.range.length : file->size;
     if (port == Port::Orthanc && !notModified && bodyBytes > folder.maxBytesOnOrthancPort)
     {
-      FolderResponse response = MakeTooLargeForOrthancPort(request, bodyBytes);
-      response.folder = &folder;
-      return response;
+      return MakeTooLargeForOrthancPort(request, bodyBytes);
     }
 
     FolderResponse response;
     response.status = notModified ? 304 : (partial ? 206 : 200);
-    response.folder = &folder;
     if (!notModified)
     {
       // A 304 only repeats the fields that refresh a cached response (RFC 9110, 15.4.5).
@@ -333,7 +318,7 @@ namespace OrthancCors
     {
       response.headers.push_back({"ETag", entityTag});
     }
-    AddIsolationHeaders(response.headers, folder.crossOriginIsolation);
+    AddIsolationHeaders(response.headers, folder);
     response.headers.push_back({"X-Content-Type-Options", "nosniff"});
 
     if (sendsBody)

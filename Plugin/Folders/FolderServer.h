@@ -42,8 +42,9 @@ namespace OrthancCors
 
   // Serves the configured folders (a single-page viewer build, typically) with
   // the headers such a viewer needs: MIME types, ETag and 304, cache lifetimes by
-  // file name, precompressed siblings, cross-origin isolation. Never answers a path
-  // outside a folder. Free of any Orthanc dependency; thread-safe.
+  // file name, precompressed siblings, cross-origin isolation, who may frame it
+  // (FolderHeaders.h). Never answers a path outside a folder. Free of any Orthanc
+  // dependency; thread-safe.
   class FolderServer
   {
   public:

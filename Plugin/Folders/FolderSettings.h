@@ -1,5 +1,7 @@
 #pragma once
 
+#include "../Policy/FramePolicy.h"
+
 #include <cstdint>
 #include <string>
 
@@ -24,6 +26,8 @@ namespace OrthancCors
     // the client in (a viewer build whose own files carry no credentials, as with a
     // bearer token). Orthanc's own port keeps applying its authentication regardless.
     bool isPublic = false;
+    // Who may show the folder's pages in a frame: its own origin, plus these.
+    FramePolicy framePolicy;
     // Orthanc's plugin SDK answers from one buffer in memory: on Orthanc's own port,
     // an answer whose body would exceed this is refused (the gateway streams any size).
     uint64_t maxBytesOnOrthancPort = DEFAULT_MAX_MEBIBYTES_ON_ORTHANC_PORT * 1024 * 1024;

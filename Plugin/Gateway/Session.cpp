@@ -342,7 +342,7 @@ namespace OrthancCors
       }
       if (served)
       {
-        ApplyCorsHeaders(served->headers, decision);
+        ApplyCorsHeaders(served->headers, decision, ExistingResourcePolicy::Keep);
         if (served->body.IsInFile())
         {
           co_return co_await AnswerClientFromFile(client_, parser, context_.idleTimeout, closing_, served->status,

@@ -62,7 +62,8 @@ namespace OrthancCors
 
     const CorsRequest corsRequest = CorsRequest::FromHeaders(folderRequest.method, folderRequest.target,
                                                              folderRequest.headers);
-    ApplyCorsHeaders(response.headers, EvaluateActualRequest(plugin.GetConfiguration().policy, corsRequest));
+    ApplyCorsHeaders(response.headers, EvaluateActualRequest(plugin.GetConfiguration().policy, corsRequest),
+                     ExistingResourcePolicy::Keep);
 
     AnswerWithHeaders(plugin.GetContext(), output, plugin.GetAnswerWriting(), response.status, response.headers,
                       response.body.GetMemory(), "application/octet-stream");

@@ -310,16 +310,22 @@ namespace OrthancCors
   }
 
 
-  void ApplyCorsHeaders(HttpHeaders& response, const CorsDecision& decision)
+  void ApplyCorsHeaders(HttpHeaders& response, const CorsDecision& decision, ExistingResourcePolicy existing)
   {
     if (decision.outcome == CorsDecision::Outcome::NotExposed)
     {
       return;   // same-origin only: the response is not ours to decorate
     }
 
-    response.erase(std::remove_if(response.begin(), response.end(), [](const HttpHeader& header)
+    const bool keepsResourcePolicy = existing == ExistingResourcePolicy::Keep &&
+      !GetAll(response, RESOURCE_POLICY).empty();
+    const auto isReplaced = [keepsResourcePolicy](const std::string& name)
     {
-      return IsAccessControlField(header.name) || EqualsIgnoringCase(header.name, RESOURCE_POLICY);
+      return IsAccessControlField(name) || (!keepsResourcePolicy && EqualsIgnoringCase(name, RESOURCE_POLICY));
+    };
+    response.erase(std::remove_if(response.begin(), response.end(), [&](const HttpHeader& header)
+    {
+      return isReplaced(header.name);
     }), response.end());
 
     for (const HttpHeader& header : decision.headers)
@@ -328,11 +334,11 @@ namespace OrthancCors
       {
         AddToVary(response, SplitHeaderList(header.value));
       }
-      else if (IsAccessControlField(header.name) || EqualsIgnoringCase(header.name, RESOURCE_POLICY))
+      else if (isReplaced(header.name))
       {
         response.push_back(header);
       }
-      else
+      else if (!EqualsIgnoringCase(header.name, RESOURCE_POLICY))
       {
         SetSingle(response, header.name, header.value);
       }

@@ -59,8 +59,17 @@ namespace OrthancCors
   // The headers to put on the response to an actual (non-preflight) request.
   CorsDecision EvaluateActualRequest(const Policy& policy, const CorsRequest& request);
 
-  // Merges a decision's headers into a response's: Access-Control-* fields and
-  // Cross-Origin-Resource-Policy already present (from Orthanc or another plugin)
-  // are replaced so that exactly one of each remains; Vary tokens are added.
-  void ApplyCorsHeaders(HttpHeaders& response, const CorsDecision& decision);
+  // Whose Cross-Origin-Resource-Policy a response keeps when it has one.
+  enum class ExistingResourcePolicy
+  {
+    Replace,   // Orthanc's or another plugin's: the route's policy decides
+    Keep       // a folder's own, set for its cross-origin isolation and framing
+  };
+
+  // Merges a decision's headers into a response's: Access-Control-* fields already
+  // present (from Orthanc or another plugin) are replaced so that exactly one of
+  // each remains, and so is Cross-Origin-Resource-Policy unless it is kept; Vary
+  // tokens are added.
+  void ApplyCorsHeaders(HttpHeaders& response, const CorsDecision& decision,
+                        ExistingResourcePolicy existing = ExistingResourcePolicy::Replace);
 }

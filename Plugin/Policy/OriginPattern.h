@@ -27,6 +27,8 @@ namespace OrthancCors
 
     Kind GetKind() const { return kind_; }
     const std::string& GetText() const { return text_; }
+    // Exact: the origin; Subdomains: the scheme, the parent domain as host, the port.
+    const Origin& GetOrigin() const { return exact_; }
 
     // Matches a parsed origin: patterns look at the parsed scheme/host/port, never
     // at the raw header string.

@@ -85,13 +85,18 @@ namespace OrthancCors
                              "ExposedHeaders": [ "*" ] } ],
       "RejectForeignOrigins": false,
       "Gateway": { "Port": 9443, "SslEnabled": true, "SslCertificate": )" + Quoted(pem) + R"(, "Threads": 2 },
-      "Folders": { "/": { "Path": )" + Quoted(viewer) + R"(, "SinglePageApplication": true } },
+      "Folders": { "/": { "Path": )" + Quoted(viewer) + R"(, "SinglePageApplication": true,
+                          "FrameAncestors": [ "https://ehr.example", "https://*.portal.example" ] } },
       "Extensions": { ".wasm": "application/wasm" }, "AllowCache": false, "GenerateETag": false })"));
 
     // What the description adds beyond the "Cors" keys.
     Json::Value section = first;
     section.removeMember("Upstream");
     section["Gateway"].removeMember("BindAddressForcedToLoopback");
+    for (const std::string& prefix : section["Folders"].getMemberNames())
+    {
+      section["Folders"][prefix].removeMember("FrameHeaders");
+    }
 
     const Json::Value second = DescribeConfiguration(ParseCors(section.toStyledString()));
     EXPECT_EQ(first, second) << first.toStyledString() << second.toStyledString();

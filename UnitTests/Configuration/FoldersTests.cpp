@@ -151,6 +151,39 @@ namespace OrthancCors
                               "Cors.Folders[\"/ohif\"].CrossOriginIsolation", "\"require-corp\""));
   }
 
+  TEST(Folders, FrameAncestorsDefaultsToTheSameOriginOnly)
+  {
+    TemporaryDirectory temporary;
+    const Configuration configuration = ParseCors(R"({ "Folders": { "/ohif": )" +
+                                                  Quoted(temporary.GetPath().string()) + R"( } })");
+    EXPECT_TRUE(configuration.folders.at(0).framePolicy.IsSameOriginOnly());
+  }
+
+  TEST(Folders, FrameAncestorsAreReadInTheSyntaxOfAllowedOrigins)
+  {
+    TemporaryDirectory temporary;
+    const Configuration configuration = ParseCors(R"({ "Folders": { "/ohif": { "Path": )" +
+      Quoted(temporary.GetPath().string()) + R"(, "FrameAncestors": [ "https://ehr.hospital.example",
+      "https://*.portal.example:8443", "*" ] } } })");
+    EXPECT_EQ("frame-ancestors 'self' https://ehr.hospital.example https://*.portal.example:8443 *",
+              configuration.folders.at(0).framePolicy.GetDirective());
+  }
+
+  TEST(Folders, InvalidFrameAncestorStopsNamingTheEntry)
+  {
+    TemporaryDirectory temporary;
+    const std::string folder = R"({ "Folders": { "/ohif": { "Path": )" + Quoted(temporary.GetPath().string()) +
+      R"(, "FrameAncestors": )";
+    EXPECT_TRUE(CorsIsRefused(folder + R"([ "https://ehr.example", "https://portal.example/" ] } } })",
+                              "Cors.Folders[\"/ohif\"].FrameAncestors[1]", "not a serialized origin"));
+    EXPECT_TRUE(CorsIsRefused(folder + R"([ "regex:^https://.*$" ] } } })",
+                              "Cors.Folders[\"/ohif\"].FrameAncestors[0]", "no regular expressions"));
+    EXPECT_TRUE(CorsIsRefused(folder + R"([ "null" ] } } })",
+                              "Cors.Folders[\"/ohif\"].FrameAncestors[0]", "opaque origin"));
+    EXPECT_TRUE(CorsIsRefused(folder + R"("https://ehr.example" } } })",
+                              "Cors.Folders[\"/ohif\"].FrameAncestors", "expected an array of strings"));
+  }
+
   TEST(Folders, FolderObjectWithoutPathIsRefused)
   {
     EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/ohif": { "SinglePageApplication": true } } })",

@@ -315,6 +315,50 @@ namespace OrthancCors
   }
 
 
+  TEST_F(FolderServerTest, EveryAnswerOfAFolderSaysWhoMayFrameIt)
+  {
+    const auto server = MakeServer(true, CrossOriginIsolation::RequireCorp);
+    const std::string etag = Value(Get(*server, "/ohif/index.html"), "ETag");
+    for (const FolderResponse& response : { Get(*server, "/ohif/index.html"),
+                                            Get(*server, "/ohif/viewer", NAVIGATION),
+                                            Get(*server, "/ohif/index.html", { { "If-None-Match", etag } }),
+                                            Get(*server, "/ohif/index.html", { { "Range", "bytes=999-" } }),
+                                            server->ServeMounted(Request("GET", "/ohif/missing.js")),
+                                            *server->ServeOnGateway(Request("GET", "/ohif/app-config.js")) })
+    {
+      EXPECT_EQ("frame-ancestors 'self'", Value(response, "Content-Security-Policy")) << response.status;
+      EXPECT_EQ("SAMEORIGIN", Value(response, "X-Frame-Options")) << response.status;
+    }
+  }
+
+
+  TEST_F(FolderServerTest, FrameAncestorsOfAnIsolatedFolderMakeItsResourcePolicyCrossOrigin)
+  {
+    FolderSettings folder = Folder("/ohif/", directory_.GetPath() / "viewer", true, CrossOriginIsolation::RequireCorp);
+    folder.framePolicy = FramePolicy({ FramePolicy::ParseAncestor("https://portal.example") });
+    const FolderServer server({ folder }, {}, true, true, {});
+    const FolderResponse response = Get(server, "/ohif/viewer", NAVIGATION);
+    EXPECT_EQ(200, response.status);
+    EXPECT_EQ("frame-ancestors 'self' https://portal.example", Value(response, "Content-Security-Policy"));
+    EXPECT_FALSE(Has(response, "X-Frame-Options"));
+    // The embedding page's COEP needs it of the frame; the frame stays isolated itself.
+    EXPECT_EQ("cross-origin", Value(response, "Cross-Origin-Resource-Policy"));
+    EXPECT_EQ("require-corp", Value(response, "Cross-Origin-Embedder-Policy"));
+    EXPECT_EQ("same-origin", Value(response, "Cross-Origin-Opener-Policy"));
+  }
+
+
+  TEST_F(FolderServerTest, FrameAncestorsWithoutIsolationAddNoResourcePolicy)
+  {
+    FolderSettings folder = Folder("/ohif/", directory_.GetPath() / "viewer");
+    folder.framePolicy = FramePolicy({ FramePolicy::ParseAncestor("https://portal.example") });
+    const FolderServer server({ folder }, {}, true, true, {});
+    const FolderResponse response = Get(server, "/ohif/index.html");
+    EXPECT_EQ("frame-ancestors 'self' https://portal.example", Value(response, "Content-Security-Policy"));
+    EXPECT_FALSE(Has(response, "Cross-Origin-Resource-Policy"));
+  }
+
+
   TEST_F(FolderServerTest, IsolationOffAddsNoIsolationHeaders)
   {
     const auto server = MakeServer(true, CrossOriginIsolation::Off);

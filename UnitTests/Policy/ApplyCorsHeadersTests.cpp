@@ -42,6 +42,19 @@ TEST(ApplyCorsHeaders, ReplacesUpstreamAccessControlAndCorpLeavingExactlyOneOfEa
   EXPECT_FALSE(Has(response, "Access-Control-Allow-Credentials"));
 }
 
+TEST(ApplyCorsHeaders, AFoldersOwnResourcePolicyIsKeptTheRoutesAddedOnlyWhenThereIsNone)
+{
+  HttpHeaders folderAnswer = { { "Cross-Origin-Resource-Policy", "same-origin" },
+                               { "Access-Control-Allow-Origin", "*" } };
+  ApplyCorsHeaders(folderAnswer, ActualFrom(VIEWER), ExistingResourcePolicy::Keep);
+  EXPECT_EQ(std::vector<std::string>({ "same-origin" }), GetAll(folderAnswer, "Cross-Origin-Resource-Policy"));
+  EXPECT_EQ(std::vector<std::string>({ VIEWER }), GetAll(folderAnswer, "Access-Control-Allow-Origin"));
+
+  HttpHeaders withoutPolicy = { { "Content-Type", "text/html" } };
+  ApplyCorsHeaders(withoutPolicy, ActualFrom(VIEWER), ExistingResourcePolicy::Keep);
+  EXPECT_EQ(std::vector<std::string>({ "cross-origin" }), GetAll(withoutPolicy, "Cross-Origin-Resource-Policy"));
+}
+
 TEST(ApplyCorsHeaders, MergesVaryIntoASingleField)
 {
   HttpHeaders response = UpstreamResponse();
