@@ -1,5 +1,8 @@
 #include "PolicyCheck.h"
 
+#include "RelayPrefixes.h"
+#include "../Common/UriPrefix.h"
+#include "../Folders/FolderHeaders.h"
 #include "../Policy/CorsEvaluation.h"
 
 #include <stdexcept>
@@ -23,6 +26,16 @@ namespace OrthancCors
         throw std::invalid_argument(std::string("\"") + key + "\" must be a string");
       }
       return query[key].asString();
+    }
+
+    std::string GetPath(const Json::Value& query)
+    {
+      const std::string path = GetString(query, "Path", nullptr);
+      if (path.empty() || path[0] != '/')
+      {
+        throw std::invalid_argument("\"Path\" must start with \"/\"");
+      }
+      return path;
     }
 
     std::string GetRequestedHeaders(const Json::Value& query)
@@ -66,6 +79,87 @@ namespace OrthancCors
     {
       return method == "GET" || method == "HEAD" || method == "POST";
     }
+
+    // The folder whose pages the gateway would show at `path` (the longest prefix),
+    // or nullptr when no folder covers it or the gateway relays it to Orthanc (a
+    // relayed prefix more specific than the folder, as "/dicom-web/" under "/").
+    const FolderSettings* FindFramedFolder(const Configuration& configuration, const std::string& path)
+    {
+      const FolderSettings* found = nullptr;
+      for (const FolderSettings& folder : configuration.folders)
+      {
+        if (UriPrefix(folder.prefix).Matches(path) &&
+            (found == nullptr || UriPrefix(folder.prefix).GetBare().size() > UriPrefix(found->prefix).GetBare().size()))
+        {
+          found = &folder;
+        }
+      }
+      if (found != nullptr)
+      {
+        const UriPrefix folderPrefix(found->prefix);
+        for (const std::string& relayed : GetRelayPrefixes(configuration))
+        {
+          const UriPrefix relayPrefix(relayed);
+          if (relayPrefix.Matches(path) && folderPrefix.Contains(relayPrefix) && !(folderPrefix == relayPrefix))
+          {
+            return nullptr;
+          }
+        }
+      }
+      return found;
+    }
+
+    // "May a page on `origin` show `path` in a frame?"
+    Json::Value CheckFrame(const Configuration& configuration, const std::string& origin, const std::string& path)
+    {
+      const OriginParseResult parsed = ParseSerializedOrigin(origin);
+      if (!parsed.origin)
+      {
+        throw std::invalid_argument("\"Origin\" is not a serialized origin: " + parsed.reason);
+      }
+
+      Json::Value answer(Json::objectValue);
+      const FolderSettings* folder = FindFramedFolder(configuration, path);
+      if (folder == nullptr)
+      {
+        answer["Folder"] = Json::nullValue;
+        answer["Allowed"] = Json::nullValue;
+        answer["Reason"] = path + " is not served from a folder of this plugin: the plugin adds no frame policy "
+                           "to it, and Orthanc's own headers decide";
+        return answer;
+      }
+
+      answer["Folder"] = folder->prefix;
+      Json::Value headers(Json::objectValue);
+      for (const HttpHeader& header : GetFramingHeaders(*folder))
+      {
+        headers[header.name] = header.value;
+      }
+      answer["Headers"] = headers;
+
+      const std::string listed = folder->framePolicy.IsSameOriginOnly() ? std::string("lists no origin") :
+        "is " + folder->framePolicy.GetDirective().substr(std::string("frame-ancestors 'self' ").size());
+      if (!folder->framePolicy.AllowsListedAncestor(*parsed.origin))
+      {
+        answer["Allowed"] = false;
+        answer["Reason"] = "a page on " + origin + " may not frame " + folder->prefix + ": its FrameAncestors " +
+                           listed + ", and only pages of the origin the folder is served from ('self') and those "
+                           "listed may (the browser shows an error in the frame)";
+        return answer;
+      }
+
+      answer["Allowed"] = true;
+      std::string reason = "a page on " + origin + " may frame " + folder->prefix + " (its FrameAncestors " +
+                           listed + ")";
+      if (folder->crossOriginIsolation != CrossOriginIsolation::Off)
+      {
+        reason += "; inside the frame the viewer is cross-origin isolated only if that page is itself "
+                  "(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp or "
+                  "credentialless) and its iframe has allow=\"cross-origin-isolated\"";
+      }
+      answer["Reason"] = reason;
+      return answer;
+    }
   }
 
   Json::Value CheckBrowserRequest(const Configuration& configuration, const Json::Value& query)
@@ -76,25 +170,40 @@ namespace OrthancCors
     }
     for (const std::string& key : query.getMemberNames())
     {
-      if (key != "Origin" && key != "Method" && key != "Path" && key != "Headers" && key != "Credentials")
+      if (key != "Origin" && key != "Method" && key != "Path" && key != "Headers" && key != "Credentials" &&
+          key != "Frame")
       {
-        throw std::invalid_argument("unknown key \"" + key + "\" (expected Origin, Method, Path, Headers, Credentials)");
+        throw std::invalid_argument("unknown key \"" + key + "\" (expected Origin, Method, Path, Headers, "
+                                    "Credentials, Frame)");
       }
     }
-    if (query.isMember("Credentials") && !query["Credentials"].isBool())
+    for (const char* key : { "Credentials", "Frame" })
     {
-      throw std::invalid_argument("\"Credentials\" must be a Boolean");
+      if (query.isMember(key) && !query[key].isBool())
+      {
+        throw std::invalid_argument(std::string("\"") + key + "\" must be a Boolean");
+      }
+    }
+
+    if (query.get("Frame", false).asBool())
+    {
+      for (const char* key : { "Method", "Headers", "Credentials" })
+      {
+        if (query.isMember(key))
+        {
+          throw std::invalid_argument(std::string("\"") + key + "\" does not apply to \"Frame\": a frame is a "
+                                      "page navigation, not a request the page makes");
+        }
+      }
+      const std::string path = GetPath(query);
+      return CheckFrame(configuration, GetString(query, "Origin", nullptr), path.substr(0, path.find('?')));
     }
 
     const std::string origin = GetString(query, "Origin", nullptr);
     const std::string method = GetString(query, "Method", "GET");
-    const std::string path = GetString(query, "Path", nullptr);
+    const std::string path = GetPath(query);
     const std::string requestedHeaders = GetRequestedHeaders(query);
     const bool credentials = query.get("Credentials", false).asBool();
-    if (path.empty() || path[0] != '/')
-    {
-      throw std::invalid_argument("\"Path\" must start with \"/\"");
-    }
 
     const Policy& policy = configuration.policy;
     Json::Value answer(Json::objectValue);

@@ -11,7 +11,10 @@ namespace OrthancCors
   //   { "Origin": "https://viewer.example", "Method": "GET", "Path": "/dicom-web/studies",
   //     "Headers": [ "Authorization" ] or "authorization, accept", "Credentials": false }
   // where Headers are the non-safelisted request headers the page sets (those the
-  // browser lists in Access-Control-Request-Headers). Throws std::invalid_argument
-  // for a malformed query.
+  // browser lists in Access-Control-Request-Headers). With "Frame": true (and no
+  // Method, Headers, Credentials) it answers "may a page on Origin show Path in a
+  // frame?" instead: { "Folder", "Allowed", "Reason", "Headers" } from the folder's
+  // FrameAncestors ("Allowed": null for a path no folder serves). Throws
+  // std::invalid_argument for a malformed query.
   Json::Value CheckBrowserRequest(const Configuration& configuration, const Json::Value& query);
 }

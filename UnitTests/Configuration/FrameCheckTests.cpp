@@ -1,0 +1,82 @@
+#include "ConfigurationTestSupport.h"
+
+#include "Configuration/PolicyCheck.h"
+
+#include <stdexcept>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    // A viewer at "/" of the gateway that one portal may frame, and a plain folder.
+    class FrameCheck : public ::testing::Test
+    {
+    protected:
+      TemporaryDirectory viewer_;
+      TemporaryDirectory plain_;
+      Configuration configuration_;
+
+      void SetUp() override
+      {
+        configuration_ = ParseCors(R"({ "Folders": {
+          "/": { "Path": )" + Quoted(viewer_.GetPath().string()) + R"(, "SinglePageApplication": true,
+                 "CrossOriginIsolation": "require-corp", "FrameAncestors": [ "https://portal.example" ] },
+          "/plain": )" + Quoted(plain_.GetPath().string()) + R"( } })");
+      }
+
+      Json::Value Check(const std::string& query) const
+      {
+        return CheckBrowserRequest(configuration_, ParseJson(query));
+      }
+    };
+  }
+
+  TEST_F(FrameCheck, ListedOriginMayFrameTheFolderAndLearnsWhatIsolationNeeds)
+  {
+    const Json::Value answer = Check(R"({ "Origin": "https://portal.example", "Path": "/viewer?x=1", "Frame": true })");
+    EXPECT_EQ("/", answer["Folder"].asString());
+    EXPECT_TRUE(answer["Allowed"].asBool());
+    EXPECT_NE(std::string::npos, answer["Reason"].asString().find("allow=\"cross-origin-isolated\""));
+    EXPECT_EQ("frame-ancestors 'self' https://portal.example", answer["Headers"]["Content-Security-Policy"].asString());
+    EXPECT_EQ("cross-origin", answer["Headers"]["Cross-Origin-Resource-Policy"].asString());
+    EXPECT_EQ("require-corp", answer["Headers"]["Cross-Origin-Embedder-Policy"].asString());
+    EXPECT_FALSE(answer["Headers"].isMember("Cross-Origin-Opener-Policy"));
+  }
+
+  TEST_F(FrameCheck, OriginNotListedIsRefusedWithTheList)
+  {
+    const Json::Value answer = Check(R"({ "Origin": "https://evil.example", "Path": "/", "Frame": true })");
+    EXPECT_FALSE(answer["Allowed"].asBool());
+    EXPECT_NE(std::string::npos, answer["Reason"].asString().find("is https://portal.example")) << answer;
+
+    const Json::Value plain = Check(R"({ "Origin": "https://portal.example", "Path": "/plain/a.html", "Frame": true })");
+    EXPECT_EQ("/plain/", plain["Folder"].asString());
+    EXPECT_FALSE(plain["Allowed"].asBool());
+    EXPECT_NE(std::string::npos, plain["Reason"].asString().find("lists no origin")) << plain;
+    EXPECT_EQ("SAMEORIGIN", plain["Headers"]["X-Frame-Options"].asString());
+  }
+
+  TEST_F(FrameCheck, PathTheGatewayRelaysToOrthancIsNoFoldersToAnswerFor)
+  {
+    const Json::Value answer = Check(R"({ "Origin": "https://portal.example", "Path": "/dicom-web/studies",
+                                         "Frame": true })");
+    EXPECT_TRUE(answer["Folder"].isNull());
+    EXPECT_TRUE(answer["Allowed"].isNull());
+    EXPECT_NE(std::string::npos, answer["Reason"].asString().find("Orthanc's own headers"));
+  }
+
+  TEST_F(FrameCheck, QueryMixingFrameWithRequestKeysOrBadValuesIsRefused)
+  {
+    EXPECT_THROW(Check(R"({ "Origin": "https://portal.example", "Path": "/", "Frame": true, "Method": "GET" })"),
+                 std::invalid_argument);
+    EXPECT_THROW(Check(R"({ "Origin": "https://portal.example", "Path": "/", "Frame": "yes" })"),
+                 std::invalid_argument);
+    EXPECT_THROW(Check(R"({ "Origin": "https://portal.example/", "Path": "/", "Frame": true })"),
+                 std::invalid_argument);
+    EXPECT_THROW(Check(R"({ "Origin": "https://portal.example", "Path": "viewer", "Frame": true })"),
+                 std::invalid_argument);
+    // "Frame": false is the request check.
+    EXPECT_TRUE(Check(R"({ "Origin": "https://portal.example", "Path": "/plain/a.html", "Frame": false })")
+                .isMember("PreflightRequired"));
+  }
+}
