@@ -2,10 +2,11 @@
 all), the orthancteam Docker recipe (Resources/Docker/: its ORTHANC__CORS__...
 environment variables and its orthanc.json, merged the way the image merges them;
 its Dockerfile builds with the script the test command builds with),
-and the three deployment shapes of Resources/Examples/ each start a real Orthanc
+and the four deployment shapes of Resources/Examples/ each start a real Orthanc
 with this plugin, and GET /cors/policy shows the values they wrote. Only ports and
 file paths are adjusted, and the gateway stays on loopback. The OHIF app-config.js
-examples are valid JavaScript.
+examples are valid JavaScript; the embedded shape's portal page and its server's
+headers are what the viewer's configuration expects of them.
 
 No Docker engine runs here: the image's configuration generator is reproduced from
 its documentation and source (orthanc-server/orthanc-builder, docker/orthanc/
@@ -14,6 +15,7 @@ against the keys the plugin really reads.
 """
 
 import copy
+import html.parser
 import json
 import os
 import re
@@ -36,7 +38,9 @@ DOCKER_DIR = os.path.join(SOURCE_DIR, "Resources", "Docker")
 DOCKERFILE = os.path.join(DOCKER_DIR, "Dockerfile")
 EXAMPLES_DIR = os.path.join(SOURCE_DIR, "Resources", "Examples")
 README = os.path.join(SOURCE_DIR, "README.md")
-SHAPES = ["CrossOrigin", "SameOrigin", "BearerToken"]
+SHAPES = ["CrossOrigin", "SameOrigin", "BearerToken", "Embedded"]
+# The embedded shape serves the same OHIF build as shape 2, with its app-config.js.
+APP_CONFIG_OF_SHAPE = {"Embedded": "SameOrigin"}
 
 # The keys of a "Cors" section, or of a route object, that are route settings: the
 # policy description repeats their effective value on every route.
@@ -461,7 +465,27 @@ class DockerComposeRecipe(DeploymentTestCase):
         self.assertIn('Cors.GenerateEtag: unknown key (did you mean "GenerateETag"?)', log)
 
 
-# ---- the three deployment shapes -----------------------------------------------------
+# ---- the four deployment shapes ------------------------------------------------------
+
+
+class IframeFinder(html.parser.HTMLParser):
+    """The attributes of each <iframe> of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.iframes = []
+
+    def handle_starttag(self, tag, attributes):
+        if tag == "iframe":
+            self.iframes.append(dict(attributes))
+
+
+def nginx_directives(path, name):
+    """The arguments of every `name` directive of an nginx configuration, comments left out."""
+    with open(path, encoding="utf-8") as source:
+        text = "\n".join(line.split("#", 1)[0] for line in source)
+    return [match.split() for match in re.findall(r"(?:^|[;{}\s])" + re.escape(name) + r"\s+([^;]+);", text)]
+
 
 class DeploymentShapes(DeploymentTestCase):
 
@@ -503,6 +527,37 @@ class DeploymentShapes(DeploymentTestCase):
         self.assertEqual(response.header("Access-Control-Max-Age"), "7200")
         self.assertIn("authorization", response.header("Access-Control-Allow-Headers").lower())
 
+    def test_embedded_shape_lets_its_portal_frame_the_isolated_viewer_and_no_other_site(self):
+        cors, gateway_port, tls = self.start_shape("Embedded")
+        portal = cors["Folders"]["/"]["FrameAncestors"][0]
+        response = http_request(gateway_port, "GET", "/", headers={"Sec-Fetch-Mode": "navigate"},
+                                tls_context=insecure_tls_context() if tls else None)
+        self.assertEqual(response.status, 200, response)
+        self.assertEqual(response.header("Content-Security-Policy"), "frame-ancestors 'self' " + portal)
+        self.assertEqual(response.header("Cross-Origin-Resource-Policy"), "cross-origin")
+        self.assertEqual(response.header("Cross-Origin-Embedder-Policy"), "require-corp")
+
+    def test_embedded_shapes_portal_page_and_server_are_what_the_viewer_expects(self):
+        shape = os.path.join(EXAMPLES_DIR, "Embedded")
+        configuration = load_commented_json(os.path.join(shape, "orthanc.json"))
+        finder = IframeFinder()
+        with open(os.path.join(shape, "portal.html"), encoding="utf-8") as source:
+            finder.feed(source.read())
+        self.assertEqual(len(finder.iframes), 1, finder.iframes)
+        iframe = finder.iframes[0]
+        # Without the delegation the frame is never isolated, whatever its headers.
+        self.assertIn("cross-origin-isolated", [feature.split()[0] for feature in iframe["allow"].split(";")])
+        gateway = configuration["Cors"]["Gateway"]
+        self.assertEqual(iframe["src"], "https://pacs.hospital.example:%d/" % gateway["Port"])
+        self.assertTrue(gateway["SslEnabled"])
+
+        nginx = os.path.join(shape, "nginx.conf")
+        portal = "https://" + nginx_directives(nginx, "server_name")[0][0]
+        self.assertEqual(configuration["Cors"]["Folders"]["/"]["FrameAncestors"], [portal])
+        headers = {arguments[0]: arguments[1] for arguments in nginx_directives(nginx, "add_header")}
+        self.assertEqual(headers, {"Cross-Origin-Opener-Policy": "same-origin",
+                                   "Cross-Origin-Embedder-Policy": "require-corp"})
+
     def test_readme_shows_each_shape_configuration_verbatim(self):
         with open(README, "r", encoding="utf-8") as source:
             readme = source.read()
@@ -516,7 +571,7 @@ class DeploymentShapes(DeploymentTestCase):
     def test_every_app_config_example_is_valid_javascript(self):
         for shape in SHAPES:
             with self.subTest(shape=shape):
-                path = os.path.join(EXAMPLES_DIR, shape, "app-config.js")
+                path = os.path.join(EXAMPLES_DIR, APP_CONFIG_OF_SHAPE.get(shape, shape), "app-config.js")
                 checked = subprocess.run(["node", "--check", path], capture_output=True, text=True)
                 self.assertEqual(checked.returncode, 0, checked.stderr)
 
