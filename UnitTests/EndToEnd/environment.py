@@ -18,6 +18,12 @@ And three static servers, each an origin of its own serving OHIF (spa_server.py)
   - crossOrigin:   DICOMweb at the open Orthanc's gateway;
   - authenticated: DICOMweb at the secured Orthanc's gateway, Authorization added by app-config.js;
   - orthancDirect: DICOMweb at the open Orthanc's own port (the negative control).
+And two portals, each an origin of its own serving Resources/Examples/Embedded/portal.html
+with its iframe on the isolated Orthanc's viewer (the study opened):
+  - embedded:      listed in the "/" folder's FrameAncestors, and cross-origin isolated
+                   with the headers of Embedded/nginx.conf;
+  - refusedPortal: not listed, and not isolated either, so that only frame-ancestors
+                   can keep the viewer out of its frame.
 """
 
 import argparse
@@ -30,6 +36,7 @@ import sys
 import threading
 
 from orthanc_cors_tools import dicom_data, spa_server
+from orthanc_cors_tools.examples import embedded_portal_headers, embedded_portal_page
 from orthanc_cors_tools.ohif_config import make_app_config
 from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
 from orthanc_cors_tools.raw_http import LOOPBACK, basic_authorization, free_port
@@ -124,23 +131,34 @@ class Environment:
                 # How OHIF's study list writes a DICOM person name: "FAMILY, GIVEN".
                 "patientName": ", ".join(patient_name.split("^"))}
 
-    def start_viewer(self, port, app_config_text, name):
-        path = os.path.join(self.work_dir, "app-config-%s.js" % name)
-        with open(path, "w", encoding="utf-8") as output:
-            output.write(app_config_text)
+    def start_static_server(self, name, port, command):
         log = open(os.path.join(self.work_dir, "spa-server-%s.log" % name), "wb")
-        process = subprocess.Popen(spa_server.command(self.ohif_dist, port, path), stdin=subprocess.DEVNULL,
-                                   stdout=log, stderr=log)
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
         self.viewers.append(process)
         wait_until_http_ready(port)
         return origin(port)
 
+    def start_viewer(self, port, app_config_text, name):
+        path = os.path.join(self.work_dir, "app-config-%s.js" % name)
+        with open(path, "w", encoding="utf-8") as output:
+            output.write(app_config_text)
+        return self.start_static_server(name, port, spa_server.command(self.ohif_dist, port, path))
+
+    def start_portal(self, port, viewer_url, name, headers):
+        """The example's portal page, framing `viewer_url`, at "/" of its own origin."""
+        root = os.path.join(self.work_dir, "portal-%s" % name)
+        os.makedirs(root)
+        with open(os.path.join(root, "index.html"), "w", encoding="utf-8") as output:
+            output.write(embedded_portal_page(viewer_url))
+        return self.start_static_server("portal-" + name, port, spa_server.command(root, port, headers=headers))
+
     # ---- the whole -------------------------------------------------------------------
 
     def start(self):
         os.makedirs(self.work_dir, exist_ok=True)
-        viewer_ports = {name: free_port() for name in ("crossOrigin", "authenticated", "orthancDirect")}
+        viewer_ports = {name: free_port() for name in ("crossOrigin", "authenticated", "orthancDirect",
+                                                        "embedded", "refusedPortal")}
         viewer_origins = {name: origin(port) for (name, port) in viewer_ports.items()}
 
         # The negative control's origin is allowed too: what it lacks is only the gateway.
@@ -160,7 +178,8 @@ class Environment:
         isolated_orthanc, isolated_gateway = self.start_orthanc(
             "OrthancCorsE2eIsolated",
             {"Folders": {"/": {"Path": isolated_root, "SinglePageApplication": True,
-                               "CrossOriginIsolation": "require-corp"}}})
+                               "CrossOriginIsolation": "require-corp",
+                               "FrameAncestors": [viewer_origins["embedded"]]}}})
 
         open_study = self.create_study(open_orthanc, "E2E^OPEN")
         secured_study = self.create_study(secured_orthanc, "E2E^SECURED")
@@ -189,6 +208,12 @@ class Environment:
                 make_app_config(direct_root, friendly_name="Orthanc's own port, no gateway (must fail)"),
                 "orthanc-direct")),
         }
+        isolated_viewer = origin(isolated_gateway)
+        framed_url = "%s/viewer?StudyInstanceUIDs=%s" % (isolated_viewer, isolated_study["study"])
+        for (name, headers) in (("embedded", embedded_portal_headers()), ("refusedPortal", [])):
+            scenarios[name] = dict(isolated_study, dicomWebRoot=isolated_viewer + "/dicom-web",
+                                   framedViewer=isolated_viewer, framedUrl=framed_url,
+                                   portal=self.start_portal(viewer_ports[name], framed_url, name, headers))
         return {"scenarios": scenarios,
                 "orthancLogs": {instance.name: instance.log_path for instance in self.orthancs}}
 

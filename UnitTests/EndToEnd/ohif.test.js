@@ -1,8 +1,9 @@
 'use strict';
 // The published OHIF viewer, in headless Chromium, reading a CT study from a real
 // Orthanc through this plugin: on another origin, with Orthanc's authentication,
-// and served by the gateway itself as one cross-origin-isolated origin; and the
-// negative control, OHIF pointed at Orthanc's own port, which must fail.
+// served by the gateway itself as one cross-origin-isolated origin, and embedded in
+// a portal's page of another origin (shape 4); and the negative controls: OHIF
+// pointed at Orthanc's own port, and a portal that FrameAncestors does not list.
 //
 // Run by run-e2e.sh (ctest -L e2e), which installs Chromium and playwright-core,
 // fetches OHIF and sets: E2E_NODE_DIR, E2E_OHIF_DIST, E2E_ARTIFACTS_DIR, E2E_WORK_DIR,
@@ -91,6 +92,24 @@ function assertPreflightsAnswered(recorder, scenario) {
     'every preflight answered 204 by the gateway');
 }
 
+// Opens a portal page, waits for its iframe's document to commit, and returns the
+// page, its recorder and the frame (which an error page replaces when refused).
+async function openPortal(browser, scenario) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await ohif.skipOnboardingTour(context);
+  const page = await context.newPage();
+  const recorder = await PageRecorder.attach(page);
+  await page.goto(scenario.portal + '/', { waitUntil: 'load' });
+  const frame = await (await page.waitForSelector('iframe#viewer')).contentFrame();
+  return { page, recorder, frame };
+}
+
+// The frame-ancestors refusal Chromium prints in the portal's console: "Framing
+// '<viewer>/' violates the following Content Security Policy directive:
+// "frame-ancestors 'self' <listed>". The request has been blocked." (Chromium 156;
+// older versions: "Refused to frame '<viewer>/' because an ancestor violates ...").
+const FRAME_ANCESTORS_REFUSAL = /(Framing|Refused to frame) '[^']*' (because an ancestor )?violates the following Content Security Policy directive: "frame-ancestors 'self'/;
+
 describe('OHIF in headless Chromium through the Cors plugin', { timeout: 900_000 }, () => {
   let environment;
 
@@ -164,6 +183,79 @@ describe('OHIF in headless Chromium through the Cors plugin', { timeout: 900_000
         assert.equal(await result.page.evaluate(() => self.crossOriginIsolated), true,
           'the page should be cross-origin isolated (COOP + COEP)');
       });
+    });
+
+  test('OHIF embedded in a portal of another origin that FrameAncestors lists renders the study, cross-origin isolated in the frame',
+    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const scenario = environment.scenarios.embedded;
+      const name = 'e-embedded-in-portal';
+      const browser = await launchBrowser();
+      let recorder;
+      try {
+        const portal = await openPortal(browser, scenario);
+        ({ recorder } = portal);
+        const { page, frame } = portal;
+        try {
+          assert.equal(await page.evaluate(() => self.crossOriginIsolated), true,
+            'the portal is cross-origin isolated by the headers of Resources/Examples/Embedded/nginx.conf');
+          await frame.waitForURL((url) => url.href === scenario.framedUrl, { timeout: 30_000 });
+          const { screenshot } = await ohif.waitForRenderedImage(frame);
+          fs.writeFileSync(artifact(name, 'viewport.png'), screenshot);
+          await recorder.waitForNetworkIdle(page);
+          await page.screenshot({ path: artifact(name, 'portal.png') });
+          assertCleanRun({ recorder, sliceCounter: await ohif.sliceCounter(frame) }, scenario);
+          assert.deepEqual(recorder.consoleErrors.filter((text) => FRAME_ANCESTORS_REFUSAL.test(text)), []);
+          assert.deepEqual(await frame.evaluate(() => [self.crossOriginIsolated, typeof SharedArrayBuffer]),
+            [true, 'function'], 'the viewer in the frame should be cross-origin isolated (SharedArrayBuffer)');
+        } catch (error) {
+          if (error.screenshot) {
+            fs.writeFileSync(artifact(name, 'viewport-last.png'), error.screenshot);
+          }
+          await page.screenshot({ path: artifact(name, 'failure.png') }).catch(() => {});
+          throw error;
+        }
+      } finally {
+        if (recorder) {
+          fs.writeFileSync(artifact(name, 'network-and-console.json'), JSON.stringify(recorder.summary(), null, 2));
+        }
+        await browser.close();
+      }
+    });
+
+  test('negative control: a portal that FrameAncestors does not list gets no viewer in its frame',
+    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const scenario = environment.scenarios.refusedPortal;
+      const name = 'f-refused-portal';
+      const browser = await launchBrowser();
+      let recorder;
+      try {
+        const portal = await openPortal(browser, scenario);
+        ({ recorder } = portal);
+        const { page, frame } = portal;
+        const deadline = Date.now() + 30_000;
+        while (!recorder.consoleErrors.some((text) => FRAME_ANCESTORS_REFUSAL.test(text)) && Date.now() < deadline) {
+          await page.waitForTimeout(100);
+        }
+        await recorder.waitForNetworkIdle(page);
+        await page.screenshot({ path: artifact(name, 'portal.png') });
+
+        const refusals = recorder.consoleErrors.filter((text) => FRAME_ANCESTORS_REFUSAL.test(text));
+        assert.equal(refusals.length, 1, `Chromium should report the refused frame: ${JSON.stringify(recorder.consoleErrors)}`);
+        assert.ok(refusals[0].includes(scenario.framedViewer), refusals[0]);
+        console.log(`Chromium printed: ${refusals[0]}`);
+        // The portal is not isolated: only frame-ancestors kept the viewer out. Its
+        // document arrived and was refused; nothing of the viewer ran.
+        assert.equal(await page.evaluate(() => self.crossOriginIsolated), false);
+        const viewerRequests = recorder.requestsTo(scenario.framedViewer).map((entry) => entry.url);
+        assert.deepEqual(viewerRequests, [scenario.framedUrl], 'only the refused document may have been fetched');
+        assert.notEqual(frame.url(), scenario.framedUrl, 'the frame shows the browser\'s error page');
+        assert.equal(await frame.locator('[data-cy="viewport-pane"]').count(), 0);
+      } finally {
+        if (recorder) {
+          fs.writeFileSync(artifact(name, 'network-and-console.json'), JSON.stringify(recorder.summary(), null, 2));
+        }
+        await browser.close();
+      }
     });
 
   test('negative control: OHIF on another origin pointed at Orthanc\'s own port fails with CORS errors',

@@ -25,6 +25,7 @@ import tempfile
 import unittest
 
 from orthanc_cors_tools.certificates import make_self_signed_certificate
+from orthanc_cors_tools.examples import EMBEDDED_VIEWER_URL, embedded_portal_headers, nginx_directives
 from orthanc_cors_tools.orthanc import OrthancInstance, orthanc_at_least, wait_until_http_ready
 from orthanc_cors_tools.orthanc_json import load_commented_json
 from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request, insecure_tls_context
@@ -480,13 +481,6 @@ class IframeFinder(html.parser.HTMLParser):
             self.iframes.append(dict(attributes))
 
 
-def nginx_directives(path, name):
-    """The arguments of every `name` directive of an nginx configuration, comments left out."""
-    with open(path, encoding="utf-8") as source:
-        text = "\n".join(line.split("#", 1)[0] for line in source)
-    return [match.split() for match in re.findall(r"(?:^|[;{}\s])" + re.escape(name) + r"\s+([^;]+);", text)]
-
-
 class DeploymentShapes(DeploymentTestCase):
 
     def start_shape(self, shape):
@@ -548,14 +542,14 @@ class DeploymentShapes(DeploymentTestCase):
         # Without the delegation the frame is never isolated, whatever its headers.
         self.assertIn("cross-origin-isolated", [feature.split()[0] for feature in iframe["allow"].split(";")])
         gateway = configuration["Cors"]["Gateway"]
-        self.assertEqual(iframe["src"], "https://pacs.hospital.example:%d/" % gateway["Port"])
+        self.assertEqual(iframe["src"], EMBEDDED_VIEWER_URL)
+        self.assertEqual(EMBEDDED_VIEWER_URL, "https://pacs.hospital.example:%d/" % gateway["Port"])
         self.assertTrue(gateway["SslEnabled"])
 
         nginx = os.path.join(shape, "nginx.conf")
         portal = "https://" + nginx_directives(nginx, "server_name")[0][0]
         self.assertEqual(configuration["Cors"]["Folders"]["/"]["FrameAncestors"], [portal])
-        headers = {arguments[0]: arguments[1] for arguments in nginx_directives(nginx, "add_header")}
-        self.assertEqual(headers, {"Cross-Origin-Opener-Policy": "same-origin",
+        self.assertEqual(dict(embedded_portal_headers()), {"Cross-Origin-Opener-Policy": "same-origin",
                                    "Cross-Origin-Embedder-Policy": "require-corp"})
 
     def test_readme_shows_each_shape_configuration_verbatim(self):

@@ -6,6 +6,10 @@ one in the folder. Used by the demo and the end-to-end tests to put OHIF on an
 origin other than Orthanc's: it plays the part of the hospital's web server.
 
     python3 -m orthanc_cors_tools.spa_server --root DIST --port 3000 [--app-config FILE] [--bind 127.0.0.1]
+                                             [--header "Name: value"]...
+
+--header adds a field to every answer: the end-to-end suite's portal pages send the
+cross-origin isolation headers of Resources/Examples/Embedded/nginx.conf with it.
 """
 
 import argparse
@@ -18,9 +22,15 @@ import urllib.parse
 
 
 class SinglePageHandler(http.server.SimpleHTTPRequestHandler):
-    def __init__(self, *args, app_config=None, **kwargs):
+    def __init__(self, *args, app_config=None, extra_headers=(), **kwargs):
         self.app_config = app_config
+        self.extra_headers = extra_headers
         super().__init__(*args, **kwargs)
+
+    def end_headers(self):
+        for (name, value) in self.extra_headers:
+            self.send_header(name, value)
+        super().end_headers()
 
     def log_message(self, format, *args):
         pass   # the demo prints its own summary; access logs would drown it
@@ -47,10 +57,20 @@ class SinglePageHandler(http.server.SimpleHTTPRequestHandler):
         return handle
 
 
-def command(root, port, app_config=None):
-    """The command line that runs this server (as a child process, which inherits PYTHONPATH)."""
+def command(root, port, app_config=None, headers=()):
+    """The command line that runs this server (as a child process, which inherits PYTHONPATH);
+    `headers`: (name, value) pairs added to every answer."""
     arguments = [sys.executable, "-m", "orthanc_cors_tools.spa_server", "--root", root, "--port", str(port)]
+    for (name, value) in headers:
+        arguments += ["--header", "%s: %s" % (name, value)]
     return arguments + (["--app-config", app_config] if app_config else [])
+
+
+def parse_header(text):
+    name, separator, value = text.partition(":")
+    if not separator or not name.strip():
+        raise argparse.ArgumentTypeError("expected \"Name: value\", got %r" % text)
+    return (name.strip(), value.strip())
 
 
 def main():
@@ -59,11 +79,13 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--app-config")
+    parser.add_argument("--header", action="append", type=parse_header, default=[])
     arguments = parser.parse_args()
 
     SinglePageHandler.extensions_map.update({".js": "application/javascript", ".mjs": "application/javascript",
                                              ".wasm": "application/wasm", ".json": "application/json"})
-    handler = functools.partial(SinglePageHandler, directory=arguments.root, app_config=arguments.app_config)
+    handler = functools.partial(SinglePageHandler, directory=arguments.root, app_config=arguments.app_config,
+                                extra_headers=arguments.header)
     server = http.server.ThreadingHTTPServer((arguments.bind, arguments.port), handler)
     server.daemon_threads = True
     server.serve_forever()
