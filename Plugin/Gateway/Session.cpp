@@ -4,6 +4,7 @@
 #include "MessageIo.h"
 #include "../Folders/FolderServer.h"
 #include "../Policy/CorsEvaluation.h"
+#include "../Policy/FramePolicy.h"
 #include "../Protocol/ErrorResponses.h"
 #include "../Protocol/HeaderSection.h"
 #include "../Protocol/RequestValidation.h"
@@ -329,6 +330,7 @@ namespace OrthancCors
                                                                        headers, MakeForwardingContext(headers));
         if (std::optional<LocalResponse> denial = MakeFolderAccessDenial(verdict, folder->prefix))
         {
+          AddFramePolicyHeaders(denial->headers, folder->framePolicy);
           ApplyCorsHeaders(denial->headers, decision);
           co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
                                           denial->status, denial->headers, denial->body);
@@ -336,6 +338,10 @@ namespace OrthancCors
       }
       if (failure)
       {
+        if (folder)
+        {
+          AddFramePolicyHeaders(failure->headers, folder->framePolicy);
+        }
         ApplyCorsHeaders(failure->headers, decision);
         co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
                                         500, failure->headers, failure->body);

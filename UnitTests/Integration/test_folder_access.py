@@ -83,6 +83,8 @@ class FolderAccessUnderAuthentication(OrthancTestCase):
         self.assertEqual(response.json()["Error"], "Unauthorized")
         # The browser can read the refusal (and a viewer can tell the user why).
         self.assertEqual(response.header("Access-Control-Allow-Origin"), ALLOWED_ORIGIN)
+        # A refusal is an answer of the folder too: no other site may frame it.
+        self.assertEqual(response.header("Content-Security-Policy"), "frame-ancestors 'self'")
 
     def test_gateway_answers_401_to_wrong_credentials(self):
         for path in ("/viewer/index.html", "/viewer/app.js"):
