@@ -4,6 +4,7 @@
 #include "ConfigurationError.h"
 #include "ConfigurationKeys.h"
 #include "FileSystemChecks.h"
+#include "RouteSettings.h"
 #include "UriPrefixCheck.h"
 
 #include <algorithm>
@@ -30,24 +31,6 @@ namespace OrthancCors
 
       throw ConfigurationError(key, "\"" + value + "\" is not one of \"require-corp\", "
                                "\"credentialless\" or \"off\"");
-    }
-
-    FramePolicy ReadFramePolicy(const Json::Value& value, const std::string& key)
-    {
-      const std::vector<std::string> entries = ReadStringList(value, key);
-      std::vector<OriginPattern> ancestors;
-      for (size_t i = 0; i < entries.size(); i++)
-      {
-        try
-        {
-          ancestors.push_back(FramePolicy::ParseAncestor(entries[i]));
-        }
-        catch (const std::invalid_argument& e)
-        {
-          throw ConfigurationError(ElementKey(key, static_cast<Json::ArrayIndex>(i)), e.what());
-        }
-      }
-      return FramePolicy(std::move(ancestors));
     }
 
     FolderSettings ReadFolder(const std::string& prefix, const Json::Value& entry, const std::string& key)
@@ -79,7 +62,8 @@ namespace OrthancCors
         folder.isPublic = object.GetBoolean(PUBLIC, false);
         if (object.Has(FRAME_ANCESTORS))
         {
-          folder.framePolicy = ReadFramePolicy(object.Get(FRAME_ANCESTORS), object.KeyOf(FRAME_ANCESTORS));
+          folder.framePolicy = FramePolicy(ReadOriginList(object.Get(FRAME_ANCESTORS), object.KeyOf(FRAME_ANCESTORS),
+                                                          &FramePolicy::ParseAncestor));
         }
         // Orthanc's SDK takes a body size on 32 bits.
         folder.maxBytesOnOrthancPort = static_cast<uint64_t>(object.GetInteger(

@@ -20,26 +20,6 @@ namespace OrthancCors
       return set;
     }
 
-    std::vector<OriginPattern> ReadOrigins(const Json::Value& value, const std::string& key)
-    {
-      const std::vector<std::string> entries = ReadStringList(value, key);
-
-      std::vector<OriginPattern> patterns;
-      for (size_t i = 0; i < entries.size(); i++)
-      {
-        try
-        {
-          patterns.push_back(OriginPattern::Parse(entries[i]));
-        }
-        catch (const std::invalid_argument& e)
-        {
-          // The reason quotes the entry already.
-          throw ConfigurationError(ElementKey(key, static_cast<Json::ArrayIndex>(i)), e.what());
-        }
-      }
-      return patterns;
-    }
-
     // Methods are case-sensitive tokens (RFC 9110): "patch" is not "PATCH", and
     // both are kept as written.
     std::vector<std::string> ReadMethods(const Json::Value& value, const std::string& key)
@@ -148,7 +128,7 @@ namespace OrthancCors
     if (object.Has(ALLOWED_ORIGINS))
     {
       keys.allowedOrigins = { object.KeyOf(ALLOWED_ORIGINS), isRouteEntry };
-      route.allowedOrigins = ReadOrigins(object.Get(ALLOWED_ORIGINS), keys.allowedOrigins.key);
+      route.allowedOrigins = ReadOriginList(object.Get(ALLOWED_ORIGINS), keys.allowedOrigins.key);
     }
 
     if (object.Has(ALLOW_CREDENTIALS))
@@ -227,5 +207,26 @@ namespace OrthancCors
                        "with credentials, browsers read \"*\" as a header literally named \"*\", "
                        "not as a wildcard; list the response headers to expose"));
     }
+  }
+
+  std::vector<OriginPattern> ReadOriginList(const Json::Value& value, const std::string& key,
+                                            OriginPattern (*parseEntry)(const std::string&))
+  {
+    const std::vector<std::string> entries = ReadStringList(value, key);
+
+    std::vector<OriginPattern> patterns;
+    for (size_t i = 0; i < entries.size(); i++)
+    {
+      try
+      {
+        patterns.push_back(parseEntry(entries[i]));
+      }
+      catch (const std::invalid_argument& e)
+      {
+        // The reason quotes the entry already.
+        throw ConfigurationError(ElementKey(key, static_cast<Json::ArrayIndex>(i)), e.what());
+      }
+    }
+    return patterns;
   }
 }

@@ -35,26 +35,19 @@ function artifact(scenario, name) {
   return path.join(ARTIFACTS, `${scenario}-${name}`);
 }
 
-// Opens a fresh browser on the scenario's viewer, goes from the study list to the
-// rendered image as a user does, saves screenshots, then hands the page to `inspect`.
-async function viewStudy(name, scenario, inspect) {
+// Runs `scenario` ({ page, recorder } => result) in a fresh browser (no cache, no
+// storage from another scenario; OHIF's tour marked as seen); saves a screenshot
+// on failure, and what the page saw on the network and in its console.
+async function inFreshBrowser(name, viewport, scenario) {
   const browser = await launchBrowser();
   let recorder;
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport });
     await ohif.skipOnboardingTour(context);
     const page = await context.newPage();
     recorder = await PageRecorder.attach(page);
     try {
-      await ohif.openStudyList(page, scenario.viewer);
-      const row = await ohif.waitForStudyInList(page, scenario.patientName);
-      await page.screenshot({ path: artifact(name, 'study-list.png') });
-      await ohif.launchBasicViewer(page, row, scenario.study);
-      const { screenshot, statistics } = await ohif.waitForRenderedImage(page);
-      fs.writeFileSync(artifact(name, 'viewport.png'), screenshot);
-      await recorder.waitForNetworkIdle(page);
-      await page.screenshot({ path: artifact(name, 'viewer.png') });
-      return await inspect({ page, recorder, statistics, sliceCounter: await ohif.sliceCounter(page) });
+      return await scenario({ page, recorder });
     } catch (error) {
       if (error.screenshot) {
         fs.writeFileSync(artifact(name, 'viewport-last.png'), error.screenshot);
@@ -68,6 +61,22 @@ async function viewStudy(name, scenario, inspect) {
     }
     await browser.close();
   }
+}
+
+// Opens the scenario's viewer, goes from the study list to the rendered image as a
+// user does, saves screenshots, then hands the page to `inspect`.
+async function viewStudy(name, scenario, inspect) {
+  return inFreshBrowser(name, { width: 1280, height: 800 }, async ({ page, recorder }) => {
+    await ohif.openStudyList(page, scenario.viewer);
+    const row = await ohif.waitForStudyInList(page, scenario.patientName);
+    await page.screenshot({ path: artifact(name, 'study-list.png') });
+    await ohif.launchBasicViewer(page, row, scenario.study);
+    const { screenshot, statistics } = await ohif.waitForRenderedImage(page);
+    fs.writeFileSync(artifact(name, 'viewport.png'), screenshot);
+    await recorder.waitForNetworkIdle(page);
+    await page.screenshot({ path: artifact(name, 'viewer.png') });
+    return inspect({ page, recorder, statistics, sliceCounter: await ohif.sliceCounter(page) });
+  });
 }
 
 // What every working scenario shows: all the series' slices known to the viewer,
@@ -92,16 +101,14 @@ function assertPreflightsAnswered(recorder, scenario) {
     'every preflight answered 204 by the gateway');
 }
 
-// Opens a portal page, waits for its iframe's document to commit, and returns the
-// page, its recorder and the frame (which an error page replaces when refused).
-async function openPortal(browser, scenario) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await ohif.skipOnboardingTour(context);
-  const page = await context.newPage();
-  const recorder = await PageRecorder.attach(page);
-  await page.goto(scenario.portal + '/', { waitUntil: 'load' });
-  const frame = await (await page.waitForSelector('iframe#viewer')).contentFrame();
-  return { page, recorder, frame };
+// Opens the scenario's portal page and hands `inspect` the page, its recorder and
+// the iframe's frame (which an error page replaces when the frame is refused).
+async function inPortal(name, scenario, inspect) {
+  return inFreshBrowser(name, { width: 1280, height: 900 }, async ({ page, recorder }) => {
+    await page.goto(scenario.portal + '/', { waitUntil: 'load' });
+    const frame = await (await page.waitForSelector('iframe#viewer')).contentFrame();
+    return inspect({ page, recorder, frame });
+  });
 }
 
 // The frame-ancestors refusal Chromium prints in the portal's console: "Framing
@@ -189,49 +196,26 @@ describe('OHIF in headless Chromium through the Cors plugin', { timeout: 900_000
     { timeout: SCENARIO_TIMEOUT_MS }, async () => {
       const scenario = environment.scenarios.embedded;
       const name = 'e-embedded-in-portal';
-      const browser = await launchBrowser();
-      let recorder;
-      try {
-        const portal = await openPortal(browser, scenario);
-        ({ recorder } = portal);
-        const { page, frame } = portal;
-        try {
-          assert.equal(await page.evaluate(() => self.crossOriginIsolated), true,
-            'the portal is cross-origin isolated by the headers of Resources/Examples/Embedded/nginx.conf');
-          await frame.waitForURL((url) => url.href === scenario.framedUrl, { timeout: 30_000 });
-          const { screenshot } = await ohif.waitForRenderedImage(frame);
-          fs.writeFileSync(artifact(name, 'viewport.png'), screenshot);
-          await recorder.waitForNetworkIdle(page);
-          await page.screenshot({ path: artifact(name, 'portal.png') });
-          assertCleanRun({ recorder, sliceCounter: await ohif.sliceCounter(frame) }, scenario);
-          assert.deepEqual(recorder.consoleErrors.filter((text) => FRAME_ANCESTORS_REFUSAL.test(text)), []);
-          assert.deepEqual(await frame.evaluate(() => [self.crossOriginIsolated, typeof SharedArrayBuffer]),
-            [true, 'function'], 'the viewer in the frame should be cross-origin isolated (SharedArrayBuffer)');
-        } catch (error) {
-          if (error.screenshot) {
-            fs.writeFileSync(artifact(name, 'viewport-last.png'), error.screenshot);
-          }
-          await page.screenshot({ path: artifact(name, 'failure.png') }).catch(() => {});
-          throw error;
-        }
-      } finally {
-        if (recorder) {
-          fs.writeFileSync(artifact(name, 'network-and-console.json'), JSON.stringify(recorder.summary(), null, 2));
-        }
-        await browser.close();
-      }
+      await inPortal(name, scenario, async ({ page, recorder, frame }) => {
+        assert.equal(await page.evaluate(() => self.crossOriginIsolated), true,
+          'the portal is cross-origin isolated by the headers of Resources/Examples/Embedded/nginx.conf');
+        await frame.waitForURL((url) => url.href === scenario.framedUrl, { timeout: 30_000 });
+        const { screenshot } = await ohif.waitForRenderedImage(frame);
+        fs.writeFileSync(artifact(name, 'viewport.png'), screenshot);
+        await recorder.waitForNetworkIdle(page);
+        await page.screenshot({ path: artifact(name, 'portal.png') });
+        assertCleanRun({ recorder, sliceCounter: await ohif.sliceCounter(frame) }, scenario);
+        assert.deepEqual(recorder.consoleErrors.filter((text) => FRAME_ANCESTORS_REFUSAL.test(text)), []);
+        assert.deepEqual(await frame.evaluate(() => [self.crossOriginIsolated, typeof SharedArrayBuffer]),
+          [true, 'function'], 'the viewer in the frame should be cross-origin isolated (SharedArrayBuffer)');
+      });
     });
 
   test('negative control: a portal that FrameAncestors does not list gets no viewer in its frame',
     { timeout: SCENARIO_TIMEOUT_MS }, async () => {
       const scenario = environment.scenarios.refusedPortal;
       const name = 'f-refused-portal';
-      const browser = await launchBrowser();
-      let recorder;
-      try {
-        const portal = await openPortal(browser, scenario);
-        ({ recorder } = portal);
-        const { page, frame } = portal;
+      await inPortal(name, scenario, async ({ page, recorder, frame }) => {
         const deadline = Date.now() + 30_000;
         while (!recorder.consoleErrors.some((text) => FRAME_ANCESTORS_REFUSAL.test(text)) && Date.now() < deadline) {
           await page.waitForTimeout(100);
@@ -250,12 +234,7 @@ describe('OHIF in headless Chromium through the Cors plugin', { timeout: 900_000
         assert.deepEqual(viewerRequests, [scenario.framedUrl], 'only the refused document may have been fetched');
         assert.notEqual(frame.url(), scenario.framedUrl, 'the frame shows the browser\'s error page');
         assert.equal(await frame.locator('[data-cy="viewport-pane"]').count(), 0);
-      } finally {
-        if (recorder) {
-          fs.writeFileSync(artifact(name, 'network-and-console.json'), JSON.stringify(recorder.summary(), null, 2));
-        }
-        await browser.close();
-      }
+      });
     });
 
   test('negative control: OHIF on another origin pointed at Orthanc\'s own port fails with CORS errors',

@@ -11,7 +11,6 @@ OHIF, and one refused).
 """
 
 import json
-import os
 import shutil
 import tempfile
 
@@ -19,19 +18,11 @@ from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
 from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request
 from orthanc_cors_tools.testing import OrthancTestCase
 
+from test_folder_access import make_viewer   # index.html and app.js in root/name
+
 PORTAL = "https://portal.hospital.example"
 OTHER_SITE = "https://evil.example"
 NAVIGATION = {"Sec-Fetch-Mode": "navigate", "Accept": "text/html"}
-INDEX = b"<!doctype html><title>viewer</title>\n"
-
-
-def make_folder(root, name):
-    path = os.path.join(root, name)
-    os.makedirs(path)
-    for (file_name, content) in (("index.html", INDEX), ("app.js", b"console.log('viewer');\n")):
-        with open(os.path.join(path, file_name), "wb") as output:
-            output.write(content)
-    return path
 
 
 class FrameAncestorsOnBothPorts(OrthancTestCase):
@@ -47,13 +38,13 @@ class FrameAncestorsOnBothPorts(OrthancTestCase):
             "ResourcePolicy": "same-site",
             "Gateway": {"Port": cls.gateway_port, "BindAddress": LOOPBACK},
             "Folders": {
-                "/": {"Path": make_folder(root, "root"), "SinglePageApplication": True,
+                "/": {"Path": make_viewer(root, "root"), "SinglePageApplication": True,
                       "CrossOriginIsolation": "require-corp", "FrameAncestors": [PORTAL]},
-                "/viewer": {"Path": make_folder(root, "viewer"), "SinglePageApplication": True,
+                "/viewer": {"Path": make_viewer(root, "viewer"), "SinglePageApplication": True,
                             "CrossOriginIsolation": "require-corp",
                             "FrameAncestors": [PORTAL, "https://*.ehr.example"]},
-                "/isolated": {"Path": make_folder(root, "isolated"), "CrossOriginIsolation": "credentialless"},
-                "/plain": make_folder(root, "plain"),
+                "/isolated": {"Path": make_viewer(root, "isolated"), "CrossOriginIsolation": "credentialless"},
+                "/plain": make_viewer(root, "plain"),
             },
         })
         wait_until_http_ready(cls.gateway_port, path="/system")
@@ -176,7 +167,7 @@ class FrameAncestorsConfiguration(OrthancTestCase):
         root = tempfile.mkdtemp(prefix="orthanc-cors-frames-")
         self.addCleanup(shutil.rmtree, root, True)
         instance = OrthancInstance(cors={"Gateway": {"Enable": False}, "Folders": {
-            "/viewer": {"Path": make_folder(root, "viewer"),
+            "/viewer": {"Path": make_viewer(root, "viewer"),
                         "FrameAncestors": [PORTAL, "regex:^https://.*\\.example$"]}}})
         instance.report_failures = False
         exit_code, log = instance.start_expecting_failure()
