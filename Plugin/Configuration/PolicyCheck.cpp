@@ -3,6 +3,7 @@
 #include "RelayPrefixes.h"
 #include "../Common/UriPrefix.h"
 #include "../Folders/FolderHeaders.h"
+#include "../Folders/PathResolver.h"
 #include "../Policy/CorsEvaluation.h"
 
 #include <stdexcept>
@@ -139,23 +140,30 @@ namespace OrthancCors
 
       const std::string listed = folder->framePolicy.IsSameOriginOnly() ? std::string("lists no origin") :
         "is " + folder->framePolicy.GetDirective().substr(std::string("frame-ancestors 'self' ").size());
+      const std::string where = folder->prefix == "/" ? " (served by the gateway only)" : "";
       if (!folder->framePolicy.AllowsListedAncestor(*parsed.origin))
       {
         answer["Allowed"] = false;
-        answer["Reason"] = "a page on " + origin + " may not frame " + folder->prefix + ": its FrameAncestors " +
-                           listed + ", and only pages of the origin the folder is served from ('self') and those "
-                           "listed may (the browser shows an error in the frame)";
+        answer["Reason"] = "a page on " + origin + " may not frame " + folder->prefix + where + ", unless " +
+                           origin + " is the very origin the page is served at ('self'; Orthanc's port and the "
+                           "gateway are two origins): its FrameAncestors " + listed + " (the browser shows an "
+                           "error in the frame)";
         return answer;
       }
 
       answer["Allowed"] = true;
-      std::string reason = "a page on " + origin + " may frame " + folder->prefix + " (its FrameAncestors " +
-                           listed + ")";
+      std::string reason = "a page on " + origin + " may frame " + folder->prefix + where + " (its FrameAncestors " +
+                           listed + "), if every page above it in the frame tree may too";
       if (folder->crossOriginIsolation != CrossOriginIsolation::Off)
       {
         reason += "; inside the frame the viewer is cross-origin isolated only if that page is itself "
                   "(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp or "
                   "credentialless) and its iframe has allow=\"cross-origin-isolated\"";
+      }
+      else
+      {
+        reason += "; the folder is not cross-origin isolated (CrossOriginIsolation is off): a cross-origin "
+                  "isolated page cannot frame it, and nothing in the frame is isolated";
       }
       answer["Reason"] = reason;
       return answer;
@@ -195,8 +203,15 @@ namespace OrthancCors
                                       "page navigation, not a request the page makes");
         }
       }
-      const std::string path = GetPath(query);
-      return CheckFrame(configuration, GetString(query, "Origin", nullptr), path.substr(0, path.find('?')));
+      // As the folder server reads it: percent-decoded, query left out, refused if it
+      // could name no file.
+      const std::optional<std::string> path = DecodeRequestPath(GetPath(query));
+      if (!path)
+      {
+        throw std::invalid_argument("\"Path\" is not a path a folder could serve (encoded \"/\", dot "
+                                    "segments, control characters)");
+      }
+      return CheckFrame(configuration, GetString(query, "Origin", nullptr), *path);
     }
 
     const std::string origin = GetString(query, "Origin", nullptr);

@@ -87,12 +87,12 @@ namespace OrthancCors
     }
 
     FolderResponse MakeRangeNotSatisfiable(const FolderRequest& request, uint64_t size,
-                                           const FolderSettings& folder)
+                                           const FolderSettings& folder, const std::string& contentType)
     {
       FolderResponse response = MakeTextResponse(416, "Range not satisfiable\n", request);
       response.headers.push_back({"Content-Range", DescribeUnsatisfiedRange(size)});
       response.headers.push_back({"Accept-Ranges", "bytes"});
-      AddIsolationHeaders(response.headers, folder);
+      AddIsolationHeaders(response.headers, folder, contentType);
       return response;
     }
 
@@ -156,14 +156,14 @@ namespace OrthancCors
   FolderResponse FolderServer::ServeMounted(const FolderRequest& request) const
   {
     // Orthanc calls this only for paths under a mounted folder: the method comes first.
-    if (!IsServedMethod(request.method))
-    {
-      return MakeMethodNotAllowed(request);
-    }
-
     const std::optional<std::string> decodedPath = DecodeRequestPath(request.target);
     const FolderSettings* folder = decodedPath ? folders_.Find(*decodedPath) : nullptr;
-    if (folder == nullptr || folder->prefix == "/")
+    const bool mounted = folder != nullptr && folder->prefix != "/";
+    if (!IsServedMethod(request.method))
+    {
+      return mounted ? FromFolder(MakeMethodNotAllowed(request), *folder) : MakeMethodNotAllowed(request);
+    }
+    if (!mounted)
     {
       return MakeNotFound(request);
     }
@@ -269,6 +269,7 @@ namespace OrthancCors
       }
     }
 
+    const std::string contentType = mimeTypes_.GetContentType(fileName);
     const std::optional<FileCache::File> file = cache_.Get(servedPath);
     if (!file)
     {
@@ -286,7 +287,7 @@ namespace OrthancCors
     // client learns even the size of a file in a folder that is not public.
     if (range.outcome == RangeOutcome::NotSatisfiable)
     {
-      return MakeRangeNotSatisfiable(request, file->size, folder);
+      return MakeRangeNotSatisfiable(request, file->size, folder, contentType);
     }
     const bool partial = range.outcome == RangeOutcome::PartialContent;
     const uint64_t bodyBytes = partial ? range.range.length : file->size;
@@ -300,7 +301,7 @@ namespace OrthancCors
     if (!notModified)
     {
       // A 304 only repeats the fields that refresh a cached response (RFC 9110, 15.4.5).
-      response.headers.push_back({"Content-Type", mimeTypes_.GetContentType(fileName)});
+      response.headers.push_back({"Content-Type", contentType});
       if (!encoding.empty())
       {
         response.headers.push_back({"Content-Encoding", encoding});
@@ -318,7 +319,9 @@ namespace OrthancCors
     {
       response.headers.push_back({"ETag", entityTag});
     }
-    AddIsolationHeaders(response.headers, folder);
+    // By file name, not by what this answer carries: a 304 must repeat the policy
+    // of the 200 it refreshes.
+    AddIsolationHeaders(response.headers, folder, contentType);
     response.headers.push_back({"X-Content-Type-Options", "nosniff"});
 
     if (sendsBody)

@@ -72,6 +72,12 @@ namespace OrthancCors
       default:
         break;
     }
+    if (pattern.GetKind() != OriginPattern::Kind::Any && pattern.GetOrigin().scheme != "http" &&
+        pattern.GetOrigin().scheme != "https")
+    {
+      // CSP lets "ws:" stand for http and https too: a frame's ancestors are documents.
+      throw std::invalid_argument("\"" + entry + "\": a page that frames the folder is on http:// or https://");
+    }
     if (entry.find("://[") != std::string::npos)
     {
       throw std::invalid_argument("\"" + entry + "\": browsers accept no IPv6 address in frame-ancestors; "

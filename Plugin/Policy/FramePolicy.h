@@ -19,7 +19,7 @@ namespace OrthancCors
     // Throws std::invalid_argument with the reason when an entry cannot be written
     // as a CSP source expression: "regex:" (CSP has no regular expressions),
     // "null" (an opaque origin is matched by no source), an IPv6 address (CSP's
-    // host grammar has none).
+    // host grammar has none); or is no page's origin: a scheme other than http(s).
     static OriginPattern ParseAncestor(const std::string& entry);
 
     explicit FramePolicy(std::vector<OriginPattern> ancestors);
@@ -30,10 +30,12 @@ namespace OrthancCors
     // "frame-ancestors 'self' https://portal.example https://*.hospital.example".
     const std::string& GetDirective() const { return directive_; }
 
-    // As a browser matches a CSP source expression against an ancestor's origin
+    // As Chromium matches a CSP source expression against an ancestor's origin
     // (CSP 3, "Does url match expression"): "http://host" also matches
-    // "https://host" on the same port or both default; "*" matches http(s) only.
-    // 'self' is left out: the folder's own origin depends on how it is reached.
+    // "https://host" on the same port or both default; "*" matches http(s) only;
+    // an IPv4 address matches itself (CSP 3 matches domains only; Chromium and
+    // Firefox accept addresses). 'self' is left out: the folder's own origin
+    // depends on how it is reached.
     bool AllowsListedAncestor(const Origin& ancestor) const;
 
   private:

@@ -56,6 +56,29 @@ namespace OrthancCors
     EXPECT_EQ("SAMEORIGIN", plain["Headers"]["X-Frame-Options"].asString());
   }
 
+  TEST_F(FrameCheck, PathIsReadAsTheFolderServerReadsIt)
+  {
+    // "%70lain" is "/plain": percent-decoded, as the gateway decodes the request-target.
+    EXPECT_EQ("/plain/", Check(R"({ "Origin": "https://portal.example", "Path": "/%70lain/a.html",
+                                   "Frame": true })")["Folder"].asString());
+    EXPECT_THROW(Check(R"({ "Origin": "https://portal.example", "Path": "/plain/..%2f..%2fetc", "Frame": true })"),
+                 std::invalid_argument);
+  }
+
+  TEST_F(FrameCheck, FolderWithoutIsolationSaysAnIsolatedPortalCannotFrameIt)
+  {
+    TemporaryDirectory viewer;
+    const Configuration configuration = ParseCors(R"({ "Folders": { "/ohif": { "Path": )" +
+      Quoted(viewer.GetPath().string()) + R"(, "FrameAncestors": [ "https://portal.example" ] } } })");
+    const Json::Value answer = CheckBrowserRequest(configuration, ParseJson(
+      R"({ "Origin": "http://portal.example", "Path": "/ohif/", "Frame": true })"));
+    EXPECT_FALSE(answer["Allowed"].asBool()) << answer;   // https:// is listed, not http://
+    const Json::Value allowed = CheckBrowserRequest(configuration, ParseJson(
+      R"({ "Origin": "https://portal.example", "Path": "/ohif/", "Frame": true })"));
+    EXPECT_TRUE(allowed["Allowed"].asBool());
+    EXPECT_NE(std::string::npos, allowed["Reason"].asString().find("CrossOriginIsolation is off")) << allowed;
+  }
+
   TEST_F(FrameCheck, PathTheGatewayRelaysToOrthancIsNoFoldersToAnswerFor)
   {
     const Json::Value answer = Check(R"({ "Origin": "https://portal.example", "Path": "/dicom-web/studies",

@@ -319,20 +319,24 @@ namespace OrthancCors
   {
     const auto server = MakeServer(true, CrossOriginIsolation::RequireCorp);
     const std::string etag = Value(Get(*server, "/ohif/index.html"), "ETag");
-    for (const FolderResponse& response : { Get(*server, "/ohif/index.html"),
-                                            Get(*server, "/ohif/viewer", NAVIGATION),
-                                            Get(*server, "/ohif/index.html", { { "If-None-Match", etag } }),
-                                            Get(*server, "/ohif/index.html", { { "Range", "bytes=999-" } }),
-                                            server->ServeMounted(Request("GET", "/ohif/missing.js")),
-                                            *server->ServeOnGateway(Request("GET", "/ohif/app-config.js")) })
+    const std::vector<std::pair<int, FolderResponse>> answers = {
+      { 200, Get(*server, "/ohif/index.html") },
+      { 200, Get(*server, "/ohif/viewer", NAVIGATION) },
+      { 304, Get(*server, "/ohif/index.html", { { "If-None-Match", etag } }) },
+      { 416, Get(*server, "/ohif/index.html", { { "Range", "bytes=999-" } }) },
+      { 404, server->ServeMounted(Request("GET", "/ohif/missing.js")) },
+      { 405, server->ServeMounted(Request("DELETE", "/ohif/index.html")) },
+      { 200, *server->ServeOnGateway(Request("GET", "/ohif/app-config.js")) } };
+    for (const auto& [status, response] : answers)
     {
+      EXPECT_EQ(status, response.status);
       EXPECT_EQ("frame-ancestors 'self'", Value(response, "Content-Security-Policy")) << response.status;
       EXPECT_EQ("SAMEORIGIN", Value(response, "X-Frame-Options")) << response.status;
     }
   }
 
 
-  TEST_F(FolderServerTest, FrameAncestorsOfAnIsolatedFolderMakeItsResourcePolicyCrossOrigin)
+  TEST_F(FolderServerTest, FrameAncestorsOfAnIsolatedFolderMakeItsPagesResourcePolicyCrossOrigin)
   {
     FolderSettings folder = Folder("/ohif/", directory_.GetPath() / "viewer", true, CrossOriginIsolation::RequireCorp);
     folder.framePolicy = FramePolicy({ FramePolicy::ParseAncestor("https://portal.example") });
@@ -345,6 +349,14 @@ namespace OrthancCors
     EXPECT_EQ("cross-origin", Value(response, "Cross-Origin-Resource-Policy"));
     EXPECT_EQ("require-corp", Value(response, "Cross-Origin-Embedder-Policy"));
     EXPECT_EQ("same-origin", Value(response, "Cross-Origin-Opener-Policy"));
+
+    // The revalidation of the page repeats it; the frame's own scripts are same-origin
+    // to it and stay out of other sites' reach.
+    const FolderResponse revalidated = Get(server, "/ohif/index.html", { { "If-None-Match", Value(response, "ETag") } });
+    EXPECT_EQ(304, revalidated.status);
+    EXPECT_EQ("cross-origin", Value(revalidated, "Cross-Origin-Resource-Policy"));
+    EXPECT_EQ("same-origin", Value(Get(server, "/ohif/app-config.js"), "Cross-Origin-Resource-Policy"));
+    EXPECT_EQ("same-origin", Value(Get(server, std::string("/ohif/") + HASHED_BUNDLE), "Cross-Origin-Resource-Policy"));
   }
 
 

@@ -73,6 +73,8 @@ TEST(FramePolicy, EntriesThatCspCannotExpressAreRefusedWithTheReason)
   EXPECT_NE(std::string::npos, ParseError("http://[::1]:8080").find("IPv6"));
   EXPECT_NE(std::string::npos, ParseError("https://portal.example/").find("not a serialized origin"));
   EXPECT_NE(std::string::npos, ParseError("https://portal.*.example").find("'*'"));
+  EXPECT_NE(std::string::npos, ParseError("ws://portal.example").find("http:// or https://"));
+  EXPECT_NE(std::string::npos, ParseError("wss://*.portal.example").find("http:// or https://"));
   EXPECT_EQ("", ParseError("https://*.hospital.example"));
   EXPECT_EQ("", ParseError("*"));
 }
@@ -115,6 +117,7 @@ TEST(FramePolicy, Csp3StarMatchesNetworkSchemesOnly)
   EXPECT_TRUE(Allows({ "*" }, "https://anything.example"));
   EXPECT_TRUE(Allows({ "*" }, "http://127.0.0.1:3000"));
   EXPECT_FALSE(Allows({ "*" }, "chrome-extension://abcdef"));
+  EXPECT_FALSE(Allows({ "*" }, "wss://portal.example"));
   EXPECT_FALSE(Allows({ "*" }, "null"));
 }
 
