@@ -30,12 +30,12 @@ namespace OrthancCors
     int exposedHeadersWildcard = -1;
   };
 
-  // The section-level defaults (lead's decision, see Configuration.json.example).
   // A list of origins in AllowedOrigins' syntax (also FrameAncestors, with its own
   // parser); an entry the parser refuses stops with the entry's key ("...[2]").
   std::vector<OriginPattern> ReadOriginList(const Json::Value& value, const std::string& key,
                                             OriginPattern (*parseEntry)(const std::string&) = &OriginPattern::Parse);
 
+  // The section-level defaults (lead's decision, see Configuration.json.example).
   RoutePolicy MakeDefaultRouteSettings();
 
   // The section's names of the per-route settings, which a "Routes" entry may override.

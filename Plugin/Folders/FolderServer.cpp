@@ -155,7 +155,8 @@ namespace OrthancCors
 
   FolderResponse FolderServer::ServeMounted(const FolderRequest& request) const
   {
-    // Orthanc calls this only for paths under a mounted folder: the method comes first.
+    // Orthanc calls this only for paths under a mounted folder: the method comes
+    // before the path (405 for any path), and the folder's frame policy with it.
     const std::optional<std::string> decodedPath = DecodeRequestPath(request.target);
     const FolderSettings* folder = decodedPath ? folders_.Find(*decodedPath) : nullptr;
     const bool mounted = folder != nullptr && folder->prefix != "/";
