@@ -1,7 +1,5 @@
 #include "PolicyCheck.h"
 
-#include "RelayPrefixes.h"
-#include "../Common/UriPrefix.h"
 #include "../Folders/FolderHeaders.h"
 #include "../Folders/PathResolver.h"
 #include "../Policy/CorsEvaluation.h"
@@ -81,37 +79,8 @@ namespace OrthancCors
       return method == "GET" || method == "HEAD" || method == "POST";
     }
 
-    // The folder whose pages the gateway would show at `path` (the longest prefix),
-    // or nullptr when no folder covers it or the gateway relays it to Orthanc (a
-    // relayed prefix more specific than the folder, as "/dicom-web/" under "/").
-    const FolderSettings* FindFramedFolder(const Configuration& configuration, const std::string& path)
-    {
-      const FolderSettings* found = nullptr;
-      for (const FolderSettings& folder : configuration.folders)
-      {
-        if (UriPrefix(folder.prefix).Matches(path) &&
-            (found == nullptr || UriPrefix(folder.prefix).GetBare().size() > UriPrefix(found->prefix).GetBare().size()))
-        {
-          found = &folder;
-        }
-      }
-      if (found != nullptr)
-      {
-        const UriPrefix folderPrefix(found->prefix);
-        for (const std::string& relayed : GetRelayPrefixes(configuration))
-        {
-          const UriPrefix relayPrefix(relayed);
-          if (relayPrefix.Matches(path) && folderPrefix.Contains(relayPrefix) && !(folderPrefix == relayPrefix))
-          {
-            return nullptr;
-          }
-        }
-      }
-      return found;
-    }
-
     // "May a page on `origin` show `path` in a frame?"
-    Json::Value CheckFrame(const Configuration& configuration, const std::string& origin, const std::string& path)
+    Json::Value CheckFrame(const FolderServer& folders, const std::string& origin, const std::string& path)
     {
       const OriginParseResult parsed = ParseSerializedOrigin(origin);
       if (!parsed.origin)
@@ -120,7 +89,7 @@ namespace OrthancCors
       }
 
       Json::Value answer(Json::objectValue);
-      const FolderSettings* folder = FindFramedFolder(configuration, path);
+      const FolderSettings* folder = folders.FindFolderOfPage(path);
       if (folder == nullptr)
       {
         answer["Folder"] = Json::nullValue;
@@ -170,7 +139,8 @@ namespace OrthancCors
     }
   }
 
-  Json::Value CheckBrowserRequest(const Configuration& configuration, const Json::Value& query)
+  Json::Value CheckBrowserRequest(const Configuration& configuration, const FolderServer& folders,
+                                  const Json::Value& query)
   {
     if (!query.isObject())
     {
@@ -211,7 +181,7 @@ namespace OrthancCors
         throw std::invalid_argument("\"Path\" is not a path a folder could serve (encoded \"/\", dot "
                                     "segments, control characters)");
       }
-      return CheckFrame(configuration, GetString(query, "Origin", nullptr), *path);
+      return CheckFrame(folders, GetString(query, "Origin", nullptr), *path);
     }
 
     const std::string origin = GetString(query, "Origin", nullptr);

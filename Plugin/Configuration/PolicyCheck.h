@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Configuration.h"
+#include "../Folders/FolderServer.h"
 
 #include <json/value.h>
 
@@ -13,8 +14,10 @@ namespace OrthancCors
   // where Headers are the non-safelisted request headers the page sets (those the
   // browser lists in Access-Control-Request-Headers). With "Frame": true (and no
   // Method, Headers, Credentials) it answers "may a page on Origin show Path in a
-  // frame?" instead: { "Folder", "Allowed", "Reason", "Headers" } from the folder's
-  // FrameAncestors ("Allowed": null for a path no folder serves). Throws
+  // frame?" instead: { "Folder", "Allowed", "Reason", "Headers" } from the FrameAncestors
+  // of the folder `folders` shows the page from ("Allowed": null for a path no folder
+  // serves). Throws
   // std::invalid_argument for a malformed query.
-  Json::Value CheckBrowserRequest(const Configuration& configuration, const Json::Value& query);
+  Json::Value CheckBrowserRequest(const Configuration& configuration, const FolderServer& folders,
+                                  const Json::Value& query);
 }

@@ -188,6 +188,13 @@ namespace OrthancCors
   }
 
 
+  const FolderSettings* FolderServer::FindFolderOfPage(const std::string& decodedPath) const
+  {
+    const FolderSettings* folder = folders_.Find(decodedPath);
+    return folder != nullptr && !IsUnderRelayPrefix(*folder, decodedPath) ? folder : nullptr;
+  }
+
+
   bool FolderServer::IsUnderRelayPrefix(const FolderSettings& folder, const std::string& decodedPath) const
   {
     // The prefixes matching a path nest in one another: when the longest matching

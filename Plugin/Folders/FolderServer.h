@@ -87,6 +87,12 @@ namespace OrthancCors
     // or nullptr: the one ServeOnGateway would answer from.
     const FolderSettings* FindFolder(const std::string& target) const;
 
+    // The folder whose page a navigation to `decodedPath` (DecodeRequestPath's) shows
+    // on the gateway: the folder with the longest prefix, or nullptr when none
+    // matches or a relay prefix more specific than that folder's covers the path
+    // (Orthanc answers it, unless the folder has a file of that very name).
+    const FolderSettings* FindFolderOfPage(const std::string& decodedPath) const;
+
   private:
     enum class Port
     {

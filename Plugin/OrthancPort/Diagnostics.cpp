@@ -87,7 +87,7 @@ namespace OrthancCors
 
     try
     {
-      AnswerJson(context, output, CheckBrowserRequest(plugin.GetConfiguration(), query));
+      AnswerJson(context, output, CheckBrowserRequest(plugin.GetConfiguration(), plugin.GetFolders(), query));
     }
     catch (const std::invalid_argument& e)
     {

@@ -1,6 +1,7 @@
 #include "ConfigurationTestSupport.h"
 
 #include "Configuration/PolicyCheck.h"
+#include "Configuration/RelayPrefixes.h"
 
 #include <stdexcept>
 
@@ -8,6 +9,14 @@ namespace OrthancCors
 {
   namespace
   {
+    // As the plugin builds it (CorsPlugin): the folders and the paths relayed to Orthanc.
+    Json::Value CheckWith(const Configuration& configuration, const std::string& query)
+    {
+      const FolderServer folders(configuration.folders, configuration.mimeTypes, configuration.allowCache,
+                                 configuration.generateETag, GetRelayPrefixes(configuration));
+      return CheckBrowserRequest(configuration, folders, ParseJson(query));
+    }
+
     // A viewer at "/" of the gateway that one portal may frame, and a plain folder.
     class FrameCheck : public ::testing::Test
     {
@@ -26,7 +35,7 @@ namespace OrthancCors
 
       Json::Value Check(const std::string& query) const
       {
-        return CheckBrowserRequest(configuration_, ParseJson(query));
+        return CheckWith(configuration_, query);
       }
     };
   }
@@ -70,11 +79,11 @@ namespace OrthancCors
     TemporaryDirectory viewer;
     const Configuration configuration = ParseCors(R"({ "Folders": { "/ohif": { "Path": )" +
       Quoted(viewer.GetPath().string()) + R"(, "FrameAncestors": [ "https://portal.example" ] } } })");
-    const Json::Value answer = CheckBrowserRequest(configuration, ParseJson(
-      R"({ "Origin": "http://portal.example", "Path": "/ohif/", "Frame": true })"));
+    const Json::Value answer = CheckWith(
+      configuration, R"({ "Origin": "http://portal.example", "Path": "/ohif/", "Frame": true })");
     EXPECT_FALSE(answer["Allowed"].asBool()) << answer;   // https:// is listed, not http://
-    const Json::Value allowed = CheckBrowserRequest(configuration, ParseJson(
-      R"({ "Origin": "https://portal.example", "Path": "/ohif/", "Frame": true })"));
+    const Json::Value allowed = CheckWith(
+      configuration, R"({ "Origin": "https://portal.example", "Path": "/ohif/", "Frame": true })");
     EXPECT_TRUE(allowed["Allowed"].asBool());
     EXPECT_NE(std::string::npos, allowed["Reason"].asString().find("CrossOriginIsolation is off")) << allowed;
   }
