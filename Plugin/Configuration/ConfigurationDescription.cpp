@@ -33,17 +33,21 @@ namespace OrthancCors
       return array;
     }
 
+    Json::Value ToJson(const std::vector<OriginPattern>& patterns)
+    {
+      Json::Value array(Json::arrayValue);
+      for (const OriginPattern& pattern : patterns)
+      {
+        array.append(pattern.GetText());
+      }
+      return array;
+    }
+
     Json::Value DescribeRoute(const RoutePolicy& route)
     {
-      Json::Value origins(Json::arrayValue);
-      for (const OriginPattern& pattern : route.allowedOrigins)
-      {
-        origins.append(pattern.GetText());
-      }
-
       Json::Value description(Json::objectValue);
       description[Route::PREFIX] = route.prefix;
-      description[Cors::ALLOWED_ORIGINS] = origins;
+      description[Cors::ALLOWED_ORIGINS] = ToJson(route.allowedOrigins);
       description[Cors::ALLOW_CREDENTIALS] = route.allowCredentials;
       description[Cors::ALLOWED_METHODS] = ToJson(route.allowedMethods);
       description[Cors::ALLOWED_HEADERS] = ToJson(route.allowedHeaders);
@@ -88,12 +92,7 @@ namespace OrthancCors
           entry[Folder::MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT] =
             Json::UInt64(folder.maxBytesOnOrthancPort / (1024 * 1024));
         }
-        Json::Value ancestors(Json::arrayValue);
-        for (const OriginPattern& ancestor : folder.framePolicy.GetAncestors())
-        {
-          ancestors.append(ancestor.GetText());
-        }
-        entry[Folder::FRAME_ANCESTORS] = ancestors;
+        entry[Folder::FRAME_ANCESTORS] = ToJson(folder.framePolicy.GetAncestors());
         Json::Value frameHeaders(Json::objectValue);
         for (const HttpHeader& header : GetFramingHeaders(folder))
         {

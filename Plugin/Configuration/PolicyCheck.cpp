@@ -100,12 +100,7 @@ namespace OrthancCors
       }
 
       answer["Folder"] = folder->prefix;
-      Json::Value headers(Json::objectValue);
-      for (const HttpHeader& header : GetFramingHeaders(*folder))
-      {
-        headers[header.name] = header.value;
-      }
-      answer["Headers"] = headers;
+      answer["Headers"] = ToJson(GetFramingHeaders(*folder));
 
       const std::string listed = folder->framePolicy.IsSameOriginOnly() ? std::string("lists no origin") :
         "is " + folder->framePolicy.GetDirective().substr(std::string("frame-ancestors 'self' ").size());
