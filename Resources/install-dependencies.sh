@@ -2,14 +2,29 @@
 # Installs, from Debian's archive, what building and testing the plugin needs.
 # Idempotent: packages already present are not reinstalled; apt-get update runs
 # only when something is missing.
+#
+#   Resources/install-dependencies.sh [--build-only] [--list-missing]
+#
+# --build-only: what building needs, not what testing needs; --list-missing: print
+# the packages that are missing, one a line, and install nothing.
 set -euo pipefail
 
 BUILD_PACKAGES=(cmake g++ make pkg-config orthanc-dev libjsoncpp-dev libboost1.81-dev
                 libssl-dev libgtest-dev dpkg-dev)
 TEST_PACKAGES=(orthanc orthanc-dicomweb openssl curl python3 python3-yaml binutils)
 
+build_only=false
+list_only=false
+for argument in "$@"; do
+  case "$argument" in
+    --build-only) build_only=true ;;
+    --list-missing) list_only=true ;;
+    *) echo "usage: $0 [--build-only] [--list-missing]" >&2; exit 2 ;;
+  esac
+done
+
 wanted=("${BUILD_PACKAGES[@]}")
-if [ "${1:-}" != "--build-only" ]; then
+if [ "$build_only" = false ]; then
   wanted+=("${TEST_PACKAGES[@]}")
 fi
 
@@ -20,6 +35,10 @@ for package in "${wanted[@]}"; do
   fi
 done
 
+if [ "$list_only" = true ]; then
+  [ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}"
+  exit 0
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

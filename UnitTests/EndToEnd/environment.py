@@ -29,7 +29,6 @@ with its iframe on the isolated Orthanc's viewer (the study opened):
 import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -37,7 +36,7 @@ import threading
 
 from orthanc_cors_tools import dicom_data, spa_server
 from orthanc_cors_tools.examples import embedded_portal_headers, embedded_portal_page
-from orthanc_cors_tools.ohif_config import make_app_config
+from orthanc_cors_tools.ohif_config import make_app_config, make_viewer_copy
 from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
 from orthanc_cors_tools.raw_http import LOOPBACK, basic_authorization, free_port
 
@@ -90,18 +89,6 @@ def authorization_script(dicomweb_root, authorization):
   };
 })();
 """ % {"root": json.dumps(dicomweb_root), "authorization": json.dumps(authorization)}
-
-
-def copy_tree_cheaply(source, target):
-    """A copy of `source` made of hard links where the file system allows (OHIF's build is
-    200 MB); app-config.js is then replaced, never written through a link."""
-    def link_or_copy(from_path, to_path):
-        try:
-            os.link(from_path, to_path)
-        except OSError:
-            shutil.copy2(from_path, to_path)
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target, copy_function=link_or_copy)
 
 
 class Environment:
@@ -170,10 +157,8 @@ class Environment:
             authentication_enabled=True, registered_users={USER: PASSWORD})
 
         isolated_root = os.path.join(self.work_dir, "ohif-isolated")
-        copy_tree_cheaply(self.ohif_dist, isolated_root)
-        os.remove(os.path.join(isolated_root, "app-config.js"))
-        with open(os.path.join(isolated_root, "app-config.js"), "w", encoding="utf-8") as output:
-            output.write(make_app_config("/dicom-web", wado_uri_root="/wado",
+        make_viewer_copy(self.ohif_dist, isolated_root,
+                         make_app_config("/dicom-web", wado_uri_root="/wado",
                                          friendly_name="Orthanc, same origin via the gateway"))
         isolated_orthanc, isolated_gateway = self.start_orthanc(
             "OrthancCorsE2eIsolated",

@@ -1,6 +1,10 @@
-"""Writes OHIF app-config.js files pointing OHIF's DICOMweb data source at a server."""
+"""Writes OHIF app-config.js files pointing OHIF's DICOMweb data source at a server,
+and copies of OHIF's build with their own app-config.js, for a server (the gateway)
+that serves a folder's files as they are."""
 
 import json
+import os
+import shutil
 
 
 def make_app_config(dicomweb_root, wado_uri_root=None, quoted_multipart=True, extra_script="",
@@ -52,3 +56,20 @@ def make_app_config(dicomweb_root, wado_uri_root=None, quoted_multipart=True, ex
 """ % {"dicomweb_root": json.dumps(dicomweb_root), "wado_uri_root": json.dumps(wado_uri_root),
        "omit_quotes": "false" if quoted_multipart else "true", "extra_script": extra_script,
        "friendly_name": json.dumps(friendly_name)}
+
+
+def make_viewer_copy(ohif_dist, target, app_config_text):
+    """A copy of OHIF's build at `target` with `app_config_text` as its app-config.js.
+    Made of hard links where the file system allows (the build is 200 MB); app-config.js
+    is replaced, never written through a link into the original."""
+    def link_or_copy(from_path, to_path):
+        try:
+            os.link(from_path, to_path)
+        except OSError:
+            shutil.copy2(from_path, to_path)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ohif_dist, target, copy_function=link_or_copy)
+    app_config = os.path.join(target, "app-config.js")
+    os.remove(app_config)
+    with open(app_config, "w", encoding="utf-8") as output:
+        output.write(app_config_text)

@@ -25,6 +25,7 @@ import time
 import types
 from http.client import HTTPException
 
+from orthanc_cors_tools.processes import detached_options
 from orthanc_cors_tools.raw_http import LOOPBACK, basic_authorization, free_port, http_request
 
 ORTHANC_BINARY = os.environ.get("ORTHANC_BINARY", "/usr/sbin/Orthanc")
@@ -112,11 +113,14 @@ class OrthancInstance:
       remote access and authentication).
     extra_configuration: merged last into Orthanc's configuration (any other key).
     parent_directory: where its temporary folder is made (default: the system's).
+    detached: in a session of its own, out of reach of a terminal's Ctrl-C, and
+      stopped if the process that started it dies (processes.detached_options):
+      for a program that stops it itself, such as the demo.
     """
 
     def __init__(self, cors=None, plugins=None, remote_access_allowed=False, authentication_enabled=False,
                  registered_users=NO_USERS, extra_configuration=None, name="OrthancCorsTest",
-                 parent_directory=None):
+                 parent_directory=None, detached=False):
         self.cors = cors
         self.plugins = list(plugins) if plugins is not None else default_plugins()
         self.remote_access_allowed = remote_access_allowed
@@ -124,6 +128,7 @@ class OrthancInstance:
         self.registered_users = dict(registered_users) if registered_users is not None else None
         self.extra_configuration = dict(extra_configuration or {})
         self.name = name
+        self.detached = detached
         self.http_port = free_port()
         self.dicom_port = free_port()
         self.directory = tempfile.mkdtemp(prefix="orthanc-cors-", dir=parent_directory)
@@ -172,7 +177,8 @@ class OrthancInstance:
         self._log_handle = open(os.path.join(self.directory, "stdout-stderr.txt"), "wb")
         self.process = subprocess.Popen(
             [ORTHANC_BINARY, "--verbose", "--logfile=" + self.log_path, self.configuration_path],
-            cwd=self.directory, stdin=subprocess.DEVNULL, stdout=self._log_handle, stderr=subprocess.STDOUT)
+            cwd=self.directory, stdin=subprocess.DEVNULL, stdout=self._log_handle, stderr=subprocess.STDOUT,
+            **(detached_options() if self.detached else {}))
 
     # ---- life cycle -------------------------------------------------------------
 
