@@ -59,7 +59,11 @@ fi
 
 if [ "$SANITIZERS" != "OFF" ]; then
   sanitizers_started=$(date +%s)
-  cmake -S "$SOURCE_DIR" -B "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZERS=ON -DBUILD_TESTING=ON
+  # Debug: assertions on (Boost's and ours), and no optimisation, which is what the
+  # gateway's coroutines cost GCC under the sanitizers: this build takes 7 minutes on
+  # 2 cores instead of 18 with -O2 (Relay.cpp alone: 130 s instead of 420), and its
+  # tests 195 s instead of 180.
+  cmake -S "$SOURCE_DIR" -B "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DSANITIZERS=ON -DBUILD_TESTING=ON
   cmake --build "$ASAN_BUILD_DIR" -j "$JOBS"
   ORTHANC_BINARY="$SOURCE_DIR/Resources/Sanitizers/orthanc-with-sanitizers.sh" \
   ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
