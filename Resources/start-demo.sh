@@ -82,7 +82,10 @@ SETUP_LOG="$BUILD_DIR/demo-setup.log"
 started=$(date +%s)
 ticker=""
 trap '[ -z "$ticker" ] || kill "$ticker" 2>/dev/null || true' EXIT
-trap 'printf "\n"; echo "Interrupted during the set-up: nothing was started."; exit 130' INT TERM
+# A trap runs with the redirections of the command it interrupts (a step's, into the log):
+# it writes to the script's own standard output, kept as descriptor 3.
+exec 3>&1
+trap 'printf "\nInterrupted during the set-up: nothing was started.\n" >&3; exit 130' INT TERM
 
 # step DESCRIPTION COMMAND...: runs COMMAND with its output in the set-up log. On a
 # terminal, one line that counts the seconds; elsewhere, one line when it ends. On
