@@ -400,7 +400,19 @@ namespace OrthancCors
   std::string Session::DescribeOwnHost() const
   {
     const auto address = localEndpoint_.address();
-    const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-    return host + ":" + std::to_string(localEndpoint_.port());
+    std::string described;
+    if (address.is_v6())
+    {
+      described += '[';
+      described += address.to_string();
+      described += ']';
+    }
+    else
+    {
+      described = address.to_string();
+    }
+    described += ':';
+    described += std::to_string(localEndpoint_.port());
+    return described;
   }
 }

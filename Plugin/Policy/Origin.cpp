@@ -298,7 +298,8 @@ namespace OrthancCors
     std::string serialized = scheme + "://" + host;
     if (port != 0 && port != GetDefaultPort(scheme))
     {
-      serialized += ":" + std::to_string(port);
+      serialized += ':';
+      serialized += std::to_string(port);
     }
     return serialized;
   }
