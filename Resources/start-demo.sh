@@ -80,12 +80,18 @@ mkdir -p "$BUILD_DIR"
 SETUP_LOG="$BUILD_DIR/demo-setup.log"
 : > "$SETUP_LOG"
 started=$(date +%s)
-ticker=""
-trap '[ -z "$ticker" ] || kill "$ticker" 2>/dev/null || true' EXIT
-# A trap runs with the redirections of the command it interrupts (a step's, into the log):
-# it writes to the script's own standard output, kept as descriptor 3.
-exec 3>&1
-trap 'printf "\nInterrupted during the set-up: nothing was started.\n" >&3; exit 130' INT TERM
+step_pid=""
+
+# Stops the running step with all its processes (cmake, make, the compilers, apt-get).
+stop_step() {
+  if [ -n "$step_pid" ]; then
+    kill -TERM -- "-$step_pid" 2>/dev/null || true
+    wait "$step_pid" 2>/dev/null || true
+    step_pid=""
+  fi
+}
+trap stop_step EXIT
+trap 'stop_step; printf "\nInterrupted during the set-up: nothing was started.\n"; exit 130' INT TERM HUP
 
 # step DESCRIPTION COMMAND...: runs COMMAND with its output in the set-up log. On a
 # terminal, one line that counts the seconds; elsewhere, one line when it ends. On
@@ -95,22 +101,23 @@ step() {
   shift
   step_started=$(date +%s)
   echo "=== $description" >> "$SETUP_LOG"
+  # In the background and in a process group of its own (set -m): the shell is then free
+  # to run its trap as soon as a signal comes, Ctrl-C or a SIGTERM sent to the script
+  # alone, and the trap stops the step's whole group. (In the background, the function
+  # also runs with set -e, which a function called in an `||` list does not.)
+  set -m
+  "$@" >> "$SETUP_LOG" 2>&1 < /dev/null &
+  step_pid=$!
+  set +m
   if [ -t 1 ]; then
-    # The command runs in the foreground, so that Ctrl-C reaches it; the ticker does not
-    # (a background job of a script ignores SIGINT) and is killed on the way out.
-    ( while true; do
-        printf '\r  %s... %d s' "$description" $(( $(date +%s) - step_started ))
-        sleep 1
-      done ) &
-    ticker=$!
-  fi
-  "$@" >> "$SETUP_LOG" 2>&1 < /dev/null || status=$?
-  if [ -n "$ticker" ]; then
-    kill "$ticker" 2>/dev/null || true
-    wait "$ticker" 2>/dev/null || true
-    ticker=""
+    while kill -0 "$step_pid" 2>/dev/null; do
+      printf '\r  %s... %d s' "$description" $(( $(date +%s) - step_started ))
+      sleep 1
+    done
     printf '\r\033[K'
   fi
+  wait "$step_pid" || status=$?
+  step_pid=""
   if [ "$status" -ne 0 ]; then
     echo "  $description... failed (exit status $status) after $(( $(date +%s) - step_started )) s. Its last lines:" >&2
     tail -n 25 "$SETUP_LOG" | sed 's/^/    /' >&2
@@ -131,7 +138,8 @@ install_packages() {
 }
 
 build_plugin() {
-  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+  # A folder whose first configuration failed has a CMakeCache.txt but no build system.
+  if [ ! -f "$BUILD_DIR/Makefile" ] && [ ! -f "$BUILD_DIR/build.ninja" ]; then
     cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
   fi
   cmake --build "$BUILD_DIR" -j "$(nproc)" --target OrthancCors

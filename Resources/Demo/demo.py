@@ -35,8 +35,9 @@ from orthanc_cors_tools.raw_http import free_port
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-class StopRequested(Exception):
-    """A stop signal arrived: Ctrl-C, SIGTERM, or the terminal closing."""
+class StopRequested(BaseException):
+    """A stop signal arrived: Ctrl-C, SIGTERM, or the terminal closing. A BaseException,
+    as KeyboardInterrupt is, so that no `except Exception` takes it for an error."""
 
 
 def raise_stop_requested(signal_number, frame):
@@ -45,11 +46,22 @@ def raise_stop_requested(signal_number, frame):
 
 def port_is_free(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the servers bind: a port left in TIME_WAIT by the last run is free for them.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
             return True
         except OSError:
             return False
+
+
+def say(text, end="\n", stream=None):
+    """Prints, and carries on if the terminal is gone (closed, or a `| tee` killed by the
+    same Ctrl-C): what matters then is that the stop goes on."""
+    try:
+        print(text, end=end, file=stream or sys.stdout, flush=True)
+    except OSError:
+        pass
 
 
 def origins(port):
@@ -194,14 +206,17 @@ def main():
     for signal_number in STOP_SIGNALS:
         signal.signal(signal_number, raise_stop_requested)
     demo = Demo(arguments)
+    started = False
+    interrupted = False
     died = None
     failure = None
     try:
         study = demo.start()
+        started = True
         print(demo.describe(study), flush=True)
         died = demo.wait_for_a_death()
     except StopRequested:
-        pass
+        interrupted = True
     except Exception as error:   # a server that did not start (OrthancError holds its log's end)
         failure = error
     finally:
@@ -209,22 +224,25 @@ def main():
         # after 30 s).
         for signal_number in STOP_SIGNALS:
             signal.signal(signal_number, signal.SIG_IGN)
-        print("\nStopping the demo...", end="", flush=True)
+        say("\nStopping the demo...", end="")
         problem = demo.stop()
+    if interrupted and not started:
+        # Stopped while Orthanc was starting, maybe before it catches SIGTERM: however it
+        # ended, that was the stop asked for.
+        problem = None
 
     if died is None and problem is None and failure is None:
         shutil.rmtree(demo.orthanc.directory, ignore_errors=True)
-        print(" stopped: Orthanc and the servers of the viewer and the portal are down.", flush=True)
+        say(" stopped: Orthanc and the servers of the viewer and the portal are down.")
         return 0
-    print(" stopped.", flush=True)
+    say(" stopped.")
     if failure is not None:
-        print("The demo could not start: %s" % failure, file=sys.stderr, flush=True)
+        say("The demo could not start: %s" % failure, stream=sys.stderr)
     elif died is not None:
-        print("%s stopped unexpectedly (exit status %s). Orthanc's folder and log are kept: %s"
-              % (died, demo.exit_status(died), demo.orthanc.log_path), file=sys.stderr, flush=True)
-    elif problem is not None:
-        print("%s. Orthanc's folder and log are kept: %s" % (problem, demo.orthanc.log_path),
-              file=sys.stderr, flush=True)
+        say("%s stopped unexpectedly (exit status %s). Orthanc's folder and log are kept: %s"
+            % (died, demo.exit_status(died), demo.orthanc.log_path), stream=sys.stderr)
+    else:
+        say("%s. Orthanc's folder and log are kept: %s" % (problem, demo.orthanc.log_path), stream=sys.stderr)
     return 1
 
 

@@ -7,6 +7,7 @@ ORTHANC_CORS_BUILD_DIR (set by CTest) is the build folder of these tests: the de
 step runs there and has nothing left to do. Run through ctest (label `demo`).
 """
 
+import fcntl
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import termios
 import threading
 import time
 import unittest
@@ -138,8 +140,12 @@ class RunningDemo:
 
 
 def command_name(pid):
-    with open("/proc/%d/cmdline" % pid, "rb") as source:
-        return os.path.basename(source.read().split(b"\0")[0]).decode()
+    """The name of the program process `pid` runs, "" if it is gone."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as source:
+            return os.path.basename(source.read().split(b"\0")[0]).decode()
+    except OSError:
+        return ""
 
 
 def get(url, headers=None):
@@ -271,6 +277,90 @@ class StartDemo(unittest.TestCase):
         self.assertTrue(kept, demo.output())
         shutil.rmtree(kept.group(1))
         self.assertEqual([pid for (pid, start) in started.items() if process_start_time(pid) == start], [])
+
+
+class InTerminal:
+    """start-demo.sh with a pseudo-terminal as its controlling terminal, so that Ctrl-C
+    can be typed: the terminal then signals its foreground process group, as a real one does."""
+
+    def __init__(self, arguments, build_dir):
+        self.master, slave = os.openpty()
+
+        def take_the_terminal():
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.process = subprocess.Popen([START_DEMO] + arguments, stdin=slave, stdout=slave, stderr=slave,
+                                        env=dict(os.environ, ORTHANC_CORS_BUILD_DIR=build_dir),
+                                        preexec_fn=take_the_terminal)
+        os.close(slave)
+        self.screen = b""
+        self.changed = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while True:
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:   # EIO: every process holding the terminal has exited
+                data = b""
+            with self.changed:
+                self.screen += data
+                self.changed.notify_all()
+            if not data:
+                return
+
+    def wait_for(self, pattern, timeout):
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not re.search(pattern, self.screen):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self.process.poll() is not None:
+                    raise AssertionError("%r not on the terminal within %d s:\n%r" % (pattern, timeout, self.screen))
+                self.changed.wait(min(remaining, 1))
+
+    def type(self, data):
+        os.write(self.master, data)
+
+    def finish(self, timeout):
+        try:
+            return self.process.wait(timeout=timeout)
+        finally:
+            self.reader.join(timeout=10)
+            os.close(self.master)
+
+
+@unittest.skipUnless(BUILD_DIR, "run through ctest, which sets ORTHANC_CORS_BUILD_DIR")
+class StartDemoSetUp(unittest.TestCase):
+
+    def test_ctrl_c_during_the_build_stops_the_compilers_and_says_nothing_was_started(self):
+        build_dir = tempfile.mkdtemp(prefix="start-demo-build-", dir=BUILD_DIR)
+        self.addCleanup(shutil.rmtree, build_dir, ignore_errors=True)
+        ports = ["--%s-port=%d" % (name, free_port()) for name in ("orthanc", "gateway", "viewer", "portal")]
+        terminal = InTerminal(ports, build_dir)
+        self.addCleanup(lambda: terminal.process.poll() is not None or terminal.process.kill())
+        # On a terminal, a step's line counts its seconds, then says how long it took.
+        terminal.wait_for(rb"\r  Installing the Debian packages that are missing\.\.\. 0 s", READY_TIMEOUT)
+        terminal.wait_for(rb"\r\x1b\[K  Installing the Debian packages that are missing\.\.\. done in \d+ s\r?\n",
+                          READY_TIMEOUT)
+        terminal.wait_for(rb"\r  Building the plugin in .+\.\.\. \d+ s", READY_TIMEOUT)
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not any(command_name(pid) == "cc1plus" for pid in descendants(terminal.process.pid)):
+            self.assertLess(time.monotonic(), deadline, "no compiler started:\n%r" % terminal.screen)
+            time.sleep(POLL_INTERVAL)
+        started = descendants(terminal.process.pid)
+
+        terminal.type(b"\x03")
+        self.assertEqual(terminal.finish(STOP_TIMEOUT), 130, terminal.screen)
+        self.assertIn(b"\nInterrupted during the set-up: nothing was started.", terminal.screen)
+        self.assertNotIn(b"Creating a sample CT study", terminal.screen)
+        # The script waits for the step's first process; the others of its group (make,
+        # the compilers) got the same SIGTERM and are going.
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while [pid for (pid, start) in started.items() if process_start_time(pid) == start]:
+            self.assertLess(time.monotonic(), deadline, "processes of the build are left")
+            time.sleep(POLL_INTERVAL)
 
 
 class StartDemoUsage(unittest.TestCase):
