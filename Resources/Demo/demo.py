@@ -232,7 +232,8 @@ def main():
         problem = None
 
     if died is None and problem is None and failure is None:
-        shutil.rmtree(demo.orthanc.directory, ignore_errors=True)
+        if demo.orthanc is not None:
+            shutil.rmtree(demo.orthanc.directory, ignore_errors=True)
         say(" stopped: Orthanc and the servers of the viewer and the portal are down.")
         return 0
     say(" stopped.")
