@@ -426,11 +426,8 @@ class Benchmark:
                 root = "http://%s:%d/dicom-web" % (LOOPBACK, self.ports[contender])
                 with open(config, "w", encoding="utf-8") as output:
                     output.write(make_app_config(root, friendly_name="Orthanc via %s" % contender))
-                log = open(os.path.join(self.work, "spa-%s.log" % contender), "wb")
-                servers.append(subprocess.Popen(spa_server.command(dist, port, config), stdin=subprocess.DEVNULL,
-                                                stdout=log, stderr=log))
-                log.close()
-                wait_until_http_ready(port)
+                servers.append(spa_server.start(dist, port, os.path.join(self.work, "spa-%s.log" % contender),
+                                                app_config=config))
                 viewers[contender] = "http://%s:%d" % (LOOPBACK, port)
             description = {"study": self.series["StudyInstanceUID"], "slices": len(self.series["SOPInstanceUIDs"]),
                            "rounds": self.arguments.ohif_rounds, "viewers": viewers}

@@ -29,7 +29,6 @@ from orthanc_cors_tools import dicom_data, spa_server
 from orthanc_cors_tools.examples import embedded_portal_headers, embedded_portal_page
 from orthanc_cors_tools.ohif_config import make_app_config, make_viewer_copy
 from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
-from orthanc_cors_tools.processes import detached_options
 from orthanc_cors_tools.raw_http import free_port
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -107,23 +106,18 @@ class Demo:
         with open(app_config, "w", encoding="utf-8") as output:
             output.write(make_app_config(self.gateway + "/dicom-web",
                                          friendly_name="Orthanc through the Cors plugin's gateway"))
-        self.start_server("the viewer's server", arguments.viewer_port,
-                          spa_server.command(arguments.ohif, arguments.viewer_port, app_config))
+        self.servers["the viewer's server"] = spa_server.start(
+            arguments.ohif, arguments.viewer_port, os.path.join(self.orthanc.directory, "viewer-server.log"),
+            app_config=app_config, detached=True)
 
         portal_root = os.path.join(self.orthanc.directory, "portal")
         os.makedirs(portal_root)
         with open(os.path.join(portal_root, "index.html"), "w", encoding="utf-8") as output:
             output.write(embedded_portal_page(self.viewer_url(self.gateway, study)))
-        self.start_server("the portal's server", arguments.portal_port,
-                          spa_server.command(portal_root, arguments.portal_port, headers=embedded_portal_headers()))
+        self.servers["the portal's server"] = spa_server.start(
+            portal_root, arguments.portal_port, os.path.join(self.orthanc.directory, "portal-server.log"),
+            headers=embedded_portal_headers(), detached=True)
         return study
-
-    def start_server(self, name, port, command):
-        log = open(os.path.join(self.orthanc.directory, "%s.log" % name.replace("'", "").replace(" ", "-")), "wb")
-        self.servers[name] = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                              **detached_options())
-        log.close()
-        wait_until_http_ready(port)
 
     @staticmethod
     def viewer_url(base, study):

@@ -118,19 +118,16 @@ class Environment:
                 # How OHIF's study list writes a DICOM person name: "FAMILY, GIVEN".
                 "patientName": ", ".join(patient_name.split("^"))}
 
-    def start_static_server(self, name, port, command):
-        log = open(os.path.join(self.work_dir, "spa-server-%s.log" % name), "wb")
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-        log.close()
-        self.viewers.append(process)
-        wait_until_http_ready(port)
+    def start_static_server(self, name, root, port, **options):
+        self.viewers.append(spa_server.start(root, port, os.path.join(self.work_dir, "spa-server-%s.log" % name),
+                                             **options))
         return origin(port)
 
     def start_viewer(self, port, app_config_text, name):
         path = os.path.join(self.work_dir, "app-config-%s.js" % name)
         with open(path, "w", encoding="utf-8") as output:
             output.write(app_config_text)
-        return self.start_static_server(name, port, spa_server.command(self.ohif_dist, port, path))
+        return self.start_static_server(name, self.ohif_dist, port, app_config=path)
 
     def start_portal(self, port, viewer_url, name, headers):
         """The example's portal page, framing `viewer_url`, at "/" of its own origin."""
@@ -138,7 +135,7 @@ class Environment:
         os.makedirs(root)
         with open(os.path.join(root, "index.html"), "w", encoding="utf-8") as output:
             output.write(embedded_portal_page(viewer_url))
-        return self.start_static_server("portal-" + name, port, spa_server.command(root, port, headers=headers))
+        return self.start_static_server("portal-" + name, root, port, headers=headers)
 
     # ---- the whole -------------------------------------------------------------------
 

@@ -17,8 +17,12 @@ import functools
 import http.server
 import os
 import posixpath
+import subprocess
 import sys
 import urllib.parse
+
+from orthanc_cors_tools.orthanc import wait_until_http_ready
+from orthanc_cors_tools.processes import detached_options
 
 
 class SinglePageHandler(http.server.SimpleHTTPRequestHandler):
@@ -64,6 +68,21 @@ def command(root, port, app_config=None, headers=()):
     for (name, value) in headers:
         arguments += ["--header", "%s: %s" % (name, value)]
     return arguments + (["--app-config", app_config] if app_config else [])
+
+
+def start(root, port, log_path, app_config=None, headers=(), detached=False):
+    """Runs this server as a child process, its output in `log_path`; returns its Popen
+    once it answers HTTP. `detached`: as processes.detached_options() describes (the demo)."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command(root, port, app_config, headers), stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=log, **(detached_options() if detached else {}))
+    try:
+        wait_until_http_ready(port)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    return process
 
 
 def parse_header(text):
