@@ -11,7 +11,7 @@ set -euo pipefail
 
 BUILD_PACKAGES=(cmake g++ make pkg-config orthanc-dev libjsoncpp-dev libboost1.81-dev
                 libssl-dev libgtest-dev dpkg-dev)
-TEST_PACKAGES=(orthanc orthanc-dicomweb openssl curl python3 python3-yaml binutils)
+TEST_PACKAGES=(orthanc orthanc-dicomweb openssl testssl.sh curl python3 python3-yaml binutils)
 
 build_only=false
 list_only=false

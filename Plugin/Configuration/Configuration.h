@@ -14,6 +14,21 @@
 
 namespace OrthancCors
 {
+  // The oldest TLS version the gateway accepts.
+  enum class TlsVersion
+  {
+    Tls12,
+    Tls13
+  };
+
+  // "TLSv1.2", "TLSv1.3": as OpenSSL and nginx name them.
+  std::string ToString(TlsVersion version);
+
+  // Mozilla's "intermediate" TLS 1.2 suites, ECDHE key exchange only (the DHE
+  // suites of that profile are left out: forward secrecy without finite-field
+  // parameters to maintain), in its order of preference.
+  std::vector<std::string> GetDefaultSslCiphers();
+
   struct GatewaySettings
   {
     bool enabled = true;
@@ -23,6 +38,9 @@ namespace OrthancCors
     bool sslEnabled = false;
     std::string sslCertificate;            // PEM file, canonical path, readable (when sslEnabled)
     std::string sslPrivateKey;             // the same; the certificate file when not configured
+    TlsVersion sslMinimumProtocolVersion = TlsVersion::Tls12;
+    std::vector<std::string> sslCiphers = GetDefaultSslCiphers();   // OpenSSL names of TLS 1.2 suites; TLS 1.3 keeps OpenSSL's
+    std::string accessLog;                 // file path (as configured); empty: no access log
     unsigned int threads = 0;              // 0 = hardware threads
     unsigned int maxConnections = 1000;
     unsigned int maxConnectionsPerClient = 100;     // per client address; at most maxConnections

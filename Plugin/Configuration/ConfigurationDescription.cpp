@@ -65,6 +65,14 @@ namespace OrthancCors
       description[Gateway::SSL_ENABLED] = gateway.sslEnabled;
       description[Gateway::SSL_CERTIFICATE] = gateway.sslCertificate;
       description[Gateway::SSL_PRIVATE_KEY] = gateway.sslPrivateKey;
+      description[Gateway::SSL_MINIMUM_PROTOCOL_VERSION] = ToString(gateway.sslMinimumProtocolVersion);
+      Json::Value ciphers(Json::arrayValue);
+      for (const std::string& cipher : gateway.sslCiphers)
+      {
+        ciphers.append(cipher);
+      }
+      description[Gateway::SSL_CIPHERS] = ciphers;
+      description[Gateway::ACCESS_LOG] = gateway.accessLog;
       description[Gateway::THREADS] = gateway.threads;
       description[Gateway::MAX_CONNECTIONS] = gateway.maxConnections;
       description[Gateway::MAX_CONNECTIONS_PER_CLIENT] = gateway.maxConnectionsPerClient;

@@ -64,6 +64,9 @@ namespace OrthancCors::ConfigurationKeys
     inline constexpr const char* SSL_ENABLED = "SslEnabled";
     inline constexpr const char* SSL_CERTIFICATE = "SslCertificate";
     inline constexpr const char* SSL_PRIVATE_KEY = "SslPrivateKey";
+    inline constexpr const char* SSL_MINIMUM_PROTOCOL_VERSION = "SslMinimumProtocolVersion";
+    inline constexpr const char* SSL_CIPHERS = "SslCiphers";
+    inline constexpr const char* ACCESS_LOG = "AccessLog";
     inline constexpr const char* THREADS = "Threads";
     inline constexpr const char* MAX_CONNECTIONS = "MaxConnections";
     inline constexpr const char* MAX_CONNECTIONS_PER_CLIENT = "MaxConnectionsPerClient";

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <cctype>
 #include <limits>
 
 namespace OrthancCors
@@ -49,6 +50,110 @@ namespace OrthancCors
         return false;
       }
     }
+
+    // Cors.Gateway.SslMinimumProtocolVersion: OpenSSL's names, or Orthanc's own
+    // numbering of its SslMinimumProtocolVersion (4: TLS 1.2), extended with 5
+    // for TLS 1.3, so that a value copied from Orthanc's configuration works.
+    TlsVersion ReadMinimumProtocolVersion(const ConfigurationObject& section)
+    {
+      const std::string key = section.KeyOf(SSL_MINIMUM_PROTOCOL_VERSION);
+      const std::string expected = "\"TLSv1.2\" (or 4, as in Orthanc's SslMinimumProtocolVersion) or "
+        "\"TLSv1.3\" (or 5)";
+      if (!section.Has(SSL_MINIMUM_PROTOCOL_VERSION))
+      {
+        return TlsVersion::Tls12;
+      }
+      const Json::Value& value = section.Get(SSL_MINIMUM_PROTOCOL_VERSION);
+      if (value.isString())
+      {
+        const std::string name = value.asString();
+        if (name == "TLSv1.2")
+        {
+          return TlsVersion::Tls12;
+        }
+        if (name == "TLSv1.3")
+        {
+          return TlsVersion::Tls13;
+        }
+        if (name == "SSLv2" || name == "SSLv3" || name == "TLSv1" || name == "TLSv1.0" || name == "TLSv1.1")
+        {
+          throw ConfigurationError(key, "\"" + name + "\" is broken or deprecated (RFC 8996) and is never "
+                                   "accepted by the gateway; expected " + expected);
+        }
+        throw ConfigurationError(key, "\"" + name + "\" is not a TLS version; expected " + expected);
+      }
+      if (value.isInt64() && !value.isBool())
+      {
+        const int64_t number = value.asInt64();
+        if (number == 4)
+        {
+          return TlsVersion::Tls12;
+        }
+        if (number == 5)
+        {
+          return TlsVersion::Tls13;
+        }
+        if (number >= 0 && number <= 3)
+        {
+          throw ConfigurationError(key, std::to_string(number) + " would accept SSL or TLS versions older than "
+                                   "1.2, broken or deprecated (RFC 8996), which the gateway never accepts; "
+                                   "expected " + expected);
+        }
+        throw ConfigurationError(key, std::to_string(number) + " is not a TLS version; expected " + expected);
+      }
+      throw ConfigurationError(key, "expected " + expected + ", not a value of this type");
+    }
+
+    // The names are checked against OpenSSL when the gateway loads its TLS
+    // context (TlsContext.cpp); here, what a name can never be.
+    std::vector<std::string> ReadCiphers(const ConfigurationObject& section)
+    {
+      if (!section.Has(SSL_CIPHERS))
+      {
+        return GetDefaultSslCiphers();
+      }
+      const std::string key = section.KeyOf(SSL_CIPHERS);
+      const std::vector<std::string> ciphers = ReadStringList(section.Get(SSL_CIPHERS), key);
+      if (ciphers.empty())
+      {
+        throw ConfigurationError(key, "no TLS 1.2 cipher suite listed: to accept TLS 1.3 only, set " +
+                                 section.KeyOf(SSL_MINIMUM_PROTOCOL_VERSION) + " to \"TLSv1.3\" instead");
+      }
+      for (std::size_t i = 0; i < ciphers.size(); i++)
+      {
+        const std::string& name = ciphers[i];
+        const bool valid = !name.empty() && std::all_of(name.begin(), name.end(), [](char c)
+        {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+        });
+        if (!valid)
+        {
+          throw ConfigurationError(ElementKey(key, static_cast<Json::ArrayIndex>(i)), "\"" + name + "\" is not "
+                                   "the OpenSSL name of one cipher suite (such as \"ECDHE-RSA-AES128-GCM-SHA256\"; "
+                                   "one suite per entry, no cipher string)");
+        }
+      }
+      return ciphers;
+    }
+  }
+
+
+  std::string ToString(TlsVersion version)
+  {
+    return version == TlsVersion::Tls13 ? "TLSv1.3" : "TLSv1.2";
+  }
+
+
+  std::vector<std::string> GetDefaultSslCiphers()
+  {
+    return {
+      "ECDHE-ECDSA-AES128-GCM-SHA256",
+      "ECDHE-RSA-AES128-GCM-SHA256",
+      "ECDHE-ECDSA-AES256-GCM-SHA384",
+      "ECDHE-RSA-AES256-GCM-SHA384",
+      "ECDHE-ECDSA-CHACHA20-POLY1305",
+      "ECDHE-RSA-CHACHA20-POLY1305"
+    };
   }
 
   GatewaySettings ReadGatewaySection(const ConfigurationObject& cors, const UpstreamSettings& upstream)
@@ -58,7 +163,7 @@ namespace OrthancCors
     const Json::Value empty(Json::objectValue);
     const ConfigurationObject section(cors.Has(GATEWAY) ? cors.Get(GATEWAY) : empty, cors.KeyOf(GATEWAY));
     section.RefuseUnknownKeys({ ENABLE, PORT, BIND_ADDRESS, SSL_ENABLED, SSL_CERTIFICATE, SSL_PRIVATE_KEY,
-                                THREADS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT, IDLE_TIMEOUT,
+                                SSL_MINIMUM_PROTOCOL_VERSION, SSL_CIPHERS, ACCESS_LOG, THREADS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT, IDLE_TIMEOUT,
                                 REQUEST_HEADER_TIMEOUT, UPSTREAM_TIMEOUT, REQUEST_BODY_BUFFER_SIZE });
 
     gateway.enabled = section.GetBoolean(ENABLE, gateway.enabled);
@@ -67,6 +172,9 @@ namespace OrthancCors
     gateway.sslEnabled = section.GetBoolean(SSL_ENABLED, gateway.sslEnabled);
     gateway.sslCertificate = section.GetString(SSL_CERTIFICATE, "");
     gateway.sslPrivateKey = section.GetString(SSL_PRIVATE_KEY, "");
+    gateway.sslMinimumProtocolVersion = ReadMinimumProtocolVersion(section);
+    gateway.sslCiphers = ReadCiphers(section);
+    gateway.accessLog = section.GetString(ACCESS_LOG, "");
     gateway.threads = static_cast<unsigned int>(section.GetInteger(THREADS, gateway.threads, 0, 256));
     gateway.maxConnections = static_cast<unsigned int>(
       section.GetInteger(MAX_CONNECTIONS, gateway.maxConnections, 1, MAX_UNSIGNED));

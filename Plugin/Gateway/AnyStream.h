@@ -5,6 +5,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <memory>
 #include <utility>
 #include <variant>
 
@@ -31,13 +32,17 @@ namespace OrthancCors
     }
 
     // An accepted client connection: TLS when the gateway serves HTTPS
-    // (`serverTls` not null), the handshake still to be made.
-    static AnyStream Accepted(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* serverTls)
+    // (`serverTls` not null), the handshake still to be made. The stream keeps
+    // the context it began with, whatever certificate renewal does meanwhile.
+    static AnyStream Accepted(boost::asio::ip::tcp::socket socket,
+                              std::shared_ptr<boost::asio::ssl::context> serverTls)
     {
       PlainStream tcp(std::move(socket));
       if (serverTls != nullptr)
       {
-        return AnyStream(TlsStream(std::move(tcp), *serverTls));
+        AnyStream stream(TlsStream(std::move(tcp), *serverTls));
+        stream.tlsContext_ = std::move(serverTls);
+        return stream;
       }
       return AnyStream(std::move(tcp));
     }
@@ -69,6 +74,7 @@ namespace OrthancCors
     }
 
   private:
+    std::shared_ptr<boost::asio::ssl::context> tlsContext_;   // before the stream: destroyed after it
     std::variant<PlainStream, TlsStream> stream_;
   };
 }

@@ -19,7 +19,7 @@ namespace OrthancCors
                                        ConnectionRegistry::Limit reached) :
     context_(context),
     executor_(socket.get_executor()),
-    client_(AnyStream::Accepted(std::move(socket), context.serverTls.get())),
+    client_(AnyStream::Accepted(std::move(socket), context.serverTls ? context.serverTls->Current() : nullptr)),
     reached_(reached)
   {
   }

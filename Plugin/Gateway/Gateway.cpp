@@ -31,6 +31,10 @@ namespace OrthancCors
     // interval says so, with the count of those held back.
     constexpr std::chrono::seconds UPSTREAM_FAILURE_LOG_INTERVAL{10};
 
+    // How often the TLS certificate and key files are looked at: a renewed pair
+    // is in use within two intervals (it must stay unchanged for one).
+    constexpr std::chrono::milliseconds CERTIFICATE_CHECK_INTERVAL{2000};
+
     // The configuration checked the address and, without Orthanc's
     // RemoteAccessAllowed, already moved it to loopback.
     boost::asio::ip::tcp::endpoint MakeBindEndpoint(const GatewaySettings& settings)
@@ -68,13 +72,15 @@ namespace OrthancCors
       threadCount_(CountThreads(configuration_->gateway)),
       registry_(configuration_->gateway.maxConnections, configuration_->gateway.maxConnectionsPerClient),
       upstreamFailureLog_(UPSTREAM_FAILURE_LOG_INTERVAL),
+      serverTls_(configuration_->gateway.sslEnabled ?
+                 std::make_unique<ServerTls>(configuration_->gateway, logger, CERTIFICATE_CHECK_INTERVAL) : nullptr),
       context_{configuration_,
                std::move(folders),
                logger,
                registry_,
                upstreamFailureLog_,
                folderAccess_,
-               configuration_->gateway.sslEnabled ? CreateServerTlsContext(configuration_->gateway) : nullptr,
+               serverTls_.get(),
                configuration_->upstream.sslEnabled ? CreateUpstreamTlsContext() : nullptr,
                std::chrono::seconds(configuration_->gateway.idleTimeoutSeconds),
                std::chrono::seconds(configuration_->gateway.requestHeaderTimeoutSeconds),
@@ -99,6 +105,10 @@ namespace OrthancCors
       }
       state_ = State::Running;
       listener_->Start();
+      if (serverTls_)
+      {
+        serverTls_->Start();
+      }
 
       std::lock_guard<std::mutex> runningLock(runningMutex_);
       for (const std::unique_ptr<boost::asio::io_context>& loop : loops_)
@@ -124,6 +134,10 @@ namespace OrthancCors
 
       listener_->Close();
       registry_.CloseAll();
+      if (serverTls_)
+      {
+        serverTls_->Stop();
+      }
 
       if (wasRunning)
       {
@@ -226,6 +240,7 @@ namespace OrthancCors
     const unsigned int threadCount_;
     ConnectionRegistry registry_;
     LogThrottle upstreamFailureLog_;
+    std::unique_ptr<ServerTls> serverTls_;
     FolderAccessCache folderAccess_;
     GatewayContext context_;
     Loops loops_;

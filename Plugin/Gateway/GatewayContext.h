@@ -3,6 +3,7 @@
 #include "ConnectionRegistry.h"
 #include "FolderAccessCache.h"
 #include "LogThrottle.h"
+#include "ServerTls.h"
 #include "../Common/Logger.h"
 #include "../Configuration/Configuration.h"
 #include "../Configuration/ConfigurationKeys.h"
@@ -27,7 +28,7 @@ namespace OrthancCors
     ConnectionRegistry& registry;
     LogThrottle& upstreamFailureLog;                         // Orthanc unreachable, refusing, cutting answers
     FolderAccessCache& folderAccess;                         // Orthanc's recent verdicts on folder access
-    std::shared_ptr<boost::asio::ssl::context> serverTls;    // null: the gateway speaks plain HTTP
+    ServerTls* serverTls;                                    // null: the gateway speaks plain HTTP
     std::shared_ptr<boost::asio::ssl::context> upstreamTls;  // null: Orthanc speaks plain HTTP
     std::chrono::seconds idleTimeout;            // a keep-alive connection between requests; a buffered body
     std::chrono::seconds requestHeaderTimeout;   // a new connection's handshake and first header; a header once begun

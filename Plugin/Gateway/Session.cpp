@@ -62,7 +62,7 @@ namespace OrthancCors
   Session::Session(const GatewayContext& context, boost::asio::ip::tcp::socket socket) :
     context_(context),
     executor_(socket.get_executor()),
-    client_(AnyStream::Accepted(std::move(socket), context.serverTls.get())),
+    client_(AnyStream::Accepted(std::move(socket), context.serverTls ? context.serverTls->Current() : nullptr)),
     clientAddress_(GetRemoteAddress(client_.Tcp().socket())),
     localEndpoint_(GetLocalEndpoint(client_.Tcp().socket())),
     buffer_(MessageIo::CLIENT_BUFFER_LIMIT),

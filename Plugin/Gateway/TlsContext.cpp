@@ -2,11 +2,14 @@
 
 #include "../Configuration/ConfigurationKeys.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <memory>
 #include <stdexcept>
+#include <string_view>
 
 namespace OrthancCors
 {
@@ -21,6 +24,78 @@ namespace OrthancCors
     std::string DescribeOpenSslError(const boost::system::error_code& error)
     {
       return error.message();
+    }
+
+    // Mozilla's "intermediate" profile: the curves every current client offers.
+    const char* const KEY_EXCHANGE_GROUPS = "X25519:prime256v1:secp384r1";
+
+    // ALPN (RFC 7301): "http/1.1" in its wire format, a length-prefixed string.
+    const unsigned char ALPN_HTTP_11[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+
+    // The gateway speaks HTTP/1.1 only. A client offering ALPN without it (only
+    // "h2", say) is refused with no_application_protocol, as RFC 7301 says,
+    // rather than left to fail on its first frame.
+    int SelectApplicationProtocol(SSL*, const unsigned char** selected, unsigned char* selectedLength,
+                                  const unsigned char* offered, unsigned int offeredLength, void*)
+    {
+      unsigned char* chosen = nullptr;
+      if (::SSL_select_next_proto(&chosen, selectedLength, ALPN_HTTP_11, sizeof(ALPN_HTTP_11),
+                                  offered, offeredLength) != OPENSSL_NPN_NEGOTIATED)
+      {
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+      }
+      *selected = chosen;
+      return SSL_TLSEXT_ERR_OK;
+    }
+
+    // One suite name, as OpenSSL names it for TLS 1.2 (a cipher string such as
+    // "HIGH" or a TLS 1.3 suite is not one).
+    bool IsTls12CipherSuite(const std::string& name)
+    {
+      std::unique_ptr<SSL_CTX, decltype(&::SSL_CTX_free)> probe(::SSL_CTX_new(::TLS_server_method()), &::SSL_CTX_free);
+      if (!probe || ::SSL_CTX_set_cipher_list(probe.get(), name.c_str()) != 1)
+      {
+        ::ERR_clear_error();
+        return false;
+      }
+      STACK_OF(SSL_CIPHER)* ciphers = ::SSL_CTX_get_ciphers(probe.get());
+      int matching = 0;
+      int tls12 = 0;
+      for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); i++)
+      {
+        const SSL_CIPHER* cipher = sk_SSL_CIPHER_value(ciphers, i);
+        if (std::string_view(::SSL_CIPHER_get_version(cipher)) != "TLSv1.3")
+        {
+          tls12++;
+          matching += (name == ::SSL_CIPHER_get_name(cipher)) ? 1 : 0;
+        }
+      }
+      return tls12 == 1 && matching == 1;
+    }
+
+    void ApplyCipherSuites(boost::asio::ssl::context& context, const GatewaySettings& settings)
+    {
+      const std::string key = ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::SSL_CIPHERS);
+      std::string list;
+      for (std::size_t i = 0; i < settings.sslCiphers.size(); i++)
+      {
+        const std::string& name = settings.sslCiphers[i];
+        if (!IsTls12CipherSuite(name))
+        {
+          Fail(key + "[" + std::to_string(i) + "]", "\"" + name + "\" is not a TLS 1.2 cipher suite that this "
+               "OpenSSL (" + OpenSSL_version(OPENSSL_VERSION) + ") knows and allows; `openssl ciphers -v` lists them");
+        }
+        if (!list.empty())
+        {
+          list += ':';
+        }
+        list += name;
+      }
+      if (::SSL_CTX_set_cipher_list(context.native_handle(), list.c_str()) != 1)
+      {
+        ::ERR_clear_error();
+        Fail(key, "OpenSSL refuses the list \"" + list + "\"");
+      }
     }
 
     void RequireModernTls(boost::asio::ssl::context& context)
@@ -46,7 +121,27 @@ namespace OrthancCors
 
     auto context = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
     RequireModernTls(*context);
+    SSL_CTX* native = context->native_handle();
+    if (settings.sslMinimumProtocolVersion == TlsVersion::Tls13)
+    {
+      ::SSL_CTX_set_min_proto_version(native, TLS1_3_VERSION);
+    }
+    // The server's order of the suites wins over the client's: with the default
+    // suites, all strong, it changes little; with suites an operator added for
+    // old clients, it keeps the strong ones first for everybody else.
+    // No session tickets: a ticket key that is never rotated would undo forward
+    // secrecy (Mozilla's advice); resumption uses the server's session cache.
+    // No renegotiation: a client could make the server work for nothing.
+    ::SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
+                          SSL_OP_NO_COMPRESSION | SSL_OP_SINGLE_ECDH_USE);
     context->set_options(boost::asio::ssl::context::single_dh_use);
+    ApplyCipherSuites(*context, settings);
+    if (::SSL_CTX_set1_groups_list(native, KEY_EXCHANGE_GROUPS) != 1)
+    {
+      ::ERR_clear_error();
+      throw std::runtime_error(std::string("this OpenSSL lacks the key exchange groups ") + KEY_EXCHANGE_GROUPS);
+    }
+    ::SSL_CTX_set_alpn_select_cb(native, &SelectApplicationProtocol, nullptr);
 
     // An encrypted key would make OpenSSL prompt on Orthanc's terminal: refuse it instead.
     context->set_password_callback([](std::size_t, boost::asio::ssl::context::password_purpose)

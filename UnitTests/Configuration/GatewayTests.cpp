@@ -220,4 +220,60 @@ namespace OrthancCors
     EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "Enable": false, "Port": "8043" } })", "Cors.Gateway.Port"));
     EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "Enable": false, "Ports": 1 } })", "Cors.Gateway.Ports"));
   }
+
+  TEST(Gateway, TlsProfileDefaultsToMozillaIntermediateWithoutDhe)
+  {
+    const GatewaySettings gateway = ParseCors("{}").gateway;
+    EXPECT_EQ(TlsVersion::Tls12, gateway.sslMinimumProtocolVersion);
+    const std::vector<std::string> expected = {
+      "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+      "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+      "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305" };
+    EXPECT_EQ(expected, gateway.sslCiphers);
+    EXPECT_EQ("", gateway.accessLog);
+  }
+
+  TEST(Gateway, MinimumProtocolVersionTakesOpenSslNamesAndOrthancNumbers)
+  {
+    EXPECT_EQ(TlsVersion::Tls13, ParseCors(R"({ "Gateway": { "SslMinimumProtocolVersion": "TLSv1.3" } })")
+              .gateway.sslMinimumProtocolVersion);
+    EXPECT_EQ(TlsVersion::Tls12, ParseCors(R"({ "Gateway": { "SslMinimumProtocolVersion": "TLSv1.2" } })")
+              .gateway.sslMinimumProtocolVersion);
+    EXPECT_EQ(TlsVersion::Tls12, ParseCors(R"({ "Gateway": { "SslMinimumProtocolVersion": 4 } })")
+              .gateway.sslMinimumProtocolVersion);
+    EXPECT_EQ(TlsVersion::Tls13, ParseCors(R"({ "Gateway": { "SslMinimumProtocolVersion": 5 } })")
+              .gateway.sslMinimumProtocolVersion);
+  }
+
+  TEST(Gateway, MinimumProtocolVersionNeverGoesBelowTls12)
+  {
+    const std::string key = "Cors.Gateway.SslMinimumProtocolVersion";
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslMinimumProtocolVersion": "TLSv1.1" } })", key, "RFC 8996"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslMinimumProtocolVersion": "SSLv3" } })", key, "RFC 8996"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslMinimumProtocolVersion": 3 } })", key, "older than 1.2"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslMinimumProtocolVersion": 0 } })", key, "older than 1.2"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslMinimumProtocolVersion": 6 } })", key, "\"TLSv1.2\""));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslMinimumProtocolVersion": "1.2" } })", key, "not a TLS version"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslMinimumProtocolVersion": true } })", key, "\"TLSv1.3\""));
+  }
+
+  TEST(Gateway, SslCiphersAreOneSuiteNamePerEntry)
+  {
+    EXPECT_EQ(std::vector<std::string>{"ECDHE-RSA-AES256-GCM-SHA384"},
+              ParseCors(R"({ "Gateway": { "SslCiphers": [ "ECDHE-RSA-AES256-GCM-SHA384" ] } })").gateway.sslCiphers);
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslCiphers": [] } })", "Cors.Gateway.SslCiphers", "TLSv1.3"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslCiphers": "ECDHE-RSA-AES256-GCM-SHA384" } })",
+                              "Cors.Gateway.SslCiphers", "array"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslCiphers": [ "ECDHE-RSA-AES256-GCM-SHA384", "HIGH:!aNULL" ] } })",
+                              "Cors.Gateway.SslCiphers[1]", "no cipher string"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslCiphers": [ "" ] } })", "Cors.Gateway.SslCiphers[0]"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "SslCiphers": [ 1 ] } })", "Cors.Gateway.SslCiphers[0]"));
+  }
+
+  TEST(Gateway, AccessLogIsAPath)
+  {
+    EXPECT_EQ("/var/log/orthanc/gateway-access.log",
+              ParseCors(R"({ "Gateway": { "AccessLog": "/var/log/orthanc/gateway-access.log" } })").gateway.accessLog);
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "AccessLog": true } })", "Cors.Gateway.AccessLog"));
+  }
 }

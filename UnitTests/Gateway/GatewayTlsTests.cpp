@@ -11,6 +11,7 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 using namespace OrthancCors;
 using namespace OrthancCors::Testing;
@@ -66,6 +67,122 @@ TEST_F(GatewayTls, ClientOfferingOnlyTls11IsRefused)
   TlsTestClient client(gateway.GetPort(), TLS1_1_VERSION);
   EXPECT_FALSE(client.Handshake());
   EXPECT_EQ(0u, upstream.CountConnections());
+}
+
+
+namespace
+{
+  // A TLS 1.2 handshake offering `ciphers` only; the suite agreed on, "" when refused.
+  std::string NegotiateTls12Cipher(uint16_t port, const std::string& ciphers)
+  {
+    TlsTestClient client(port, TLS1_2_VERSION);
+    SSL_set_cipher_list(client.Native(), ciphers.c_str());
+    if (!client.Handshake())
+    {
+      return "";
+    }
+    return SSL_CIPHER_get_name(SSL_get_current_cipher(client.Native()));
+  }
+
+  // The protocol ALPN agreed on ("" when none), or "refused" when the handshake failed.
+  std::string NegotiateAlpn(uint16_t port, const std::vector<unsigned char>& offer)
+  {
+    TlsTestClient client(port);
+    if (!offer.empty())
+    {
+      SSL_set_alpn_protos(client.Native(), offer.data(), static_cast<unsigned int>(offer.size()));
+    }
+    if (!client.Handshake())
+    {
+      return "refused";
+    }
+    const unsigned char* selected = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(client.Native(), &selected, &length);
+    return std::string(reinterpret_cast<const char*>(selected), length);
+  }
+}
+
+
+TEST_F(GatewayTls, Tls12AcceptsOnlyEcdheKeyExchangeWithAeadSuites)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTlsConfiguration(upstream.GetPort()));   // an RSA certificate
+
+  EXPECT_EQ("ECDHE-RSA-AES128-GCM-SHA256", NegotiateTls12Cipher(gateway.GetPort(), "ECDHE-RSA-AES128-GCM-SHA256"));
+  EXPECT_EQ("ECDHE-RSA-AES256-GCM-SHA384", NegotiateTls12Cipher(gateway.GetPort(), "ECDHE-RSA-AES256-GCM-SHA384"));
+  EXPECT_EQ("ECDHE-RSA-CHACHA20-POLY1305", NegotiateTls12Cipher(gateway.GetPort(), "ECDHE-RSA-CHACHA20-POLY1305"));
+
+  // What the gateway accepted before this profile (measured with openssl s_client):
+  // static RSA key exchange, CBC, finite-field DHE.
+  for (const char* weak : { "AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384",
+                            "DHE-RSA-AES128-GCM-SHA256", "DHE-RSA-CHACHA20-POLY1305" })
+  {
+    EXPECT_EQ("", NegotiateTls12Cipher(gateway.GetPort(), weak)) << weak;
+  }
+}
+
+
+TEST_F(GatewayTls, ServerOrderOfSuitesWinsOverTheClients)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTlsConfiguration(upstream.GetPort()));
+  // The client prefers ChaCha20; the gateway's list puts AES-GCM first.
+  EXPECT_EQ("ECDHE-RSA-AES128-GCM-SHA256",
+            NegotiateTls12Cipher(gateway.GetPort(), "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256"));
+}
+
+
+TEST_F(GatewayTls, ConfiguredSuitesReplaceTheDefaults)
+{
+  FakeUpstream upstream;
+  auto configuration = MakeTlsConfiguration(upstream.GetPort());
+  configuration->gateway.sslCiphers = { "ECDHE-RSA-CHACHA20-POLY1305" };
+  RunningGateway gateway(configuration);
+  EXPECT_EQ("", NegotiateTls12Cipher(gateway.GetPort(), "ECDHE-RSA-AES128-GCM-SHA256"));
+  EXPECT_EQ("ECDHE-RSA-CHACHA20-POLY1305",
+            NegotiateTls12Cipher(gateway.GetPort(), "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305"));
+}
+
+
+TEST_F(GatewayTls, MinimumVersionTls13RefusesTls12)
+{
+  FakeUpstream upstream;
+  auto configuration = MakeTlsConfiguration(upstream.GetPort());
+  configuration->gateway.sslMinimumProtocolVersion = TlsVersion::Tls13;
+  RunningGateway gateway(configuration);
+
+  TlsTestClient tls12(gateway.GetPort(), TLS1_2_VERSION);
+  EXPECT_FALSE(tls12.Handshake());
+  TlsTestClient tls13(gateway.GetPort());
+  ASSERT_TRUE(tls13.Handshake());
+  EXPECT_EQ(TLS1_3_VERSION, SSL_version(tls13.Native()));
+}
+
+
+TEST_F(GatewayTls, AlpnSelectsHttp11AndRefusesAnOfferWithoutIt)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTlsConfiguration(upstream.GetPort()));
+
+  const std::vector<unsigned char> h2AndHttp11 = { 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+  const std::vector<unsigned char> h2Only = { 2, 'h', '2' };
+  EXPECT_EQ("http/1.1", NegotiateAlpn(gateway.GetPort(), h2AndHttp11));
+  EXPECT_EQ("", NegotiateAlpn(gateway.GetPort(), {}));           // no ALPN offered: still served
+  EXPECT_EQ("refused", NegotiateAlpn(gateway.GetPort(), h2Only));   // RFC 7301: no_application_protocol
+}
+
+
+TEST_F(GatewayTls, UnknownCipherSuiteIsAStartUpErrorNamingTheEntry)
+{
+  for (const char* unknown : { "ECDHE-RSA-AES128-GCM-SHA999", "TLS_AES_128_GCM_SHA256", "HIGH" })
+  {
+    auto configuration = MakeTlsConfiguration(FindUnusedPort());
+    configuration->gateway.sslCiphers = { "ECDHE-RSA-AES128-GCM-SHA256", unknown };
+    const std::string error = ExpectConstructionError(configuration);
+    EXPECT_EQ(0u, error.find("Cors.Gateway.SslCiphers[1]: ")) << error;
+    EXPECT_NE(std::string::npos, error.find(unknown)) << error;
+  }
 }
 
 

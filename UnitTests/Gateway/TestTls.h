@@ -32,6 +32,9 @@ namespace OrthancCors::Testing
     TlsTestClient(uint16_t port, int maxVersion = 0);
     ~TlsTestClient();
 
+    // Before Handshake(): what to offer (OpenSSL's SSL_set_cipher_list, SSL_set_alpn_protos...).
+    SSL* Native() { return ssl_; }
+
     bool Handshake();
     bool SendAll(const std::string& data);
     std::string ReadUntilClosed();   // everything the server sends until it closes
