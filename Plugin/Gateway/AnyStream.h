@@ -5,6 +5,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <utility>
 #include <variant>
@@ -67,6 +68,20 @@ namespace OrthancCors
       }, stream_);
     }
 
+    // What went through the connection, in HTTP bytes (TLS records aside), as
+    // MessageIo's functions count it on the connection's own thread: the access
+    // log and the metrics read it.
+    struct Traffic
+    {
+      uint64_t bytesRead = 0;
+      uint64_t bytesWritten = 0;
+      uint64_t headBytesWritten = 0;   // of bytesWritten: response heads (and "100 Continue")
+      uint64_t responses = 0;          // final response heads begun
+      unsigned int lastStatus = 0;     // the status of the last of them
+    };
+
+    Traffic& GetTraffic() { return traffic_; }
+
     template <typename Function>
     decltype(auto) Visit(Function&& function)
     {
@@ -76,5 +91,6 @@ namespace OrthancCors
   private:
     std::shared_ptr<boost::asio::ssl::context> tlsContext_;   // before the stream: destroyed after it
     std::variant<PlainStream, TlsStream> stream_;
+    Traffic traffic_;
   };
 }

@@ -1,5 +1,7 @@
 #include "ConnectionRefusal.h"
 
+#include "AccessLogFormat.h"
+
 #include "MessageIo.h"
 #include "../Configuration/ConfigurationKeys.h"
 #include "../Protocol/ErrorResponses.h"
@@ -22,6 +24,7 @@ namespace OrthancCors
     client_(AnyStream::Accepted(std::move(socket), context.serverTls ? context.serverTls->Current() : nullptr)),
     reached_(reached)
   {
+    context_.metrics.refused503.Add();
   }
 
 
@@ -64,8 +67,24 @@ namespace OrthancCors
       "the gateway serves " + ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::MAX_CONNECTIONS) + " (" +
       std::to_string(settings.maxConnections) + ") connections already");
     answer.headers.push_back(HttpHeader{"Retry-After", "1"});
+    const auto began = std::chrono::steady_clock::now();
+    const auto beganWallClock = std::chrono::system_clock::now();
     const auto error = co_await MessageIo::WriteResponse(client_, REFUSAL_TIMEOUT, 11, 503, answer.headers,
                                                          answer.body, true, false);
+    context_.metrics.bytesSent.Add(client_.GetTraffic().bytesWritten);
+    if (context_.accessLog != nullptr)
+    {
+      // The request is not read: the line says who was refused, and when.
+      AccessRecord record;
+      boost::system::error_code ignored;
+      const auto remote = client_.Tcp().socket().remote_endpoint(ignored);
+      record.clientAddress = ignored ? "" : remote.address().to_string();
+      record.began = beganWallClock;
+      record.elapsed = std::chrono::steady_clock::now() - began;
+      record.status = error ? 0 : 503;
+      record.bodyBytesSent = client_.GetTraffic().bytesWritten - client_.GetTraffic().headBytesWritten;
+      context_.accessLog->Write(FormatAccessLogLine(record));
+    }
     if (!error)
     {
       co_await MessageIo::Shutdown(client_, REFUSAL_TIMEOUT);

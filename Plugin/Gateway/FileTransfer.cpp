@@ -80,6 +80,7 @@ namespace OrthancCors
         const long sent = file.SendTo(socket.native_handle(), offset, wanted);
         if (sent > 0)
         {
+          client.GetTraffic().bytesWritten += static_cast<uint64_t>(sent);
           offset += static_cast<uint64_t>(sent);
           remaining -= static_cast<uint64_t>(sent);
           if (!file.IsUnchanged())

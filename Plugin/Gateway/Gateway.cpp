@@ -67,19 +67,25 @@ namespace OrthancCors
   public:
     Impl(std::shared_ptr<const Configuration> configuration,
          std::shared_ptr<const FolderServer> folders,
-         ILogger& logger) :
+         ILogger& logger,
+         std::shared_ptr<CorsMetrics> metrics) :
       configuration_(RequireConfiguration(std::move(configuration))),
+      metrics_(metrics ? std::move(metrics) : std::make_shared<CorsMetrics>()),
       threadCount_(CountThreads(configuration_->gateway)),
       registry_(configuration_->gateway.maxConnections, configuration_->gateway.maxConnectionsPerClient),
       upstreamFailureLog_(UPSTREAM_FAILURE_LOG_INTERVAL),
       serverTls_(configuration_->gateway.sslEnabled ?
                  std::make_unique<ServerTls>(configuration_->gateway, logger, CERTIFICATE_CHECK_INTERVAL) : nullptr),
+      accessLog_(configuration_->gateway.accessLog.empty() ? nullptr :
+                 std::make_unique<AccessLog>(configuration_->gateway.accessLog, metrics_->accessLogLinesDropped, logger)),
       context_{configuration_,
                std::move(folders),
                logger,
                registry_,
                upstreamFailureLog_,
                folderAccess_,
+               *metrics_,
+               accessLog_.get(),
                serverTls_.get(),
                configuration_->upstream.sslEnabled ? CreateUpstreamTlsContext() : nullptr,
                std::chrono::seconds(configuration_->gateway.idleTimeoutSeconds),
@@ -176,6 +182,19 @@ namespace OrthancCors
       return listener_->GetPort();
     }
 
+    const CorsMetrics& GetMetrics() const
+    {
+      return *metrics_;
+    }
+
+    void FlushAccessLog()
+    {
+      if (accessLog_)
+      {
+        accessLog_->Flush();
+      }
+    }
+
   private:
     enum class State
     {
@@ -237,10 +256,12 @@ namespace OrthancCors
     // Declaration order is destruction order reversed: the event loops (and the
     // coroutines they may still hold) go before the context and the registry.
     std::shared_ptr<const Configuration> configuration_;
+    std::shared_ptr<CorsMetrics> metrics_;
     const unsigned int threadCount_;
     ConnectionRegistry registry_;
     LogThrottle upstreamFailureLog_;
     std::unique_ptr<ServerTls> serverTls_;
+    std::unique_ptr<AccessLog> accessLog_;
     FolderAccessCache folderAccess_;
     GatewayContext context_;
     Loops loops_;
@@ -260,8 +281,9 @@ namespace OrthancCors
 
   Gateway::Gateway(std::shared_ptr<const Configuration> configuration,
                    std::shared_ptr<const FolderServer> folders,
-                   ILogger& logger) :
-    impl_(std::make_unique<Impl>(std::move(configuration), std::move(folders), logger))
+                   ILogger& logger,
+                   std::shared_ptr<CorsMetrics> metrics) :
+    impl_(std::make_unique<Impl>(std::move(configuration), std::move(folders), logger, std::move(metrics)))
   {
   }
 
@@ -284,5 +306,17 @@ namespace OrthancCors
   uint16_t Gateway::GetPort() const
   {
     return impl_->GetPort();
+  }
+
+
+  const CorsMetrics& Gateway::GetMetrics() const
+  {
+    return impl_->GetMetrics();
+  }
+
+
+  void Gateway::FlushAccessLog()
+  {
+    impl_->FlushAccessLog();
   }
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../Common/Logger.h"
+#include "../Common/Metrics.h"
 #include "../Configuration/Configuration.h"
 
 #include <cstdint>
@@ -29,9 +30,12 @@ namespace OrthancCors
     // mismatched key...). Accepts nothing yet. `configuration` is taken as
     // ParseConfiguration resolved it (bind address, TLS files): not checked again.
     // `folders` may be null.
+    // `metrics` may be null (the gateway then counts in metrics of its own).
+    // Opens Cors.Gateway.AccessLog, if configured (an error names the key).
     Gateway(std::shared_ptr<const Configuration> configuration,
             std::shared_ptr<const FolderServer> folders,
-            ILogger& logger);
+            ILogger& logger,
+            std::shared_ptr<CorsMetrics> metrics = nullptr);
     ~Gateway();   // stops if running
 
     Gateway(const Gateway&) = delete;
@@ -46,6 +50,12 @@ namespace OrthancCors
 
     // The bound port (useful when the configured port is 0).
     uint16_t GetPort() const;
+
+    const CorsMetrics& GetMetrics() const;
+
+    // Waits until every access log line of the requests answered so far is in
+    // the file (tests); nothing without an access log.
+    void FlushAccessLog();
 
   private:
     class Impl;

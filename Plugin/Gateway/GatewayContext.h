@@ -1,10 +1,12 @@
 #pragma once
 
+#include "AccessLog.h"
 #include "ConnectionRegistry.h"
 #include "FolderAccessCache.h"
 #include "LogThrottle.h"
 #include "ServerTls.h"
 #include "../Common/Logger.h"
+#include "../Common/Metrics.h"
 #include "../Configuration/Configuration.h"
 #include "../Configuration/ConfigurationKeys.h"
 
@@ -19,7 +21,8 @@ namespace OrthancCors
   class FolderServer;
 
   // What every connection of one gateway shares; built once, read-only afterwards
-  // (the registry, the logger, the throttle and the folder access cache are thread-safe).
+  // (the registry, the logger, the throttle, the folder access cache, the
+  // metrics, the access log and the TLS context are thread-safe).
   struct GatewayContext
   {
     std::shared_ptr<const Configuration> configuration;
@@ -28,6 +31,8 @@ namespace OrthancCors
     ConnectionRegistry& registry;
     LogThrottle& upstreamFailureLog;                         // Orthanc unreachable, refusing, cutting answers
     FolderAccessCache& folderAccess;                         // Orthanc's recent verdicts on folder access
+    CorsMetrics& metrics;
+    AccessLog* accessLog;                                    // null: Cors.Gateway.AccessLog is empty
     ServerTls* serverTls;                                    // null: the gateway speaks plain HTTP
     std::shared_ptr<boost::asio::ssl::context> upstreamTls;  // null: Orthanc speaks plain HTTP
     std::chrono::seconds idleTimeout;            // a keep-alive connection between requests; a buffered body

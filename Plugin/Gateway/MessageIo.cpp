@@ -3,6 +3,7 @@
 #include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/http/status.hpp>
 
+#include <algorithm>
 #include <array>
 #include <sys/socket.h>
 #include <cerrno>
@@ -66,18 +67,30 @@ namespace OrthancCors
         boost::asio::buffer(head), sendBody ? boost::asio::buffer(body.data(), body.size()) : boost::asio::const_buffer()};
       boost::beast::buffers_suffix<std::array<boost::asio::const_buffer, 2>> remaining(pieces);
 
+      AnyStream::Traffic& traffic = stream.GetTraffic();
+      traffic.responses++;
+      traffic.lastStatus = static_cast<unsigned int>(status);
+      uint64_t total = 0;
+      ErrorCode failure;
       while (boost::asio::buffer_size(remaining) > 0)
       {
         stream.Tcp().expires_after(timeout);
         auto [error, written] = co_await stream.Visit([&](auto& s) { return s.async_write_some(remaining, AS_TUPLE); });
+        total += written;
         if (error)
         {
-          co_return error;
+          failure = error;
+          break;
         }
         remaining.consume(written);
       }
-      stream.Tcp().expires_never();
-      co_return ErrorCode();
+      traffic.bytesWritten += total;
+      traffic.headBytesWritten += std::min<uint64_t>(total, head.size());
+      if (!failure)
+      {
+        stream.Tcp().expires_never();
+      }
+      co_return failure;
     }
 
 
@@ -86,6 +99,7 @@ namespace OrthancCors
       static constexpr std::string_view CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
       stream.Tcp().expires_after(timeout);
       auto [error, written] = co_await WriteAll(stream, boost::asio::buffer(CONTINUE.data(), CONTINUE.size()));
+      stream.GetTraffic().headBytesWritten += written;
       stream.Tcp().expires_never();
       co_return error;
     }

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 
 namespace OrthancCors
 {
@@ -60,14 +61,19 @@ namespace OrthancCors
       }
     }
 
+    // The functions below count what they transfer in the stream's Traffic.
     inline Awaitable<Transfer> ReadSome(AnyStream& stream, boost::asio::mutable_buffer buffer)
     {
-      return stream.Visit([&](auto& s) { return s.async_read_some(buffer, AS_TUPLE); });
+      const Transfer result = co_await stream.Visit([&](auto& s) { return s.async_read_some(buffer, AS_TUPLE); });
+      stream.GetTraffic().bytesRead += std::get<1>(result);
+      co_return result;
     }
 
     inline Awaitable<Transfer> WriteAll(AnyStream& stream, boost::asio::const_buffer buffer)
     {
-      return stream.Visit([&](auto& s) { return boost::asio::async_write(s, buffer, AS_TUPLE); });
+      const Transfer result = co_await stream.Visit([&](auto& s) { return boost::asio::async_write(s, buffer, AS_TUPLE); });
+      stream.GetTraffic().bytesWritten += std::get<1>(result);
+      co_return result;
     }
 
     template <typename Parser>
@@ -86,7 +92,17 @@ namespace OrthancCors
     template <typename Serializer>
     Awaitable<Transfer> WriteHeader(AnyStream& stream, Serializer& serializer)
     {
-      return stream.Visit([&](auto& s) { return http::async_write_header(s, serializer, AS_TUPLE); });
+      using Message = std::decay_t<decltype(serializer.get())>;
+      if constexpr (!Message::is_request::value)
+      {
+        AnyStream::Traffic& traffic = stream.GetTraffic();
+        traffic.responses++;
+        traffic.lastStatus = serializer.get().result_int();
+      }
+      const Transfer result = co_await stream.Visit([&](auto& s) { return http::async_write_header(s, serializer, AS_TUPLE); });
+      stream.GetTraffic().bytesWritten += std::get<1>(result);
+      stream.GetTraffic().headBytesWritten += std::get<1>(result);
+      co_return result;
     }
 
     // Writes what the serializer holds until it has nothing left: the whole
@@ -94,7 +110,9 @@ namespace OrthancCors
     template <typename Serializer>
     Awaitable<Transfer> Write(AnyStream& stream, Serializer& serializer)
     {
-      return stream.Visit([&](auto& s) { return http::async_write(s, serializer, AS_TUPLE); });
+      const Transfer result = co_await stream.Visit([&](auto& s) { return http::async_write(s, serializer, AS_TUPLE); });
+      stream.GetTraffic().bytesWritten += std::get<1>(result);
+      co_return result;
     }
 
     // The status line and header section of a response the gateway produces

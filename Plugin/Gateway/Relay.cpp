@@ -379,6 +379,7 @@ namespace OrthancCors
     response.keep_alive(keepAlive);
 
     http::response_serializer<http::buffer_body> serializer(response);
+    context_.metrics.CountRelayedStatus(status);
     client_.stream.Tcp().expires_after(context_.idleTimeout);
     auto [headerError, headerBytes] = co_await MessageIo::WriteHeader(client_.stream, serializer);
     if (headerError)
@@ -413,6 +414,14 @@ namespace OrthancCors
 
   boost::asio::awaitable<ConnectionFate> Relay::AnswerError(int status, const std::string& details)
   {
+    if (status == 502)
+    {
+      context_.metrics.answered502.Add();
+    }
+    else if (status == 504)
+    {
+      context_.metrics.answered504.Add();
+    }
     LocalResponse answer = MakeErrorResponse(status, details);
     ApplyCorsHeaders(answer.headers, decision_);
     co_return co_await AnswerClient(client_.stream, client_.parser, context_.idleTimeout, closing_,

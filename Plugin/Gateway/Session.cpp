@@ -32,6 +32,21 @@ namespace OrthancCors
 
     constexpr std::size_t READ_SIZE = 8 * 1024;
 
+    // The access log keeps this much of a request line (a long query string).
+    constexpr std::size_t MAX_LOGGED_REQUEST_LINE = 8 * 1024;
+
+    std::string FirstValue(const HttpHeaders& headers, std::string_view name)
+    {
+      for (const HttpHeader& header : headers)
+      {
+        if (EqualsIgnoringCase(header.name, name))
+        {
+          return header.value;
+        }
+      }
+      return std::string();
+    }
+
     boost::asio::ip::address GetRemoteAddress(const boost::asio::ip::tcp::socket& socket)
     {
       error_code error;
@@ -70,6 +85,13 @@ namespace OrthancCors
   {
     error_code ignored;
     client_.Tcp().socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+    context_.metrics.clientConnections.Increment();
+  }
+
+
+  Session::~Session()
+  {
+    context_.metrics.clientConnections.Decrement();
   }
 
 
@@ -114,17 +136,24 @@ namespace OrthancCors
         parser.body_limit(boost::none);
 
         const HeaderRead read = co_await ReadHeader(parser, newConnection);
+        if (read == HeaderRead::Refused)
+        {
+          context_.metrics.requestsMalformed.Add();
+          FinishRequest();
+        }
         if (read != HeaderRead::Ready)
         {
           break;
         }
         const ConnectionFate fate = co_await Serve(parser);
+        FinishRequest();
         if (fate != ConnectionFate::KeepAlive)
         {
           break;
         }
       }
     }
+    CountTraffic();
 
     upstream_.Close();
     if (closing_)
@@ -162,6 +191,10 @@ namespace OrthancCors
     auto [error, used] = co_await tls->async_handshake(boost::asio::ssl::stream_base::server, buffer_.data(),
                                                        MessageIo::AS_TUPLE);
     buffer_.consume(used);
+    if (error && !closing_)
+    {
+      context_.metrics.tlsHandshakeFailures.Add();
+    }
     co_return !error && !closing_;
   }
 
@@ -198,22 +231,34 @@ namespace OrthancCors
     {
       client_.Tcp().expires_after(begun ? context_.requestHeaderTimeout : context_.idleTimeout);
     }
+    if (begun)
+    {
+      BeginRequest();
+    }
     for (;;)
     {
       const auto received = buffer_.data();
       const HeaderSectionScan scan = ScanHeaderSection(
         std::string_view(static_cast<const char*>(received.data()), received.size()), MessageIo::HEADER_LIMIT);
 
+      if (scan.status != HeaderSectionScan::Status::Incomplete)
+      {
+        // What the access log shows of the request, the request line as received.
+        const std::string_view received(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+        const std::string_view section = received.substr(std::min(scan.begin, received.size()));
+        request_.requestLine = std::string(section.substr(0, std::min<std::size_t>(section.find("\r\n"),
+                                                                                   MAX_LOGGED_REQUEST_LINE)));
+      }
       switch (scan.status)
       {
         case HeaderSectionScan::Status::TooLarge:
           co_await Refuse(11, 431, "the request header section exceeds " +
                           std::to_string(MessageIo::HEADER_LIMIT / 1024) + " KiB", {});
-          co_return HeaderRead::ConnectionEnded;
+          co_return HeaderRead::Refused;
 
         case HeaderSectionScan::Status::ObsoleteLineFolding:
           co_await Refuse(11, 400, "obsolete line folding in the request header", {});
-          co_return HeaderRead::ConnectionEnded;
+          co_return HeaderRead::Refused;
 
         case HeaderSectionScan::Status::Complete:
         {
@@ -230,7 +275,7 @@ namespace OrthancCors
             const int status = (error == http::error::header_limit) ? 431 :
               (error == http::error::bad_version) ? 505 : 400;
             co_await Refuse(11, status, "malformed request header: " + error.message(), {});
-            co_return HeaderRead::ConnectionEnded;
+            co_return HeaderRead::Refused;
           }
           client_.Tcp().expires_never();
           co_return HeaderRead::Ready;
@@ -246,7 +291,7 @@ namespace OrthancCors
       if (room == 0)
       {
         co_await Refuse(11, 431, "the request header section is too large", {});
-        co_return HeaderRead::ConnectionEnded;
+        co_return HeaderRead::Refused;
       }
       auto [error, bytes] = co_await MessageIo::ReadSome(client_, buffer_.prepare(room));
       if (error || closing_)
@@ -258,6 +303,7 @@ namespace OrthancCors
       if (!begun && bytes > 0)
       {
         begun = true;
+        BeginRequest();
         client_.Tcp().expires_after(context_.requestHeaderTimeout);
       }
     }
@@ -270,9 +316,12 @@ namespace OrthancCors
     const std::string method(request.method_string());
     const std::string target(request.target());
     const HttpHeaders headers = MessageIo::ToHttpHeaders(request);
+    request_.referer = FirstValue(headers, "Referer");
+    request_.userAgent = FirstValue(headers, "User-Agent");
 
     if (auto rejection = ValidateRequest(method, target, request.version(), headers))
     {
+      context_.metrics.requestsMalformed.Add();
       co_await Refuse(request.version(), rejection->status, rejection->details, rejection->headers);
       co_return ConnectionFate::Close;
     }
@@ -281,6 +330,8 @@ namespace OrthancCors
     // that reached the gateway through a re-pointed DNS name learns nothing.
     if (const auto refusal = context_.configuration->allowedHosts.Check(headers))
     {
+      request_.outcome = CorsOutcome::HostRefused;
+      context_.metrics.requestsHostRefused.Add();
       context_.logger.Info("Cors gateway: refused " + method + " " + Abbreviate({target}) + " from " +
                            clientAddress_.to_string() + ": " + *refusal);
       const LocalResponse answer = MakeErrorResponse(403, *refusal);
@@ -295,6 +346,7 @@ namespace OrthancCors
     {
       // Browsers send preflights without credentials: answered here, never by Orthanc.
       const CorsDecision decision = EvaluatePreflight(policy, cors);
+      RecordPolicyOutcome(cors, decision);
       if (decision.status != 204)
       {
         context_.logger.Info("Cors gateway: refused the preflight of " + Abbreviate(cors.requestMethods) + " " +
@@ -305,6 +357,7 @@ namespace OrthancCors
     }
 
     const CorsDecision decision = EvaluateActualRequest(policy, cors);
+    RecordPolicyOutcome(cors, decision);
 
     if (context_.folders)
     {
@@ -366,7 +419,113 @@ namespace OrthancCors
     }
     Relay relay(context_, Relay::ClientSide{client_, buffer_, parser, headers, forwarding},
                 upstream_, decision, chunk_, closing_);
-    co_return co_await relay.Run();
+    const ConnectionFate fate = co_await relay.Run();
+    context_.metrics.CountRelay(std::chrono::steady_clock::now() - request_.began);
+    co_return fate;
+  }
+
+
+  void Session::BeginRequest()
+  {
+    request_.began = std::chrono::steady_clock::now();
+    request_.beganWallClock = std::chrono::system_clock::now();
+    request_.trafficBefore = client_.GetTraffic();
+    request_.requestLine.clear();
+    request_.referer.clear();
+    request_.userAgent.clear();
+    request_.outcome = CorsOutcome::None;
+  }
+
+
+  void Session::RecordPolicyOutcome(const CorsRequest& request, const CorsDecision& decision)
+  {
+    CorsMetrics& metrics = context_.metrics;
+    if (request.IsPreflight())
+    {
+      switch (decision.outcome == CorsDecision::Outcome::Allowed ? CorsDecision::Refusal::None : decision.refusal)
+      {
+        case CorsDecision::Refusal::None:
+          request_.outcome = CorsOutcome::PreflightAllowed;
+          metrics.preflightsAllowed.Add();
+          break;
+        case CorsDecision::Refusal::Route:
+          request_.outcome = CorsOutcome::PreflightRefusedRoute;
+          metrics.preflightsRefusedRoute.Add();
+          break;
+        case CorsDecision::Refusal::Origin:
+          request_.outcome = CorsOutcome::PreflightRefusedOrigin;
+          metrics.preflightsRefusedOrigin.Add();
+          break;
+        case CorsDecision::Refusal::Method:
+          request_.outcome = CorsOutcome::PreflightRefusedMethod;
+          metrics.preflightsRefusedMethod.Add();
+          break;
+        case CorsDecision::Refusal::Header:
+          request_.outcome = CorsOutcome::PreflightRefusedHeader;
+          metrics.preflightsRefusedHeader.Add();
+          break;
+        case CorsDecision::Refusal::PrivateNetwork:
+          request_.outcome = CorsOutcome::PreflightRefusedPrivateNetwork;
+          metrics.preflightsRefusedPrivateNetwork.Add();
+          break;
+      }
+      return;
+    }
+
+    if (!request.HasOrigin())
+    {
+      request_.outcome = CorsOutcome::NoOrigin;
+      metrics.requestsWithoutOrigin.Add();
+    }
+    else if (decision.outcome == CorsDecision::Outcome::Allowed)
+    {
+      request_.outcome = CorsOutcome::OriginAllowed;
+      metrics.requestsOriginAllowed.Add();
+    }
+    else if (decision.outcome == CorsDecision::Outcome::NotExposed)
+    {
+      request_.outcome = CorsOutcome::NotExposed;
+      metrics.requestsNotExposed.Add();
+    }
+    else
+    {
+      request_.outcome = CorsOutcome::OriginRefused;
+      metrics.requestsOriginRefused.Add();
+    }
+  }
+
+
+  void Session::FinishRequest()
+  {
+    CountTraffic();
+    if (context_.accessLog == nullptr)
+    {
+      return;
+    }
+    const AnyStream::Traffic& traffic = client_.GetTraffic();
+    const AnyStream::Traffic& before = request_.trafficBefore;
+    AccessRecord record;
+    record.clientAddress = clientAddress_.to_string();
+    record.began = request_.beganWallClock;
+    record.elapsed = std::chrono::steady_clock::now() - request_.began;
+    record.requestLine = std::move(request_.requestLine);
+    record.status = traffic.responses > before.responses ? traffic.lastStatus : 0;
+    record.bodyBytesSent = (traffic.bytesWritten - before.bytesWritten) -
+      (traffic.headBytesWritten - before.headBytesWritten);
+    record.referer = std::move(request_.referer);
+    record.userAgent = std::move(request_.userAgent);
+    record.outcome = request_.outcome;
+    context_.accessLog->Write(FormatAccessLogLine(record));
+  }
+
+
+  void Session::CountTraffic()
+  {
+    const AnyStream::Traffic& traffic = client_.GetTraffic();
+    context_.metrics.bytesReceived.Add(traffic.bytesRead - bytesReadCounted_);
+    context_.metrics.bytesSent.Add(traffic.bytesWritten - bytesWrittenCounted_);
+    bytesReadCounted_ = traffic.bytesRead;
+    bytesWrittenCounted_ = traffic.bytesWritten;
   }
 
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AccessLogFormat.h"
 #include "AnyStream.h"
 #include "ConnectionRegistry.h"
 #include "GatewayContext.h"
@@ -10,7 +11,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include <chrono>
 #include <memory>
+#include <string>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -25,6 +28,7 @@ namespace OrthancCors
   {
   public:
     Session(const GatewayContext& context, boost::asio::ip::tcp::socket socket);
+    ~Session() override;
 
     // The registry entry that counts this connection; released with the session.
     void Adopt(ConnectionRegistry::Membership membership);
@@ -37,7 +41,20 @@ namespace OrthancCors
     enum class HeaderRead
     {
       Ready,
-      ConnectionEnded,   // closed by the client, past a deadline, or refused and answered
+      Refused,           // malformed or too large: answered, then the connection ends
+      ConnectionEnded,   // closed by the client, or past a deadline
+    };
+
+    // The request in progress, for the access log and the metrics.
+    struct RequestInProgress
+    {
+      std::chrono::steady_clock::time_point began;
+      std::chrono::system_clock::time_point beganWallClock;
+      AnyStream::Traffic trafficBefore;
+      std::string requestLine;
+      std::string referer;
+      std::string userAgent;
+      CorsOutcome outcome = CorsOutcome::None;
     };
 
     boost::asio::awaitable<bool> Handshake();
@@ -55,6 +72,14 @@ namespace OrthancCors
 
     // What Orthanc is told about the request it gets from the gateway (relayed, or an access probe).
     ForwardingContext MakeForwardingContext(const HttpHeaders& headers) const;
+
+    void BeginRequest();
+    // Counts the request in the metrics and writes its access log line.
+    void FinishRequest();
+    // Adds the connection's bytes not counted yet to the metrics.
+    void CountTraffic();
+    void RecordPolicyOutcome(const CorsRequest& request, const CorsDecision& decision);
+
     std::string DescribeOwnHost() const;
     void CloseNow();
 
@@ -68,5 +93,8 @@ namespace OrthancCors
     std::vector<char> chunk_;                 // the streaming buffer, allocated at the first relay
     std::optional<ConnectionRegistry::Membership> membership_;
     bool closing_ = false;
+    RequestInProgress request_;
+    uint64_t bytesReadCounted_ = 0;
+    uint64_t bytesWrittenCounted_ = 0;
   };
 }

@@ -84,8 +84,14 @@ namespace OrthancCors
     if (connectError || cancelled_)
     {
       Close();
+      if (connectError && !cancelled_)
+      {
+        context_.metrics.upstreamConnectFailures.Add();
+      }
       co_return connectError ? connectError : boost::asio::error::operation_aborted;
     }
+    counted_ = true;
+    context_.metrics.upstreamConnections.Increment();
     boost::system::error_code ignored;
     stream_->Tcp().socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
 
@@ -98,6 +104,10 @@ namespace OrthancCors
                                                                           MessageIo::AS_TUPLE);
       if (handshakeError || cancelled_)
       {
+        if (handshakeError && !cancelled_)
+        {
+          context_.metrics.upstreamConnectFailures.Add();
+        }
         Close();
         co_return handshakeError ? handshakeError : boost::asio::error::operation_aborted;
       }
@@ -133,10 +143,24 @@ namespace OrthancCors
   }
 
 
+  UpstreamConnection::~UpstreamConnection()
+  {
+    if (counted_)
+    {
+      context_.metrics.upstreamConnections.Decrement();
+    }
+  }
+
+
   void UpstreamConnection::Close()
   {
     pooled_ = false;
     buffer_.clear();
+    if (counted_)
+    {
+      counted_ = false;
+      context_.metrics.upstreamConnections.Decrement();
+    }
     if (stream_)
     {
       boost::system::error_code ignored;

@@ -20,6 +20,7 @@ namespace OrthancCors
   {
   public:
     UpstreamConnection(boost::asio::any_io_executor executor, const GatewayContext& context);
+    ~UpstreamConnection();
 
     // Makes the connection ready for a request: keeps the pooled one when it is
     // fresh, otherwise (never opened, idle for most of Orthanc's keep-alive
@@ -56,6 +57,7 @@ namespace OrthancCors
     boost::beast::flat_buffer buffer_;
     bool pooled_ = false;
     bool cancelled_ = false;
+    bool counted_ = false;   // in the metrics' open upstream connections
     std::chrono::steady_clock::time_point idleSince_;
     std::chrono::steady_clock::duration reuseLimit_;
   };

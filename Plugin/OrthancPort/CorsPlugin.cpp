@@ -25,6 +25,24 @@ namespace OrthancCors
 
     constexpr size_t MaxRefusalKeysWarned = 1000;
 
+    // Orthanc asks for the metrics when /tools/metrics-prometheus is read. The
+    // SDK carries them as float (exact up to 16,777,216; beyond, 7 significant digits).
+    void RefreshMetrics()
+    {
+      CallWithoutThrowing(0, [] {
+        if (instance_)
+        {
+          OrthancPluginContext* context = instance_->GetContext();
+          for (const MetricValue& metric : instance_->GetMetrics().Read())
+          {
+            OrthancPluginSetMetricsValue(context, metric.name.c_str(), static_cast<float>(metric.value),
+                                         OrthancPluginMetricsType_Default);
+          }
+        }
+        return 0;
+      }, [](const char*) { return 0; });
+    }
+
     bool ReadOrthancConfiguration(OrthancPluginContext* context, Json::Value& target, std::string& error)
     {
       char* text = OrthancPluginGetConfiguration(context);
@@ -81,7 +99,8 @@ namespace OrthancCors
     context_(context),
     logger_(context),
     configuration_(std::move(configuration)),
-    answerWriting_(answerWriting)
+    answerWriting_(answerWriting),
+    metrics_(std::make_shared<CorsMetrics>())
   {
     folders_ = std::make_shared<FolderServer>(configuration_->folders,
                                               configuration_->mimeTypes,
@@ -90,7 +109,7 @@ namespace OrthancCors
                                               GetRelayPrefixes(*configuration_));
     if (configuration_->gateway.enabled)
     {
-      gateway_ = std::make_unique<Gateway>(configuration_, folders_, logger_);
+      gateway_ = std::make_unique<Gateway>(configuration_, folders_, logger_, metrics_);
     }
   }
 
@@ -189,6 +208,7 @@ namespace OrthancCors
       OrthancPluginRegisterRestCallbackNoLock(context_, route.c_str(), GuardedRestCallback<AnswerFolderAccess>);
     }
     OrthancPluginRegisterOnChangeCallback(context_, OnChange);
+    OrthancPluginRegisterRefreshMetricsCallback(context_, RefreshMetrics);
 
     std::string origins;
     for (const RoutePolicy& route : configuration.policy.GetRoutes())

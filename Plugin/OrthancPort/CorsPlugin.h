@@ -2,6 +2,7 @@
 
 #include "OrthancHttp.h"
 #include "OrthancLogger.h"
+#include "../Common/Metrics.h"
 #include "../Configuration/Configuration.h"
 
 #include <orthanc/OrthancCPlugin.h>
@@ -36,6 +37,7 @@ namespace OrthancCors
     const Configuration& GetConfiguration() const { return *configuration_; }
     const FolderServer& GetFolders() const { return *folders_; }
     const OrthancAnswerWriting& GetAnswerWriting() const { return answerWriting_; }
+    CorsMetrics& GetMetrics() { return *metrics_; }
 
     void OnOrthancStarted();
     void OnOrthancStopped();
@@ -56,6 +58,7 @@ namespace OrthancCors
     std::shared_ptr<const Configuration> configuration_;
     OrthancAnswerWriting answerWriting_;
     std::shared_ptr<const FolderServer> folders_;
+    std::shared_ptr<CorsMetrics> metrics_;
     std::unique_ptr<Gateway> gateway_;
 
     std::mutex refusalsMutex_;

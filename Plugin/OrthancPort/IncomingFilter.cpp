@@ -80,6 +80,7 @@ namespace OrthancCors
       {
         return 1;
       }
+      plugin.GetMetrics().guardRefusals.Add();
       plugin.WarnOncePerKey(decision.origin.empty() ? "(no Origin)" : decision.origin,
                             "Cors: refused " + decision.method + " " + uri +
                             " from " + client + ": " + decision.reason + " (RejectForeignOrigins)");

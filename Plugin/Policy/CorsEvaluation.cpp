@@ -25,6 +25,7 @@ namespace OrthancCors
     {
       CorsDecision decision;
       decision.outcome = CorsDecision::Outcome::NotExposed;
+      decision.refusal = CorsDecision::Refusal::Route;
       decision.status = preflight ? 403 : 0;
       decision.reason = "path " + path + " is under no prefix of Cors.Routes: not exposed cross-origin";
       return decision;
@@ -103,10 +104,12 @@ namespace OrthancCors
       return tokens;
     }
 
-    CorsDecision RefusePreflight(const Policy& policy, const RoutePolicy& route, std::string reason)
+    CorsDecision RefusePreflight(const Policy& policy, const RoutePolicy& route, CorsDecision::Refusal refusal,
+                                 std::string reason)
     {
       CorsDecision decision;
       decision.outcome = CorsDecision::Outcome::Refused;
+      decision.refusal = refusal;
       decision.status = 403;
       decision.route = &route;
       decision.reason = std::move(reason);
@@ -174,23 +177,23 @@ namespace OrthancCors
     const OriginPattern* pattern = MatchOrigin(*route, request, origin, reason);
     if (pattern == nullptr)
     {
-      return RefusePreflight(policy, *route, reason);
+      return RefusePreflight(policy, *route, CorsDecision::Refusal::Origin, reason);
     }
 
     if (request.requestMethods.size() != 1)
     {
-      return RefusePreflight(policy, *route, "expected exactly one Access-Control-Request-Method field, got " +
+      return RefusePreflight(policy, *route, CorsDecision::Refusal::Method, "expected exactly one Access-Control-Request-Method field, got " +
                              std::to_string(request.requestMethods.size()));
     }
     const std::string& method = request.requestMethods.front();
     if (!IsToken(method))
     {
-      return RefusePreflight(policy, *route, "Access-Control-Request-Method \"" + method + "\" is not a method token");
+      return RefusePreflight(policy, *route, CorsDecision::Refusal::Method, "Access-Control-Request-Method \"" + method + "\" is not a method token");
     }
     if (std::find(route->allowedMethods.begin(), route->allowedMethods.end(), method) == route->allowedMethods.end())
     {
       // Methods are case-sensitive: "patch" is not "PATCH".
-      return RefusePreflight(policy, *route, "method " + method + " is not in AllowedMethods for route " + route->prefix);
+      return RefusePreflight(policy, *route, CorsDecision::Refusal::Method, "method " + method + " is not in AllowedMethods for route " + route->prefix);
     }
 
     // All or nothing: one requested header that is not allowed refuses the whole
@@ -202,12 +205,12 @@ namespace OrthancCors
       {
         if (!IsToken(element))
         {
-          return RefusePreflight(policy, *route, "requested header name \"" + element + "\" is not a token");
+          return RefusePreflight(policy, *route, CorsDecision::Refusal::Header, "requested header name \"" + element + "\" is not a token");
         }
         std::string name = ToLowerAscii(element);
         if (!IsHeaderAllowed(*route, name))
         {
-          return RefusePreflight(policy, *route, "header " + name + " is not in AllowedHeaders for route " + route->prefix);
+          return RefusePreflight(policy, *route, CorsDecision::Refusal::Header, "header " + name + " is not in AllowedHeaders for route " + route->prefix);
         }
         if (std::find(requestedHeaders.begin(), requestedHeaders.end(), name) == requestedHeaders.end())
         {
@@ -221,7 +224,7 @@ namespace OrthancCors
       request.requestPrivateNetwork.end();
     if (privateNetworkRequested && !policy.IsPrivateNetworkAllowed())
     {
-      return RefusePreflight(policy, *route, "private network access requested but AllowPrivateNetwork is false");
+      return RefusePreflight(policy, *route, CorsDecision::Refusal::PrivateNetwork, "private network access requested but AllowPrivateNetwork is false");
     }
 
     CorsDecision decision;
@@ -284,6 +287,7 @@ namespace OrthancCors
     if (pattern == nullptr)
     {
       decision.outcome = CorsDecision::Outcome::Refused;
+      decision.refusal = CorsDecision::Refusal::Origin;
       decision.reason = reason;
       return decision;
     }

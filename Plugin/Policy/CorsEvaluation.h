@@ -41,7 +41,19 @@ namespace OrthancCors
       Refused       // Vary only (plus, for a preflight, status 403)
     };
 
+    // What refused the request (NotExposed: Route), for the access log and the metrics.
+    enum class Refusal
+    {
+      None,
+      Route,            // the path is under no route
+      Origin,           // no Origin, several, malformed, or not allowed
+      Method,           // Access-Control-Request-Method missing, repeated, malformed, or not allowed
+      Header,           // a requested header malformed or not allowed
+      PrivateNetwork    // private network access requested, not allowed
+    };
+
     Outcome outcome = Outcome::NotCors;
+    Refusal refusal = Refusal::None;
     int status = 0;                // preflight: 204 or 403; actual request: 0 (keep the upstream status)
     HttpHeaders headers;           // to merge into the response with ApplyCorsHeaders
     std::string reason;            // human-readable, for every refusal (and "allowed" otherwise)

@@ -164,3 +164,16 @@ TEST(ActualRequest, SubdomainPatternMatchesTheParsedHostNotTheString)
   EXPECT_EQ(CorsDecision::Outcome::Refused, Actual(policy, "https://evil-example.org").outcome);
   EXPECT_EQ(CorsDecision::Outcome::Refused, Actual(policy, "https://viewer.example.org.").outcome);
 }
+
+TEST(ActualRequest, RefusalNamesWhatRefusedIt)
+{
+  const Policy policy = MakePolicy(RouteSpec());
+  EXPECT_EQ(CorsDecision::Refusal::None,
+            EvaluateActualRequest(policy, MakeRequest("GET", "/dicom-web/studies", {})).refusal);
+  EXPECT_EQ(CorsDecision::Refusal::None, EvaluateActualRequest(
+    policy, MakeRequest("GET", "/dicom-web/studies", { { "Origin", "https://viewer.example" } })).refusal);
+  EXPECT_EQ(CorsDecision::Refusal::Origin, EvaluateActualRequest(
+    policy, MakeRequest("GET", "/dicom-web/studies", { { "Origin", "https://evil.example" } })).refusal);
+  EXPECT_EQ(CorsDecision::Refusal::Route, EvaluateActualRequest(
+    policy, MakeRequest("GET", "/tools/find", { { "Origin", "https://viewer.example" } })).refusal);
+}

@@ -358,3 +358,18 @@ TEST(Preflight, EveryOutcomeHasAReasonAndAName)
   EXPECT_EQ("not-exposed", ToString(CorsDecision::Outcome::NotExposed));
   EXPECT_EQ("not-cors", ToString(CorsDecision::Outcome::NotCors));
 }
+
+// The access log and the metrics count refusals by what refused them.
+TEST(Preflight, RefusalNamesWhatRefusedIt)
+{
+  const Policy policy = MakePolicy(RouteSpec());
+  EXPECT_EQ(CorsDecision::Refusal::None, Preflight(policy, "GET").refusal);
+  EXPECT_EQ(CorsDecision::Refusal::Route, Preflight(policy, "GET", "", VIEWER, "/tools/find").refusal);
+  EXPECT_EQ(CorsDecision::Refusal::Origin, Preflight(policy, "GET", "", "https://evil.example").refusal);
+  EXPECT_EQ(CorsDecision::Refusal::Method, Preflight(policy, "PATCH").refusal);
+  EXPECT_EQ(CorsDecision::Refusal::Method, Preflight(policy, "G T").refusal);
+  EXPECT_EQ(CorsDecision::Refusal::Header, Preflight(policy, "GET", "x-secret").refusal);
+  CorsRequest privateNetwork = MakePreflight("/dicom-web/", VIEWER, "GET");
+  privateNetwork.requestPrivateNetwork = { "true" };
+  EXPECT_EQ(CorsDecision::Refusal::PrivateNetwork, EvaluatePreflight(policy, privateNetwork).refusal);
+}

@@ -1,0 +1,230 @@
+#include "AccessLogFormat.h"
+
+#include "../Common/HexDigit.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
+namespace OrthancCors
+{
+  namespace
+  {
+    // Substrings of a parameter name that mark a credential (lower case).
+    constexpr std::array<std::string_view, 9> SECRET_NAME_PARTS = {
+      "token", "jwt", "password", "passwd", "secret", "signature", "apikey", "api_key", "credential"
+    };
+
+    // Whole parameter names that do (too short to search for inside other names).
+    constexpr std::array<std::string_view, 6> SECRET_NAMES = {
+      "auth", "authorization", "key", "sig", "code", "session"
+    };
+
+    std::string DecodeName(std::string_view name)
+    {
+      std::string decoded;
+      for (std::size_t i = 0; i < name.size(); i++)
+      {
+        if (name[i] == '%' && i + 2 < name.size() && HexDigitValue(name[i + 1]) >= 0 && HexDigitValue(name[i + 2]) >= 0)
+        {
+          decoded += static_cast<char>(HexDigitValue(name[i + 1]) * 16 + HexDigitValue(name[i + 2]));
+          i += 2;
+        }
+        else if (name[i] == '+')
+        {
+          decoded += ' ';
+        }
+        else
+        {
+          decoded += name[i];
+        }
+      }
+      std::transform(decoded.begin(), decoded.end(), decoded.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      return decoded;
+    }
+
+    bool IsSecretName(std::string_view encodedName)
+    {
+      const std::string name = DecodeName(encodedName);
+      for (std::string_view part : SECRET_NAME_PARTS)
+      {
+        if (name.find(part) != std::string::npos)
+        {
+          return true;
+        }
+      }
+      return std::find(SECRET_NAMES.begin(), SECRET_NAMES.end(), name) != SECRET_NAMES.end();
+    }
+
+    // nginx's escaping of logged variables: " \ and bytes outside 0x20-0x7E as \xHH.
+    void AppendEscaped(std::string& line, std::string_view text)
+    {
+      for (const char c : text)
+      {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte > 0x7e || c == '"' || c == '\\')
+        {
+          char escaped[5];
+          std::snprintf(escaped, sizeof(escaped), "\\x%02X", byte);
+          line += escaped;
+        }
+        else
+        {
+          line += c;
+        }
+      }
+    }
+
+    void AppendQuoted(std::string& line, std::string_view text)
+    {
+      line += '"';
+      if (text.empty())
+      {
+        line += '-';
+      }
+      else
+      {
+        AppendEscaped(line, text);
+      }
+      line += '"';
+    }
+
+    // The request line with the query's secrets masked: "METHOD target VERSION".
+    std::string MaskRequestLine(std::string_view requestLine)
+    {
+      const std::size_t firstSpace = requestLine.find(' ');
+      const std::size_t lastSpace = requestLine.rfind(' ');
+      if (firstSpace == std::string_view::npos)
+      {
+        return MaskSecretParameters(requestLine);
+      }
+      const std::size_t targetEnd = (lastSpace > firstSpace) ? lastSpace : requestLine.size();
+      return std::string(requestLine.substr(0, firstSpace + 1)) +
+        MaskSecretParameters(requestLine.substr(firstSpace + 1, targetEnd - firstSpace - 1)) +
+        std::string(requestLine.substr(targetEnd));
+    }
+  }
+
+
+  std::string_view ToString(CorsOutcome outcome)
+  {
+    switch (outcome)
+    {
+      case CorsOutcome::PreflightAllowed: return "preflight-ok";
+      case CorsOutcome::PreflightRefusedOrigin: return "preflight-refused:origin";
+      case CorsOutcome::PreflightRefusedMethod: return "preflight-refused:method";
+      case CorsOutcome::PreflightRefusedHeader: return "preflight-refused:header";
+      case CorsOutcome::PreflightRefusedRoute: return "preflight-refused:route";
+      case CorsOutcome::PreflightRefusedPrivateNetwork: return "preflight-refused:private-network";
+      case CorsOutcome::OriginAllowed: return "cors-ok";
+      case CorsOutcome::NoOrigin: return "no-origin";
+      case CorsOutcome::OriginRefused: return "origin-refused";
+      case CorsOutcome::NotExposed: return "not-exposed";
+      case CorsOutcome::HostRefused: return "host-refused";
+      case CorsOutcome::None: break;
+    }
+    return "-";
+  }
+
+
+  std::string MaskSecretParameters(std::string_view target)
+  {
+    const std::size_t question = target.find('?');
+    if (question == std::string_view::npos)
+    {
+      return std::string(target);
+    }
+    const std::size_t fragment = target.find('#', question);
+    const std::string_view query = target.substr(question + 1, fragment == std::string_view::npos ?
+                                                 std::string_view::npos : fragment - question - 1);
+    std::string masked(target.substr(0, question + 1));
+    std::size_t begin = 0;
+    for (;;)
+    {
+      const std::size_t end = std::min(query.find('&', begin), query.size());
+      const std::string_view parameter = query.substr(begin, end - begin);
+      const std::size_t equals = parameter.find('=');
+      const std::string_view name = parameter.substr(0, equals);
+      if (equals != std::string_view::npos && IsSecretName(name))
+      {
+        masked += name;
+        masked += "=***";
+      }
+      else
+      {
+        masked += parameter;
+      }
+      if (end >= query.size())
+      {
+        break;
+      }
+      masked += '&';
+      begin = end + 1;
+    }
+    if (fragment != std::string_view::npos)
+    {
+      masked += target.substr(fragment);
+    }
+    return masked;
+  }
+
+
+  std::string FormatLogTime(std::chrono::system_clock::time_point time)
+  {
+    static constexpr const char* MONTHS[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+    // glibc's localtime_r takes a process-wide lock: once a second per thread is enough.
+    thread_local std::time_t cachedSeconds = -1;
+    thread_local std::string cachedText;
+    if (seconds == cachedSeconds)
+    {
+      return cachedText;
+    }
+    std::tm local{};
+    ::localtime_r(&seconds, &local);
+    const long offsetMinutes = local.tm_gmtoff / 60;
+    const long absolute = offsetMinutes < 0 ? -offsetMinutes : offsetMinutes;
+    char text[64];
+    std::snprintf(text, sizeof(text), "%02d/%s/%04d:%02d:%02d:%02d %c%02d%02d",
+                  local.tm_mday, MONTHS[local.tm_mon], local.tm_year + 1900,
+                  local.tm_hour, local.tm_min, local.tm_sec,
+                  offsetMinutes < 0 ? '-' : '+', static_cast<int>(absolute / 60 % 100), static_cast<int>(absolute % 60));
+    cachedSeconds = seconds;
+    cachedText = text;
+    return cachedText;
+  }
+
+
+  std::string FormatAccessLogLine(const AccessRecord& record)
+  {
+    std::string line;
+    line.reserve(256 + record.requestLine.size() + record.referer.size() + record.userAgent.size());
+    AppendEscaped(line, record.clientAddress.empty() ? std::string_view("-") : record.clientAddress);
+    line += " - - [";
+    line += FormatLogTime(record.began);
+    line += "] ";
+    AppendQuoted(line, MaskRequestLine(record.requestLine));
+    line += ' ';
+    line += std::to_string(record.status == 0 ? 499 : record.status);
+    line += ' ';
+    line += std::to_string(record.bodyBytesSent);
+    line += ' ';
+    AppendQuoted(line, MaskSecretParameters(record.referer));
+    line += ' ';
+    AppendQuoted(line, record.userAgent);
+    line += ' ';
+    const auto milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(record.elapsed).count();
+    char seconds[32];
+    std::snprintf(seconds, sizeof(seconds), "%lld.%03lld", static_cast<long long>(milliseconds / 1000),
+                  static_cast<long long>(milliseconds % 1000));
+    line += seconds;
+    line += ' ';
+    line += ToString(record.outcome);
+    line += '\n';
+    return line;
+  }
+}
