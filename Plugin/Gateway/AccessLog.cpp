@@ -2,6 +2,7 @@
 
 #include "../Configuration/ConfigurationKeys.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -58,12 +59,13 @@ namespace OrthancCors
         droppedLines_.Add();
         return;
       }
-      const bool wasEmpty = pending_.empty();
+      const bool crossesThreshold = pending_.size() < WRITE_THRESHOLD_BYTES &&
+        pending_.size() + line.size() >= WRITE_THRESHOLD_BYTES;
       pending_ += line;
       queuedBatches_++;
-      if (!wasEmpty)
+      if (!crossesThreshold)
       {
-        return;   // the writer is already woken up
+        return;   // written within WRITE_INTERVAL
       }
     }
     wake_.notify_one();
@@ -74,6 +76,7 @@ namespace OrthancCors
   {
     std::unique_lock<std::mutex> lock(mutex_);
     const uint64_t target = queuedBatches_;
+    flushRequested_ = true;
     wake_.notify_one();
     written_.wait(lock, [&] { return writtenBatches_ >= target; });
   }
@@ -86,7 +89,12 @@ namespace OrthancCors
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;)
     {
-      wake_.wait_until(lock, nextRotationCheck, [this] { return stopping_ || !pending_.empty(); });
+      const auto wakeUp = std::min(nextRotationCheck, std::chrono::steady_clock::now() + WRITE_INTERVAL);
+      wake_.wait_until(lock, wakeUp, [this]
+      {
+        return stopping_ || flushRequested_ || pending_.size() >= WRITE_THRESHOLD_BYTES;
+      });
+      flushRequested_ = false;
       batch.clear();
       batch.swap(pending_);
       const uint64_t batches = queuedBatches_;

@@ -13,10 +13,10 @@
 namespace OrthancCors
 {
   // The gateway's access log file (Cors.Gateway.AccessLog). Workers hand it
-  // whole lines, which a thread of its own appends to the file: no worker ever
-  // waits on the disk. What waits is bounded (MAX_PENDING_BYTES); beyond it,
-  // lines are dropped and counted (and said in Orthanc's log) rather than
-  // slowing the gateway down. The file is opened with O_APPEND, so that a
+  // whole lines, which a thread of its own appends to the file in batches,
+  // within WRITE_INTERVAL: no worker ever waits on the disk. What waits is
+  // bounded (MAX_PENDING_BYTES); beyond it, lines are dropped and counted (and
+  // said in Orthanc's log) rather than slowing the gateway down. The file is opened with O_APPEND, so that a
   // truncation (logrotate's copytruncate) needs nothing; once a second the
   // writer checks whether the path still leads to the open file, and reopens
   // it when it was moved or removed (logrotate's default), with no signal.
@@ -24,6 +24,11 @@ namespace OrthancCors
   {
   public:
     static constexpr std::size_t MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+    // The writer wakes up this often, or as soon as this much waits: not once a
+    // line, which would cost a wake-up (a system call, a context switch) per request.
+    static constexpr std::chrono::milliseconds WRITE_INTERVAL{100};
+    static constexpr std::size_t WRITE_THRESHOLD_BYTES = 64 * 1024;
 
     // Opens (creates, mode 0640) the file; throws std::runtime_error naming
     // Cors.Gateway.AccessLog when it cannot. Starts the writing thread.
@@ -63,6 +68,7 @@ namespace OrthancCors
     uint64_t queuedBatches_ = 0;      // Write() calls accepted
     uint64_t writtenBatches_ = 0;     // of which the writer is done with
     bool stopping_ = false;
+    bool flushRequested_ = false;
     std::thread thread_;
   };
 }

@@ -60,22 +60,23 @@ namespace OrthancCors
     }
 
     // nginx's escaping of logged variables: " \ and bytes outside 0x20-0x7E as \xHH.
+    // Runs of plain bytes are appended whole (the common case: nothing to escape).
     void AppendEscaped(std::string& line, std::string_view text)
     {
-      for (const char c : text)
+      static constexpr char HEX[] = "0123456789ABCDEF";
+      std::size_t plainFrom = 0;
+      for (std::size_t i = 0; i < text.size(); i++)
       {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte > 0x7e || c == '"' || c == '\\')
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x20 || byte > 0x7e || byte == '"' || byte == '\\')
         {
-          char escaped[5];
-          std::snprintf(escaped, sizeof(escaped), "\\x%02X", byte);
-          line += escaped;
-        }
-        else
-        {
-          line += c;
+          line.append(text.data() + plainFrom, i - plainFrom);
+          const char escaped[4] = { '\\', 'x', HEX[byte >> 4], HEX[byte & 0x0f] };
+          line.append(escaped, sizeof(escaped));
+          plainFrom = i + 1;
         }
       }
+      line.append(text.data() + plainFrom, text.size() - plainFrom);
     }
 
     void AppendQuoted(std::string& line, std::string_view text)
@@ -105,6 +106,32 @@ namespace OrthancCors
       return std::string(requestLine.substr(0, firstSpace + 1)) +
         MaskSecretParameters(requestLine.substr(firstSpace + 1, targetEnd - firstSpace - 1)) +
         std::string(requestLine.substr(targetEnd));
+    }
+
+    // Quoted, escaped, and (a query being there) with its secrets masked by `mask`.
+    void AppendQuotedMasked(std::string& line, std::string_view text, std::string (*mask)(std::string_view))
+    {
+      if (text.find('?') == std::string_view::npos)
+      {
+        AppendQuoted(line, text);   // most requests: no copy
+      }
+      else
+      {
+        AppendQuoted(line, mask(text));
+      }
+    }
+
+    // "12.345": seconds with milliseconds, as nginx's $request_time.
+    void AppendSeconds(std::string& line, std::chrono::steady_clock::duration elapsed)
+    {
+      const auto milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+      const long long positive = milliseconds < 0 ? 0 : static_cast<long long>(milliseconds);
+      line += std::to_string(positive / 1000);
+      const int fraction = static_cast<int>(positive % 1000);
+      line += '.';
+      line += static_cast<char>('0' + fraction / 100);
+      line += static_cast<char>('0' + fraction / 10 % 10);
+      line += static_cast<char>('0' + fraction % 10);
     }
   }
 
@@ -207,21 +234,17 @@ namespace OrthancCors
     line += " - - [";
     line += FormatLogTime(record.began);
     line += "] ";
-    AppendQuoted(line, MaskRequestLine(record.requestLine));
+    AppendQuotedMasked(line, record.requestLine, &MaskRequestLine);
     line += ' ';
     line += std::to_string(record.status == 0 ? 499 : record.status);
     line += ' ';
     line += std::to_string(record.bodyBytesSent);
     line += ' ';
-    AppendQuoted(line, MaskSecretParameters(record.referer));
+    AppendQuotedMasked(line, record.referer, &MaskSecretParameters);
     line += ' ';
     AppendQuoted(line, record.userAgent);
     line += ' ';
-    const auto milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(record.elapsed).count();
-    char seconds[32];
-    std::snprintf(seconds, sizeof(seconds), "%lld.%03lld", static_cast<long long>(milliseconds / 1000),
-                  static_cast<long long>(milliseconds % 1000));
-    line += seconds;
+    AppendSeconds(line, record.elapsed);
     line += ' ';
     line += ToString(record.outcome);
     line += '\n';

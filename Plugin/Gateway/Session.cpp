@@ -241,11 +241,11 @@ namespace OrthancCors
       const HeaderSectionScan scan = ScanHeaderSection(
         std::string_view(static_cast<const char*>(received.data()), received.size()), MessageIo::HEADER_LIMIT);
 
-      if (scan.status != HeaderSectionScan::Status::Incomplete)
+      if (scan.status != HeaderSectionScan::Status::Incomplete && context_.accessLog != nullptr)
       {
         // What the access log shows of the request, the request line as received.
-        const std::string_view received(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-        const std::string_view section = received.substr(std::min(scan.begin, received.size()));
+        const std::string_view text(static_cast<const char*>(received.data()), received.size());
+        const std::string_view section = text.substr(std::min(scan.begin, text.size()));
         request_.requestLine = std::string(section.substr(0, std::min<std::size_t>(section.find("\r\n"),
                                                                                    MAX_LOGGED_REQUEST_LINE)));
       }
@@ -316,8 +316,11 @@ namespace OrthancCors
     const std::string method(request.method_string());
     const std::string target(request.target());
     const HttpHeaders headers = MessageIo::ToHttpHeaders(request);
-    request_.referer = FirstValue(headers, "Referer");
-    request_.userAgent = FirstValue(headers, "User-Agent");
+    if (context_.accessLog != nullptr)
+    {
+      request_.referer = FirstValue(headers, "Referer");
+      request_.userAgent = FirstValue(headers, "User-Agent");
+    }
 
     if (auto rejection = ValidateRequest(method, target, request.version(), headers))
     {
@@ -428,69 +431,62 @@ namespace OrthancCors
   void Session::BeginRequest()
   {
     request_.began = std::chrono::steady_clock::now();
-    request_.beganWallClock = std::chrono::system_clock::now();
     request_.trafficBefore = client_.GetTraffic();
-    request_.requestLine.clear();
-    request_.referer.clear();
-    request_.userAgent.clear();
     request_.outcome = CorsOutcome::None;
+    if (context_.accessLog != nullptr)
+    {
+      request_.beganWallClock = std::chrono::system_clock::now();
+      request_.requestLine.clear();
+      request_.referer.clear();
+      request_.userAgent.clear();
+    }
   }
 
 
   void Session::RecordPolicyOutcome(const CorsRequest& request, const CorsDecision& decision)
   {
     CorsMetrics& metrics = context_.metrics;
+    const auto record = [this](CorsOutcome outcome, MetricCounter& counter)
+    {
+      request_.outcome = outcome;
+      counter.Add();
+    };
+
     if (request.IsPreflight())
     {
       switch (decision.outcome == CorsDecision::Outcome::Allowed ? CorsDecision::Refusal::None : decision.refusal)
       {
         case CorsDecision::Refusal::None:
-          request_.outcome = CorsOutcome::PreflightAllowed;
-          metrics.preflightsAllowed.Add();
-          break;
+          return record(CorsOutcome::PreflightAllowed, metrics.preflightsAllowed);
         case CorsDecision::Refusal::Route:
-          request_.outcome = CorsOutcome::PreflightRefusedRoute;
-          metrics.preflightsRefusedRoute.Add();
-          break;
+          return record(CorsOutcome::PreflightRefusedRoute, metrics.preflightsRefusedRoute);
         case CorsDecision::Refusal::Origin:
-          request_.outcome = CorsOutcome::PreflightRefusedOrigin;
-          metrics.preflightsRefusedOrigin.Add();
-          break;
+          return record(CorsOutcome::PreflightRefusedOrigin, metrics.preflightsRefusedOrigin);
         case CorsDecision::Refusal::Method:
-          request_.outcome = CorsOutcome::PreflightRefusedMethod;
-          metrics.preflightsRefusedMethod.Add();
-          break;
+          return record(CorsOutcome::PreflightRefusedMethod, metrics.preflightsRefusedMethod);
         case CorsDecision::Refusal::Header:
-          request_.outcome = CorsOutcome::PreflightRefusedHeader;
-          metrics.preflightsRefusedHeader.Add();
-          break;
+          return record(CorsOutcome::PreflightRefusedHeader, metrics.preflightsRefusedHeader);
         case CorsDecision::Refusal::PrivateNetwork:
-          request_.outcome = CorsOutcome::PreflightRefusedPrivateNetwork;
-          metrics.preflightsRefusedPrivateNetwork.Add();
-          break;
+          return record(CorsOutcome::PreflightRefusedPrivateNetwork, metrics.preflightsRefusedPrivateNetwork);
       }
       return;
     }
 
     if (!request.HasOrigin())
     {
-      request_.outcome = CorsOutcome::NoOrigin;
-      metrics.requestsWithoutOrigin.Add();
+      record(CorsOutcome::NoOrigin, metrics.requestsWithoutOrigin);
     }
     else if (decision.outcome == CorsDecision::Outcome::Allowed)
     {
-      request_.outcome = CorsOutcome::OriginAllowed;
-      metrics.requestsOriginAllowed.Add();
+      record(CorsOutcome::OriginAllowed, metrics.requestsOriginAllowed);
     }
     else if (decision.outcome == CorsDecision::Outcome::NotExposed)
     {
-      request_.outcome = CorsOutcome::NotExposed;
-      metrics.requestsNotExposed.Add();
+      record(CorsOutcome::NotExposed, metrics.requestsNotExposed);
     }
     else
     {
-      request_.outcome = CorsOutcome::OriginRefused;
-      metrics.requestsOriginRefused.Add();
+      record(CorsOutcome::OriginRefused, metrics.requestsOriginRefused);
     }
   }
 
@@ -504,8 +500,12 @@ namespace OrthancCors
     }
     const AnyStream::Traffic& traffic = client_.GetTraffic();
     const AnyStream::Traffic& before = request_.trafficBefore;
+    if (clientAddressText_.empty())
+    {
+      clientAddressText_ = clientAddress_.to_string();
+    }
     AccessRecord record;
-    record.clientAddress = clientAddress_.to_string();
+    record.clientAddress = clientAddressText_;
     record.began = request_.beganWallClock;
     record.elapsed = std::chrono::steady_clock::now() - request_.began;
     record.requestLine = std::move(request_.requestLine);

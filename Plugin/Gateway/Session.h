@@ -87,6 +87,7 @@ namespace OrthancCors
     boost::asio::any_io_executor executor_;
     AnyStream client_;
     boost::asio::ip::address clientAddress_;
+    std::string clientAddressText_;           // for the access log, made at its first line
     boost::asio::ip::tcp::endpoint localEndpoint_;
     boost::beast::flat_buffer buffer_;
     UpstreamConnection upstream_;

@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from orthanc_cors_tools import dicom_data, spa_server
@@ -180,6 +181,30 @@ def run_wrk(url, seconds, connections, threads, script=None, environment=None, h
 
 
 # ---- the benchmark ---------------------------------------------------------------------
+
+class MetricsScraper:
+    """Reads Orthanc's /tools/metrics-prometheus every second, as a Prometheus with a 1 s
+    scrape interval would (its default is 15 s); stop() returns the count of reads that
+    carried the plugin's metrics."""
+
+    def __init__(self, orthanc_port):
+        self.port = orthanc_port
+        self.stopping = threading.Event()
+        self.scrapes = 0
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self.stopping.wait(1.0):
+            response = http_request(self.port, "GET", "/tools/metrics-prometheus", timeout=30)
+            if response.status == 200 and b"orthanc_cors_preflights_allowed_total" in response.body:
+                self.scrapes += 1
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join(timeout=60)
+        return self.scrapes
+
 
 class Workload:
     def __init__(self, name, title, path, connections, contenders=CONTENDERS, script=None, environment=None,
@@ -342,6 +367,60 @@ class Benchmark:
 
     def url(self, contender, workload):
         return "http://%s:%d%s" % (LOOPBACK, self.ports[contender], workload.path)
+
+    # ---- the access log and the metrics: what they cost ----
+
+    def restart_orthanc(self, access_log):
+        """Orthanc again, on the same folder (its data kept) and ports, the gateway's
+        access log on or off."""
+        gateway = dict(self.orthanc.cors["Gateway"])
+        gateway.pop("AccessLog", None)
+        if access_log:
+            gateway["AccessLog"] = os.path.join(self.work, "access.log")
+        self.orthanc.cors = dict(self.orthanc.cors, Gateway=gateway)
+        problem = self.orthanc.stop()
+        if problem:
+            raise RuntimeError(problem)
+        self.orthanc.start()
+        wait_until_http_ready(self.gateway_port, path="/system")
+
+    def measure_observability(self):
+        """Preflight and QIDO through the gateway with its access log on and Prometheus
+        reading /tools/metrics-prometheus every second, against both off (the metrics are
+        always counted: off means nobody reads them). Orthanc is restarted between the two
+        settings, whose order alternates round after round."""
+        environment = {"BENCH_ORIGIN": ORIGIN}
+        workloads = (("preflight", os.path.join(HERE, "preflight.lua"), ()),
+                     ("qido", None, ("Origin: " + ORIGIN,)))
+        runs = {name: {"off": [], "on": []} for (name, _, _) in workloads}
+        scrapes = []
+        order = ["off", "on"]
+        try:
+            for round_index in range(self.rounds):
+                for setting in order:
+                    self.restart_orthanc(setting == "on")
+                    scraper = MetricsScraper(self.orthanc.http_port) if setting == "on" else None
+                    try:
+                        for (name, script, headers) in workloads:
+                            url = "http://%s:%d/dicom-web/studies" % (LOOPBACK, self.gateway_port)
+                            if not self.quick:
+                                run_wrk(url, 1, 16, 2, script, environment, headers)
+                            result = run_wrk(url, self.seconds, 16, 2, script, environment, headers)
+                            runs[name][setting].append(result)
+                            self.log("  %-15s round %d log+metrics %-3s %9.1f req/s  p99 %8.3f ms"
+                                     % (name, round_index + 1, setting, result["requests_per_second"],
+                                        result["p99_ms"]))
+                    finally:
+                        if scraper is not None:
+                            scrapes.append(scraper.stop())
+                order.reverse()
+            with open(os.path.join(self.work, "access.log"), "rb") as log:
+                lines = sum(chunk.count(b"\n") for chunk in iter(lambda: log.read(1 << 20), b""))
+        finally:
+            self.restart_orthanc(False)   # as the other measurements expect it
+        if lines == 0 or min(scrapes) == 0:
+            raise RuntimeError("the access log (%d lines) or the metrics (%s scrapes) did not work" % (lines, scrapes))
+        self.extra["observability"] = {"runs": runs, "log_lines": lines, "scrapes": sum(scrapes)}
 
     # ---- 1 GiB retrieve: Orthanc's peak RSS growth ----
 
@@ -575,6 +654,24 @@ def report(benchmark, wall_seconds):
                                                         median([run["firstImage"] for run in runs]),
                                                         median([run["allSlices"] for run in runs]), len(runs)))
         lines.append("")
+    if "observability" in benchmark.extra:
+        observability = benchmark.extra["observability"]
+        lines += ["## Access log and metrics", "",
+                  "Preflight and QIDO-RS study search through the gateway (16 connections), with "
+                  "`Gateway.AccessLog` on and `/tools/metrics-prometheus` read every second, against "
+                  "both off (metrics are always counted; off = never read). Orthanc restarted between the "
+                  "two settings, alternated. %d access log lines written, %d scrapes."
+                  % (observability["log_lines"], observability["scrapes"]), "",
+                  "| Workload | Off: requests/s | On: requests/s | On/off | Off: p99 (ms) | On: p99 (ms) |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for (name, settings) in observability["runs"].items():
+            off = {key: median([run[key] for run in settings["off"]]) for key in ("requests_per_second", "p99_ms")}
+            on = {key: median([run[key] for run in settings["on"]]) for key in ("requests_per_second", "p99_ms")}
+            lines.append("| %s | %.1f | %.1f | %s | %.3f | %.3f |"
+                         % (name, off["requests_per_second"], on["requests_per_second"],
+                            ratio(on["requests_per_second"], off["requests_per_second"]),
+                            off["p99_ms"], on["p99_ms"]))
+        lines.append("")
     for (name, reason) in benchmark.extra.get("failures", {}).items():
         lines += ["Not measured (%s): %s" % (name, reason), ""]
     return "\n".join(lines)
@@ -588,7 +685,8 @@ def main():
     parser.add_argument("--seconds", type=int)
     parser.add_argument("--slices", type=int, help="slices of the metadata/OHIF series (default 200; quick: 8)")
     parser.add_argument("--gateway-threads", type=int, help="gateway Threads = nginx worker_processes (default nproc)")
-    parser.add_argument("--only", help="comma-separated workload names (\"large-file\": the large-file table)")
+    parser.add_argument("--only", help="comma-separated workload names (\"large-file\": the large-file table; "
+                        "\"observability\": the access log and metrics table)")
     parser.add_argument("--rss", action="store_true", help="also measure RSS during a 1 GiB retrieve (default: full runs)")
     parser.add_argument("--no-rss", action="store_true")
     parser.add_argument("--ohif", action="store_true", help="also time OHIF in headless Chromium")
@@ -611,7 +709,9 @@ def main():
                 benchmark.log("workload %s" % workload.name)
                 benchmark.measure(workload)
         # The tables are worth keeping even if one of these extra figures cannot be had.
-        for (wanted_extra, name, measure) in ((wanted is None or "large-file" in wanted, "large_file",
+        for (wanted_extra, name, measure) in ((wanted is None or "observability" in wanted, "observability",
+                                               benchmark.measure_observability),
+                                              (wanted is None or "large-file" in wanted, "large_file",
                                                benchmark.measure_large_file),
                                               ((arguments.rss or not arguments.quick) and not arguments.no_rss,
                                                "rss", benchmark.measure_rss),

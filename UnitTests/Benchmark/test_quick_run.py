@@ -15,6 +15,8 @@ WORKLOAD_TITLES = ["Preflight", "QIDO-RS study search", "WADO-RS metadata", "WAD
 NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 LARGE_FILE_ROW = re.compile(r"^\| (nginx CORS proxy|Gateway) \| (%s) \| (%s) \| (-?%s) \| (\d+) \|$"
                             % (NUMBER, NUMBER, NUMBER), re.MULTILINE)
+OBSERVABILITY_ROW = re.compile(r"^\| (preflight|qido) \| (%s) \| (%s) \| (%sx) \| (%s) \| (%s) \|$"
+                               % (NUMBER, NUMBER, NUMBER, NUMBER, NUMBER), re.MULTILINE)
 FIGURES_ROW = re.compile(r"^\| (Orthanc direct|nginx CORS proxy|Gateway) \| (%s) \| (%s) \| (%s) \| (\d+) \|$"
                          % (NUMBER, NUMBER, NUMBER), re.MULTILINE)
 
@@ -57,6 +59,18 @@ class QuickBenchmarkRun(unittest.TestCase):
         for (contender, mib_per_second, _, _, rounds) in rows:
             self.assertGreater(float(mib_per_second), 0.0, contender)
             self.assertEqual(int(rounds), 1, contender)
+
+    def test_AccessLogAndMetricsTableHasBothWorkloads(self):
+        section = self.text.partition("\n## Access log and metrics")[2].partition("\n## ")[0]
+        self.assertRegex(section, r"(\d+) access log lines written, (\d+) scrapes", self.text)
+        lines, scrapes = map(int, re.search(r"(\d+) access log lines written, (\d+) scrapes", section).groups())
+        self.assertGreater(lines, 0)
+        self.assertGreater(scrapes, 0)
+        rows = OBSERVABILITY_ROW.findall(section)
+        self.assertEqual([row[0] for row in rows], ["preflight", "qido"], self.text)
+        for (workload, off, on, _, _, _) in rows:
+            self.assertGreater(float(off), 0.0, workload)
+            self.assertGreater(float(on), 0.0, workload)
 
     def test_RatiosAreReported(self):
         self.assertEqual(len(re.findall(r"Gateway/nginx: %sx requests/s" % NUMBER, self.text)), 7, self.text)

@@ -62,15 +62,23 @@ def presented_certificate(port):
         return connection.getpeercert(binary_form=True)
 
 
-class TlsProfile(OrthancTestCase):
+class TlsGatewayTestCase(OrthancTestCase):
+    """One Orthanc for the class, its gateway on TLS with a new certificate."""
+
+    KEY_TYPE = "rsa"
+    GATEWAY_SETTINGS = {}
 
     @classmethod
     def setUpClass(cls):
         cls.folder = tempfile.TemporaryDirectory(prefix="orthanc-cors-tls-profile-")
         cls.addClassCleanup(cls.folder.cleanup)
-        certificate, key = make_self_signed_certificate(cls.folder.name)
+        certificate, key = make_self_signed_certificate(cls.folder.name, key_type=cls.KEY_TYPE)
         cls.gateway_port = free_port()
-        cls.orthanc = cls.start_class_orthanc(cors=tls_gateway(cls.gateway_port, certificate, key))
+        cls.orthanc = cls.start_class_orthanc(cors=tls_gateway(cls.gateway_port, certificate, key,
+                                                               **cls.GATEWAY_SETTINGS))
+
+
+class TlsProfile(TlsGatewayTestCase):
 
     def test_tls_1_0_and_1_1_are_refused(self):
         for option in ("-tls1", "-tls1_1"):
@@ -149,16 +157,10 @@ class TlsProfile(OrthancTestCase):
                            if f["severity"] not in ("OK", "INFO"))))
 
 
-class EcdsaCertificate(OrthancTestCase):
+class EcdsaCertificate(TlsGatewayTestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        cls.folder = tempfile.TemporaryDirectory(prefix="orthanc-cors-tls-ec-")
-        cls.addClassCleanup(cls.folder.cleanup)
-        certificate, key = make_self_signed_certificate(cls.folder.name, key_type="ec")
-        cls.gateway_port = free_port()
-        cls.orthanc = cls.start_class_orthanc(cors=tls_gateway(
-            cls.gateway_port, certificate, key, SslMinimumProtocolVersion="TLSv1.2"))
+    KEY_TYPE = "ec"
+    GATEWAY_SETTINGS = {"SslMinimumProtocolVersion": "TLSv1.2"}
 
     def test_ecdsa_suites_are_offered_with_an_ecdsa_certificate(self):
         protocol, cipher, output = s_client(self.gateway_port, "-tls1_2")
@@ -167,17 +169,9 @@ class EcdsaCertificate(OrthancTestCase):
         self.assertEqual(cipher, "ECDHE-ECDSA-CHACHA20-POLY1305", output)
 
 
-class Tls13Only(OrthancTestCase):
+class Tls13Only(TlsGatewayTestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        cls.folder = tempfile.TemporaryDirectory(prefix="orthanc-cors-tls13-")
-        cls.addClassCleanup(cls.folder.cleanup)
-        certificate, key = make_self_signed_certificate(cls.folder.name)
-        cls.gateway_port = free_port()
-        # Orthanc's numbering, extended: 5 is TLS 1.3.
-        cls.orthanc = cls.start_class_orthanc(cors=tls_gateway(
-            cls.gateway_port, certificate, key, SslMinimumProtocolVersion=5))
+    GATEWAY_SETTINGS = {"SslMinimumProtocolVersion": 5}   # Orthanc's numbering, extended: 5 is TLS 1.3
 
     def test_tls_1_2_is_refused(self):
         self.assertIsNone(s_client(self.gateway_port, "-tls1_2")[0])
