@@ -59,7 +59,7 @@ namespace OrthancCors
       { "orthanc_cors_gateway_504_total", "504 answers of the gateway (Orthanc silent for UpstreamTimeout)",
         ORTHANC_CORS_COUNTER(answered504) },
       { "orthanc_cors_connections_refused_503_total",
-        "connections answered 503 at MaxConnections or MaxConnectionsPerClient",
+        "connections refused at MaxConnections or MaxConnectionsPerClient (answered 503)",
         ORTHANC_CORS_COUNTER(refused503) },
       { "orthanc_cors_tls_handshake_failures_total", "TLS handshakes that failed (protocol, suite, ALPN, garbage)",
         ORTHANC_CORS_COUNTER(tlsHandshakeFailures) },

@@ -163,9 +163,9 @@ namespace OrthancCors
     const int reopened = OpenForAppending(path_);
     if (reopened < 0)
     {
-      if (!writeErrorReported_)
+      if (!reopenErrorReported_)
       {
-        writeErrorReported_ = true;
+        reopenErrorReported_ = true;
         logger_.Error("Cors gateway: the access log \"" + path_ + "\" was moved and cannot be created again: " +
                       std::strerror(errno) + "; writing on in the moved file");
       }
@@ -173,6 +173,7 @@ namespace OrthancCors
     }
     ::close(file_);
     file_ = reopened;
+    reopenErrorReported_ = false;
   }
 
 

@@ -59,7 +59,8 @@ namespace OrthancCors
     const std::chrono::milliseconds rotationCheckInterval_;
     int file_ = -1;                   // the writer's only, after construction
     uint64_t droppedReported_ = 0;
-    bool writeErrorReported_ = false;
+    bool writeErrorReported_ = false;    // each said once until it works again
+    bool reopenErrorReported_ = false;
 
     std::mutex mutex_;
     std::condition_variable wake_;

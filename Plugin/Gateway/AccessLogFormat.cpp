@@ -13,8 +13,9 @@ namespace OrthancCors
   namespace
   {
     // Substrings of a parameter name that mark a credential (lower case).
-    constexpr std::array<std::string_view, 9> SECRET_NAME_PARTS = {
-      "token", "jwt", "password", "passwd", "secret", "signature", "apikey", "api_key", "credential"
+    constexpr std::array<std::string_view, 13> SECRET_NAME_PARTS = {
+      "token", "jwt", "password", "passwd", "secret", "signature", "apikey", "api_key", "credential",
+      "access_key", "accesskey", "private_key", "privatekey"
     };
 
     // Whole parameter names that do (too short to search for inside other names).
@@ -171,7 +172,8 @@ namespace OrthancCors
     std::size_t begin = 0;
     for (;;)
     {
-      const std::size_t end = std::min(query.find('&', begin), query.size());
+      // "&" separates parameters, and ";" in some frameworks' URLs.
+      const std::size_t end = std::min(query.find_first_of("&;", begin), query.size());
       const std::string_view parameter = query.substr(begin, end - begin);
       const std::size_t equals = parameter.find('=');
       const std::string_view name = parameter.substr(0, equals);
@@ -188,7 +190,7 @@ namespace OrthancCors
       {
         break;
       }
-      masked += '&';
+      masked += query[end];
       begin = end + 1;
     }
     if (fragment != std::string_view::npos)

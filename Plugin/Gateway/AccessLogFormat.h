@@ -49,9 +49,10 @@ namespace OrthancCors
   // \xHH, as nginx does. Ends with "\n".
   std::string FormatAccessLogLine(const AccessRecord& record);
 
-  // The query parameters whose name (percent-decoded, case-insensitive) suggests
-  // a credential — "token", "access_token", "jwt", "apikey", "password",
-  // "signature" and the like — keep their name and get "***" as value.
+  // The query parameters (separated by "&" or ";") whose name, percent-decoded
+  // and case-insensitive, suggests a credential — "token", "access_token", "jwt",
+  // "apikey", "password", "signature" and the like — keep their name and get
+  // "***" as value.
   std::string MaskSecretParameters(std::string_view target);
 
   // The time as nginx's $time_local writes it: "02/Dec/2026:08:13:46 +0000"

@@ -24,6 +24,9 @@ namespace OrthancCors
     client_(AnyStream::Accepted(std::move(socket), context.serverTls ? context.serverTls->Current() : nullptr)),
     reached_(reached)
   {
+    boost::system::error_code error;
+    const auto remote = client_.Tcp().socket().remote_endpoint(error);
+    clientAddress_ = error ? "" : remote.address().to_string();
     context_.metrics.refused503.Add();
   }
 
@@ -54,6 +57,7 @@ namespace OrthancCors
       auto [error] = co_await tls->async_handshake(boost::asio::ssl::stream_base::server, MessageIo::AS_TUPLE);
       if (error)
       {
+        context_.metrics.tlsHandshakeFailures.Add();
         client_.Tcp().close();
         co_return;
       }
@@ -76,12 +80,10 @@ namespace OrthancCors
     {
       // The request is not read: the line says who was refused, and when.
       AccessRecord record;
-      boost::system::error_code ignored;
-      const auto remote = client_.Tcp().socket().remote_endpoint(ignored);
-      record.clientAddress = ignored ? "" : remote.address().to_string();
+      record.clientAddress = clientAddress_;
       record.began = beganWallClock;
       record.elapsed = std::chrono::steady_clock::now() - began;
-      record.status = error ? 0 : 503;
+      record.status = 503;   // as the session logs it: the status sent, or attempted
       record.bodyBytesSent = client_.GetTraffic().bytesWritten - client_.GetTraffic().headBytesWritten;
       context_.accessLog->Write(FormatAccessLogLine(record));
     }

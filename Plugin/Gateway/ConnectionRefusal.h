@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace OrthancCors
 {
@@ -33,6 +34,7 @@ namespace OrthancCors
     const GatewayContext& context_;
     boost::asio::any_io_executor executor_;
     AnyStream client_;
+    std::string clientAddress_;   // for the access log, read while the connection is surely open
     ConnectionRegistry::Limit reached_;
     std::optional<ConnectionRegistry::Membership> membership_;
   };

@@ -36,7 +36,7 @@ namespace OrthancCors
     void Start();
     void Stop();   // idempotent
 
-    // The pair for a new connection. Thread-safe, lock-free.
+    // The pair for a new connection. Thread-safe.
     std::shared_ptr<boost::asio::ssl::context> Current() const;
 
     // Looks at the files once, as the thread does (tests call it directly).

@@ -202,20 +202,36 @@ namespace OrthancCors
   boost::asio::awaitable<void> Session::AnswerPlainHttpOnTlsPort()
   {
     const auto received = buffer_.data();
-    const char first = received.size() > 0 ? *static_cast<const char*>(received.data()) : '\0';
-    if (!std::isalpha(static_cast<unsigned char>(first)))
+    const std::string_view text(static_cast<const char*>(received.data()), received.size());
+    if (text.empty() || !std::isalpha(static_cast<unsigned char>(text.front())))
     {
+      context_.metrics.tlsHandshakeFailures.Add();
       client_.Tcp().close();   // neither TLS nor HTTP: nothing readable to answer
       co_return;
     }
 
     // What nginx answers, in plain HTTP (the client cannot read anything else),
-    // then the connection closes.
+    // then the connection closes. Counted and logged as a malformed request.
+    BeginRequest();
+    if (context_.accessLog != nullptr)
+    {
+      request_.requestLine = std::string(text.substr(0, std::min<std::size_t>(text.find_first_of("\r\n"),
+                                                                              MAX_LOGGED_REQUEST_LINE)));
+    }
     const LocalResponse answer = MakeErrorResponse(400, "The plain HTTP request was sent to HTTPS port");
-    const std::string message =
-      MessageIo::SerializeResponseHead(11, 400, answer.headers, answer.body.size(), false) + answer.body;
+    const std::string head = MessageIo::SerializeResponseHead(11, 400, answer.headers, answer.body.size(), false);
+    const std::string message = head + answer.body;
     client_.Tcp().expires_after(context_.idleTimeout);
-    co_await boost::asio::async_write(client_.Tcp(), boost::asio::buffer(message), MessageIo::AS_TUPLE);
+    auto [error, written] = co_await boost::asio::async_write(client_.Tcp(), boost::asio::buffer(message),
+                                                              MessageIo::AS_TUPLE);
+    AnyStream::Traffic& traffic = client_.GetTraffic();
+    traffic.bytesRead += text.size();
+    traffic.bytesWritten += written;
+    traffic.headBytesWritten += std::min(written, head.size());
+    traffic.responses++;
+    traffic.lastStatus = 400;
+    context_.metrics.requestsMalformed.Add();
+    FinishRequest();
     co_await MessageIo::LingeringClose(client_.Tcp(), LINGER_TIMEOUT);
   }
 
@@ -231,7 +247,10 @@ namespace OrthancCors
     {
       client_.Tcp().expires_after(begun ? context_.requestHeaderTimeout : context_.idleTimeout);
     }
-    if (begun)
+    // The request's time runs from its first byte, not from the connection's
+    // opening (a browser's preconnect may wait long before sending anything).
+    bool started = buffer_.size() > 0;
+    if (started)
     {
       BeginRequest();
     }
@@ -246,7 +265,8 @@ namespace OrthancCors
         // What the access log shows of the request, the request line as received.
         const std::string_view text(static_cast<const char*>(received.data()), received.size());
         const std::string_view section = text.substr(std::min(scan.begin, text.size()));
-        request_.requestLine = std::string(section.substr(0, std::min<std::size_t>(section.find("\r\n"),
+        // Cut at the first CR or LF, whichever the client used: never a header line.
+        request_.requestLine = std::string(section.substr(0, std::min<std::size_t>(section.find_first_of("\r\n"),
                                                                                    MAX_LOGGED_REQUEST_LINE)));
       }
       switch (scan.status)
@@ -300,10 +320,14 @@ namespace OrthancCors
         co_return HeaderRead::ConnectionEnded;
       }
       buffer_.commit(bytes);
+      if (!started && bytes > 0)
+      {
+        started = true;
+        BeginRequest();
+      }
       if (!begun && bytes > 0)
       {
         begun = true;
-        BeginRequest();
         client_.Tcp().expires_after(context_.requestHeaderTimeout);
       }
     }

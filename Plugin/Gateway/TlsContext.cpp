@@ -48,18 +48,26 @@ namespace OrthancCors
       return SSL_TLSEXT_ERR_OK;
     }
 
-    // One suite name, as OpenSSL names it for TLS 1.2 (a cipher string such as
-    // "HIGH" or a TLS 1.3 suite is not one).
-    bool IsTls12CipherSuite(const std::string& name)
+    // Why `name` cannot be one of the gateway's TLS 1.2 suites, or "" when it can:
+    // one suite as OpenSSL names it (not a cipher string such as "HIGH", not a
+    // TLS 1.3 suite), with ECDHE key exchange (forward secrecy), an RSA or ECDSA
+    // certificate, and an AEAD cipher. An operator cannot add static RSA, CBC,
+    // 3DES or anonymous suites back: a client that needs them keeps its proxy.
+    std::string CheckTls12CipherSuite(const std::string& name)
     {
       std::unique_ptr<SSL_CTX, decltype(&::SSL_CTX_free)> probe(::SSL_CTX_new(::TLS_server_method()), &::SSL_CTX_free);
+      if (probe)
+      {
+        ::SSL_CTX_set_security_level(probe.get(), 0);   // judged below, not by the default level
+      }
       if (!probe || ::SSL_CTX_set_cipher_list(probe.get(), name.c_str()) != 1)
       {
         ::ERR_clear_error();
-        return false;
+        return "is not a TLS 1.2 cipher suite that this OpenSSL (" + std::string(OpenSSL_version(OPENSSL_VERSION)) +
+          ") knows; `openssl ciphers -v` lists them";
       }
       STACK_OF(SSL_CIPHER)* ciphers = ::SSL_CTX_get_ciphers(probe.get());
-      int matching = 0;
+      const SSL_CIPHER* found = nullptr;
       int tls12 = 0;
       for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); i++)
       {
@@ -67,10 +75,22 @@ namespace OrthancCors
         if (std::string_view(::SSL_CIPHER_get_version(cipher)) != "TLSv1.3")
         {
           tls12++;
-          matching += (name == ::SSL_CIPHER_get_name(cipher)) ? 1 : 0;
+          found = (name == ::SSL_CIPHER_get_name(cipher)) ? cipher : found;
         }
       }
-      return tls12 == 1 && matching == 1;
+      if (tls12 != 1 || found == nullptr)
+      {
+        return "is not the name of one TLS 1.2 cipher suite (`openssl ciphers -v` lists them)";
+      }
+      const int authentication = ::SSL_CIPHER_get_auth_nid(found);
+      if (::SSL_CIPHER_get_kx_nid(found) != NID_kx_ecdhe ||
+          (authentication != NID_auth_rsa && authentication != NID_auth_ecdsa) ||
+          ::SSL_CIPHER_is_aead(found) != 1)
+      {
+        return "is a weak suite: the gateway takes only ECDHE key exchange with an RSA or ECDSA certificate "
+          "and an AEAD cipher (AES-GCM, ChaCha20-Poly1305, AES-CCM), such as ECDHE-RSA-AES128-GCM-SHA256";
+      }
+      return "";
     }
 
     void ApplyCipherSuites(boost::asio::ssl::context& context, const GatewaySettings& settings)
@@ -80,10 +100,10 @@ namespace OrthancCors
       for (std::size_t i = 0; i < settings.sslCiphers.size(); i++)
       {
         const std::string& name = settings.sslCiphers[i];
-        if (!IsTls12CipherSuite(name))
+        const std::string problem = CheckTls12CipherSuite(name);
+        if (!problem.empty())
         {
-          Fail(key + "[" + std::to_string(i) + "]", "\"" + name + "\" is not a TLS 1.2 cipher suite that this "
-               "OpenSSL (" + OpenSSL_version(OPENSSL_VERSION) + ") knows and allows; `openssl ciphers -v` lists them");
+          Fail(key + "[" + std::to_string(i) + "]", "\"" + name + "\" " + problem);
         }
         if (!list.empty())
         {

@@ -196,7 +196,10 @@ class MetricsScraper:
 
     def run(self):
         while not self.stopping.wait(1.0):
-            response = http_request(self.port, "GET", "/tools/metrics-prometheus", timeout=30)
+            try:
+                response = http_request(self.port, "GET", "/tools/metrics-prometheus", timeout=30)
+            except (OSError, http.client.HTTPException):
+                continue   # a failed scrape is not counted: the check after the run says it
             if response.status == 200 and b"orthanc_cors_preflights_allowed_total" in response.body:
                 self.scrapes += 1
 
@@ -418,7 +421,7 @@ class Benchmark:
                 lines = sum(chunk.count(b"\n") for chunk in iter(lambda: log.read(1 << 20), b""))
         finally:
             self.restart_orthanc(False)   # as the other measurements expect it
-        if lines == 0 or min(scrapes) == 0:
+        if lines == 0 or not scrapes or min(scrapes) == 0:
             raise RuntimeError("the access log (%d lines) or the metrics (%s scrapes) did not work" % (lines, scrapes))
         self.extra["observability"] = {"runs": runs, "log_lines": lines, "scrapes": sum(scrapes)}
 

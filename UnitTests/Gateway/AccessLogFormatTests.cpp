@@ -122,6 +122,9 @@ TEST(AccessLogFormat, TokensInTheQueryAreMasked)
   EXPECT_EQ("/token/abc?keyword=x&monkey=y&=z&flag", MaskSecretParameters("/token/abc?keyword=x&monkey=y&=z&flag"));
   EXPECT_EQ("/a?token=***#frag?token=1", MaskSecretParameters("/a?token=x#frag?token=1"));
   EXPECT_EQ("/plain", MaskSecretParameters("/plain"));
+  EXPECT_EQ("/a?x=1;token=***;y=2", MaskSecretParameters("/a?x=1;token=abc;y=2"));
+  EXPECT_EQ("/a?AWSAccessKeyId=***&aws_access_key=***&private_key=***&keyboard=q",
+            MaskSecretParameters("/a?AWSAccessKeyId=AK&aws_access_key=k&private_key=p&keyboard=q"));
   EXPECT_EQ("/a?", MaskSecretParameters("/a?"));
 }
 

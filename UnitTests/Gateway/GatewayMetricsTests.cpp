@@ -51,6 +51,17 @@ namespace
     return metrics.clientConnections.Get() == 0;
   }
 
+  // The test configuration, on TLS with a new self-signed pair written into `folder`.
+  std::shared_ptr<Configuration> MakeTlsConfiguration(uint16_t upstreamPort, const TemporaryFolder& folder)
+  {
+    WriteSelfSignedCertificate(folder.Path("cert.pem"), folder.Path("key.pem"));
+    auto configuration = MakeTestConfiguration(upstreamPort);
+    configuration->gateway.sslEnabled = true;
+    configuration->gateway.sslCertificate = folder.Path("cert.pem");
+    configuration->gateway.sslPrivateKey = folder.Path("key.pem");
+    return configuration;
+  }
+
   std::string ReadFile(const std::string& path)
   {
     std::ifstream file(path);
@@ -167,12 +178,8 @@ TEST(GatewayMetrics, RefusalsAtMaxConnectionsAreCounted)
 TEST(GatewayMetrics, FailedTlsHandshakesAreCounted)
 {
   TemporaryFolder folder;
-  WriteSelfSignedCertificate(folder.Path("cert.pem"), folder.Path("key.pem"));
   FakeUpstream upstream;
-  auto configuration = MakeTestConfiguration(upstream.GetPort());
-  configuration->gateway.sslEnabled = true;
-  configuration->gateway.sslCertificate = folder.Path("cert.pem");
-  configuration->gateway.sslPrivateKey = folder.Path("key.pem");
+  auto configuration = MakeTlsConfiguration(upstream.GetPort(), folder);
   RunningGateway gateway(configuration);
 
   {
@@ -236,4 +243,74 @@ TEST(GatewayAccessLog, EveryRequestIsOneLineParsedBackFieldByField)
   EXPECT_EQ("-", fields[9]);
 
   EXPECT_FALSE(std::getline(lines, line));
+}
+
+
+// A request line ended by a bare LF (which the gateway refuses) must not drag
+// the header lines after it into the log.
+TEST(GatewayAccessLog, RefusedRequestLogsItsRequestLineOnlyWhateverItsLineEnds)
+{
+  TemporaryFolder folder;
+  FakeUpstream upstream;
+  auto configuration = MakeTestConfiguration(upstream.GetPort());
+  configuration->gateway.accessLog = folder.Path("access.log");
+  RunningGateway gateway(configuration);
+
+  const std::string answer = Exchange(gateway.GetPort(), "GET /dicom-web/studies HTTP/1.1\nHost: gw\n"
+                                      "Authorization: Bearer s3cr3t\nCookie: session=s3cr3t\r\n\r\n");
+  EXPECT_EQ(0u, answer.find("HTTP/1.1 505")) << answer;   // Beast reads "HTTP/1.1\n..." as a bad version
+  gateway.Get().FlushAccessLog();
+  const std::string log = ReadFile(folder.Path("access.log"));
+  EXPECT_EQ(std::string::npos, log.find("s3cr3t")) << log;
+  EXPECT_NE(std::string::npos, log.find("\"GET /dicom-web/studies HTTP/1.1\" 505 ")) << log;
+}
+
+
+// The request time runs from the request's first byte, not from the connection's opening.
+TEST(GatewayAccessLog, RequestTimeStartsAtTheFirstByteNotAtTheConnection)
+{
+  TemporaryFolder folder;
+  FakeUpstream upstream;
+  auto configuration = MakeTestConfiguration(upstream.GetPort());
+  configuration->gateway.accessLog = folder.Path("access.log");
+  RunningGateway gateway(configuration);
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));   // a browser's preconnect, idle
+  ASSERT_TRUE(client.SendAll(Get("/dicom-web/studies")));
+  std::string received;
+  while (client.Receive(received) > 0)
+  {
+  }
+  gateway.Get().FlushAccessLog();
+  const std::string log = ReadFile(folder.Path("access.log"));
+  const std::regex requestTime(R"( \d{3} \d+ "-" "-" (\d+)\.(\d{3}) no-origin\n$)");
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(log, match, requestTime)) << log;
+  EXPECT_EQ("0", match[1].str()) << log;   // well under the 1.5 s the connection stayed silent
+}
+
+
+TEST(GatewayAccessLog, PlainHttpOnTheTlsPortIsLoggedAndCounted)
+{
+  TemporaryFolder folder;
+  FakeUpstream upstream;
+  auto configuration = MakeTlsConfiguration(upstream.GetPort(), folder);
+  configuration->gateway.accessLog = folder.Path("access.log");
+  RunningGateway gateway(configuration);
+
+  const std::string request = Get("/dicom-web/studies?token=s3cr3t");
+  const std::string answer = Exchange(gateway.GetPort(), request);
+  EXPECT_EQ(0u, answer.find("HTTP/1.1 400")) << answer;
+  Exchange(gateway.GetPort(), std::string("\x01\x02garbage", 9));   // neither TLS nor HTTP
+
+  const CorsMetrics& metrics = gateway.Get().GetMetrics();
+  ASSERT_TRUE(WaitForNoClientConnection(metrics));
+  EXPECT_EQ(1u, metrics.requestsMalformed.Get());
+  EXPECT_EQ(1u, metrics.tlsHandshakeFailures.Get());
+  EXPECT_EQ(answer.size(), metrics.bytesSent.Get());
+  gateway.Get().FlushAccessLog();
+  const std::string log = ReadFile(folder.Path("access.log"));
+  EXPECT_NE(std::string::npos, log.find("\"GET /dicom-web/studies?token=*** HTTP/1.1\" 400 ")) << log;
+  EXPECT_EQ(std::string::npos, log.find("s3cr3t")) << log;
 }
