@@ -29,14 +29,26 @@ namespace
     }
   }
 
-  // The description without what is read from Orthanc's own settings (the
-  // documented difference between a description and a "Cors" section).
+  // The description without what is read from Orthanc's own settings and what
+  // the describer adds (the documented differences between a description and a
+  // "Cors" section).
   Json::Value AsSection(Json::Value description)
   {
     description.removeMember("Upstream");
     if (description.isMember("Gateway") && description["Gateway"].isObject())
     {
       description["Gateway"].removeMember("BindAddressForcedToLoopback");
+    }
+    // Each folder's frame headers are computed from its settings, never read.
+    if (description.isMember("Folders") && description["Folders"].isObject())
+    {
+      for (const std::string& prefix : description["Folders"].getMemberNames())
+      {
+        if (description["Folders"][prefix].isObject())
+        {
+          description["Folders"][prefix].removeMember("FrameHeaders");
+        }
+      }
     }
     return description;
   }
