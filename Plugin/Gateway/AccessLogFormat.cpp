@@ -1,10 +1,10 @@
 #include "AccessLogFormat.h"
 
-#include "../Common/HexDigit.h"
+#include "../Common/HttpHeaders.h"
+#include "../Policy/QueryString.h"
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <ctime>
 
@@ -23,33 +23,9 @@ namespace OrthancCors
       "auth", "authorization", "key", "sig", "code", "session"
     };
 
-    std::string DecodeName(std::string_view name)
-    {
-      std::string decoded;
-      for (std::size_t i = 0; i < name.size(); i++)
-      {
-        if (name[i] == '%' && i + 2 < name.size() && HexDigitValue(name[i + 1]) >= 0 && HexDigitValue(name[i + 2]) >= 0)
-        {
-          decoded += static_cast<char>(HexDigitValue(name[i + 1]) * 16 + HexDigitValue(name[i + 2]));
-          i += 2;
-        }
-        else if (name[i] == '+')
-        {
-          decoded += ' ';
-        }
-        else
-        {
-          decoded += name[i];
-        }
-      }
-      std::transform(decoded.begin(), decoded.end(), decoded.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      return decoded;
-    }
-
     bool IsSecretName(std::string_view encodedName)
     {
-      const std::string name = DecodeName(encodedName);
+      const std::string name = ToLowerAscii(DecodeQueryComponent(encodedName));
       for (std::string_view part : SECRET_NAME_PARTS)
       {
         if (name.find(part) != std::string::npos)
