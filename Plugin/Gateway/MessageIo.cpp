@@ -63,8 +63,19 @@ namespace OrthancCors
       // answer is known in full, and a preflight is all head (measured with perf:
       // the serializer's buffer sequences were the gateway's largest own cost).
       const std::string head = SerializeResponseHead(version, status, headers, body.size(), keepAlive);
+      co_return co_await WriteSerializedResponse(stream, timeout, status, head,
+                                                 sendBody ? body : std::string_view());
+    }
+
+
+    Awaitable<ErrorCode> WriteSerializedResponse(AnyStream& stream,
+                                                 std::chrono::steady_clock::duration timeout,
+                                                 int status,
+                                                 std::string_view head,
+                                                 std::string_view body)
+    {
       const std::array<boost::asio::const_buffer, 2> pieces{
-        boost::asio::buffer(head), sendBody ? boost::asio::buffer(body.data(), body.size()) : boost::asio::const_buffer()};
+        boost::asio::buffer(head.data(), head.size()), boost::asio::buffer(body.data(), body.size())};
       boost::beast::buffers_suffix<std::array<boost::asio::const_buffer, 2>> remaining(pieces);
 
       AnyStream::Traffic& traffic = stream.GetTraffic();

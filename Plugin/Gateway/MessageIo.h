@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -45,6 +46,7 @@ namespace OrthancCors
     HttpHeaders ToHttpHeaders(const Fields& fields)
     {
       HttpHeaders headers;
+      headers.reserve(static_cast<std::size_t>(std::distance(fields.begin(), fields.end())));
       for (const auto& field : fields)
       {
         headers.push_back(HttpHeader{std::string(field.name_string()), std::string(field.value())});
@@ -136,6 +138,14 @@ namespace OrthancCors
                                        std::string_view body,
                                        bool sendBody,
                                        bool keepAlive);
+
+    // The same, with the head already serialized (SerializeResponseHead): a
+    // preflight answered again from a connection's PreflightAnswerCache.
+    Awaitable<ErrorCode> WriteSerializedResponse(AnyStream& stream,
+                                                 std::chrono::steady_clock::duration timeout,
+                                                 int status,
+                                                 std::string_view head,
+                                                 std::string_view body);
 
     // "HTTP/1.1 100 Continue": the gateway answers Expect itself.
     Awaitable<ErrorCode> WriteContinue(AnyStream& stream, std::chrono::steady_clock::duration timeout);

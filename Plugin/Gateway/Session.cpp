@@ -35,6 +35,10 @@ namespace OrthancCors
     // The access log keeps this much of a request line (a long query string).
     constexpr std::size_t MAX_LOGGED_REQUEST_LINE = 8 * 1024;
 
+    // Preflight answers kept a connection: a browser's questions differ by path
+    // only, wrk's not at all; a few variants (another request header) fit.
+    constexpr std::size_t PREFLIGHT_ANSWERS_KEPT = 4;
+
     std::string FirstValue(const HttpHeaders& headers, std::string_view name)
     {
       for (const HttpHeader& header : headers)
@@ -81,7 +85,8 @@ namespace OrthancCors
     clientAddress_(GetRemoteAddress(client_.Tcp().socket())),
     localEndpoint_(GetLocalEndpoint(client_.Tcp().socket())),
     buffer_(MessageIo::CLIENT_BUFFER_LIMIT),
-    upstream_(executor_, context)
+    upstream_(executor_, context),
+    preflightAnswers_(PREFLIGHT_ANSWERS_KEPT)
   {
     error_code ignored;
     client_.Tcp().socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
@@ -371,16 +376,7 @@ namespace OrthancCors
 
     if (cors.IsPreflight())
     {
-      // Browsers send preflights without credentials: answered here, never by Orthanc.
-      const CorsDecision decision = EvaluatePreflight(policy, cors);
-      RecordPolicyOutcome(cors, decision);
-      if (decision.status != 204)
-      {
-        context_.logger.Info("Cors gateway: refused the preflight of " + Abbreviate(cors.requestMethods) + " " +
-                             cors.path + " from origin " + Abbreviate(cors.origins) + ": " + decision.reason);
-      }
-      co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
-                                      decision.status, decision.headers, {});
+      co_return co_await AnswerPreflight(parser, policy, cors);
     }
 
     const CorsDecision decision = EvaluateActualRequest(policy, cors);
@@ -449,6 +445,43 @@ namespace OrthancCors
     const ConnectionFate fate = co_await relay.Run();
     context_.metrics.CountRelay(std::chrono::steady_clock::now() - request_.began);
     co_return fate;
+  }
+
+
+  boost::asio::awaitable<ConnectionFate> Session::AnswerPreflight(RequestParser& parser,
+                                                                 const Policy& policy,
+                                                                 const CorsRequest& cors)
+  {
+    // Browsers send preflights without credentials: answered here, never by Orthanc.
+    // Only answers that keep an HTTP/1.1 connection open are cached, as their head says.
+    const RoutePolicy* route = policy.FindRoute(cors.path);
+    const bool cacheable = route != nullptr && parser.get().version() == 11 && ClientMayKeepAlive(parser, closing_);
+    if (cacheable)
+    {
+      if (const std::string* head = preflightAnswers_.Find(*route, cors))
+      {
+        request_.outcome = CorsOutcome::PreflightAllowed;
+        context_.metrics.preflightsAllowed.Add();
+        const MessageIo::ErrorCode error = co_await MessageIo::WriteSerializedResponse(
+          client_, context_.idleTimeout, 204, *head, std::string_view());
+        co_return error ? ConnectionFate::Close : ConnectionFate::KeepAlive;
+      }
+    }
+
+    const CorsDecision decision = EvaluatePreflight(policy, cors);
+    RecordPolicyOutcome(cors, decision);
+    if (decision.status != 204)
+    {
+      context_.logger.Info("Cors gateway: refused the preflight of " + Abbreviate(cors.requestMethods) + " " +
+                           cors.path + " from origin " + Abbreviate(cors.origins) + ": " + decision.reason);
+    }
+    else if (cacheable)
+    {
+      preflightAnswers_.Store(*route, cors, decision,
+                              MessageIo::SerializeResponseHead(11, decision.status, decision.headers, 0, true));
+    }
+    co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
+                                    decision.status, decision.headers, {});
   }
 
 

@@ -6,6 +6,7 @@
 #include "GatewayContext.h"
 #include "Relay.h"
 #include "UpstreamConnection.h"
+#include "../Policy/PreflightAnswerCache.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -64,6 +65,9 @@ namespace OrthancCors
     // `newConnection`: the first request, read on the deadline Run() set.
     boost::asio::awaitable<HeaderRead> ReadHeader(RequestParser& parser, bool newConnection);
     boost::asio::awaitable<ConnectionFate> Serve(RequestParser& parser);
+    // From the connection's PreflightAnswerCache when the same question was answered before.
+    boost::asio::awaitable<ConnectionFate> AnswerPreflight(RequestParser& parser, const Policy& policy,
+                                                           const CorsRequest& cors);
 
     // A request refused as malformed: answered with a JSON error, then the
     // connection closes (what follows on it cannot be trusted).
@@ -91,6 +95,7 @@ namespace OrthancCors
     boost::asio::ip::tcp::endpoint localEndpoint_;
     boost::beast::flat_buffer buffer_;
     UpstreamConnection upstream_;
+    PreflightAnswerCache preflightAnswers_;
     std::vector<char> chunk_;                 // the streaming buffer, allocated at the first relay
     std::optional<ConnectionRegistry::Membership> membership_;
     bool closing_ = false;

@@ -132,10 +132,30 @@ namespace OrthancCors
     CorsRequest request;
     request.method = method;
     request.path = target.substr(0, target.find_first_of("?#"));
-    request.origins = GetAll(headers, "Origin");
-    request.requestMethods = GetAll(headers, "Access-Control-Request-Method");
-    request.requestHeaders = GetAll(headers, "Access-Control-Request-Headers");
-    request.requestPrivateNetwork = GetAll(headers, "Access-Control-Request-Private-Network");
+    // One pass over the fields (this runs for every request the gateway gets).
+    for (const HttpHeader& header : headers)
+    {
+      if (EqualsIgnoringCase(header.name, "Origin"))
+      {
+        request.origins.push_back(header.value);
+      }
+      else if (header.name.size() > ACCESS_CONTROL_PREFIX.size() && IsAccessControlField(header.name))
+      {
+        const std::string_view rest = std::string_view(header.name).substr(ACCESS_CONTROL_PREFIX.size());
+        if (EqualsIgnoringCase(rest, "Request-Method"))
+        {
+          request.requestMethods.push_back(header.value);
+        }
+        else if (EqualsIgnoringCase(rest, "Request-Headers"))
+        {
+          request.requestHeaders.push_back(header.value);
+        }
+        else if (EqualsIgnoringCase(rest, "Request-Private-Network"))
+        {
+          request.requestPrivateNetwork.push_back(header.value);
+        }
+      }
+    }
     return request;
   }
 

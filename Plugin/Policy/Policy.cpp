@@ -69,6 +69,36 @@ namespace OrthancCors
       return decoded;
     }
 
+    // True when NormalizePathForRouting would return `path` unchanged: an absolute
+    // path without escapes, backslashes, NULs, empty or dot segments (what every
+    // request of a browser or a viewer looks like), routed without a copy.
+    bool IsNormalRoutingPath(std::string_view path)
+    {
+      if (path.empty() || path.front() != '/')
+      {
+        return false;
+      }
+      size_t segmentStart = 1;
+      for (size_t i = 1; i <= path.size(); i++)
+      {
+        if (i == path.size() || path[i] == '/')
+        {
+          const std::string_view segment = path.substr(segmentStart, i - segmentStart);
+          // Empty only at the end ("/a/"), which normalizing keeps.
+          if ((segment.empty() && i != path.size()) || segment == "." || segment == "..")
+          {
+            return false;
+          }
+          segmentStart = i + 1;
+        }
+        else if (path[i] == '%' || path[i] == '\\' || path[i] == '\0')
+        {
+          return false;
+        }
+      }
+      return true;
+    }
+
     // RFC 3986 section 5.2.4 on an absolute path, after collapsing repeated slashes:
     // a server that collapses them (as many do) must not see "/a//../b" as "/a/b"
     // when we see "/b", or the reverse.
@@ -137,6 +167,10 @@ namespace OrthancCors
 
   const RoutePolicy* Policy::FindRoute(std::string_view path) const
   {
+    if (IsNormalRoutingPath(path))
+    {
+      return routes_.Find(path);
+    }
     const std::optional<std::string> normalized = NormalizePathForRouting(path);
     return normalized ? routes_.Find(*normalized) : nullptr;
   }

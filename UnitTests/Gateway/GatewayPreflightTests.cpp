@@ -111,3 +111,59 @@ TEST(GatewayPreflight, ConnectionStaysOpenForTheActualRequest)
   EXPECT_EQ(200u, response.status);
   EXPECT_EQ(ALLOWED_ORIGIN, response.Get("Access-Control-Allow-Origin"));
 }
+
+
+// A connection keeps the answers it gave (PreflightAnswerCache): each origin still
+// gets its own, on one connection, in any order; a refusal in between changes nothing.
+TEST(GatewayPreflight, AnswersKeptByAConnectionNeverGoToAnotherOrigin)
+{
+  FakeUpstream upstream;
+  auto configuration = MakeTestConfiguration(upstream.GetPort());
+  RoutePolicy route = configuration->policy.GetRoutes().front();
+  const std::string otherOrigin = "https://second-viewer.example";
+  route.allowedOrigins.push_back(OriginPattern::Parse(otherOrigin));
+  configuration->policy = Policy({route}, 600, false, "cross-origin");
+  RunningGateway gateway(configuration);
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  std::string pending;
+  const std::vector<std::string> origins = { ALLOWED_ORIGIN, otherOrigin, ALLOWED_ORIGIN, "https://evil.example",
+                                             otherOrigin, ALLOWED_ORIGIN, otherOrigin };
+  std::vector<std::string> firstAnswers(2);
+  for (const std::string& origin : origins)
+  {
+    ASSERT_TRUE(client.SendAll(Preflight(origin, "GET", "authorization")));
+    const ReceivedMessage response = ReadResponse(client, pending);
+    ASSERT_TRUE(response.complete) << response.error;
+    if (origin == "https://evil.example")
+    {
+      EXPECT_EQ(403u, response.status);
+      EXPECT_EQ("", response.Get("Access-Control-Allow-Origin"));
+      continue;
+    }
+    EXPECT_EQ(204u, response.status) << origin;
+    EXPECT_EQ(origin, response.Get("Access-Control-Allow-Origin"));
+    EXPECT_EQ("authorization", response.Get("Access-Control-Allow-Headers"));
+    // Answered again from the connection's cache: the same bytes as the first time.
+    std::string& first = firstAnswers[origin == otherOrigin ? 1 : 0];
+    std::string head;
+    for (const HttpHeader& header : response.headers)
+    {
+      head += header.name + ": " + header.value + "\n";
+    }
+    if (first.empty())
+    {
+      first = head;
+    }
+    EXPECT_EQ(first, head) << origin;
+  }
+  EXPECT_EQ(0u, upstream.CountConnections());
+
+  // HTTP/1.0 and a closing request are answered as such, not with a kept head.
+  ASSERT_TRUE(client.SendAll("OPTIONS /dicom-web/studies HTTP/1.1\r\nHost: gw.example\r\nConnection: close\r\n"
+                             "Origin: " + std::string(ALLOWED_ORIGIN) + "\r\nAccess-Control-Request-Method: GET\r\n"
+                             "Access-Control-Request-Headers: authorization\r\n\r\n"));
+  const ReceivedMessage closing = ReadResponse(client, pending);
+  EXPECT_EQ(204u, closing.status);
+  EXPECT_EQ("close", closing.Get("Connection"));
+}

@@ -141,3 +141,36 @@ TEST(Routing, EmptyPolicyExposesNothing)
   Policy policy;
   EXPECT_EQ(nullptr, policy.FindRoute("/dicom-web/"));
 }
+
+
+// FindRoute skips normalizing a path that is already normal: every path built from
+// these pieces must be routed as its normalized form is.
+TEST(Routing, PathsRoutedWithoutNormalizingAreRoutedAsNormalized)
+{
+  const Policy policy = ThreeRoutes();
+  const std::vector<std::string> pieces = { "/", "//", "dicom-web", "studies", "wado", "wado-rs", ".", "..", ".a",
+                                            "a.", "%2e", "%2F", "%41", "\\", "x", "/." };
+  std::vector<std::string> paths = { "/" };
+  for (size_t length = 0; length < 4; length++)
+  {
+    const std::vector<std::string> shorter = paths;
+    for (const std::string& path : shorter)
+    {
+      for (const std::string& piece : pieces)
+      {
+        paths.push_back(path + piece);
+      }
+    }
+  }
+  ASSERT_GT(paths.size(), 60000u);
+  for (const std::string& path : paths)
+  {
+    const std::optional<std::string> normalized = NormalizePathForRouting(path);
+    const RoutePolicy* expected = normalized ? policy.FindRoute(*normalized) : nullptr;
+    ASSERT_EQ(expected, policy.FindRoute(path)) << path;
+    if (normalized)
+    {
+      ASSERT_EQ(*normalized, NormalizePathForRouting(*normalized).value_or("<none>")) << path;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+#include "PreflightAnswerCache.h"
+
+namespace OrthancCors
+{
+  PreflightAnswerCache::PreflightAnswerCache(std::size_t capacity) :
+    capacity_(capacity)
+  {
+    entries_.reserve(capacity);
+  }
+
+
+  bool PreflightAnswerCache::Matches(const Entry& entry, const RoutePolicy& route, const CorsRequest& request)
+  {
+    return entry.route == &route &&
+      entry.origins == request.origins &&
+      entry.requestMethods == request.requestMethods &&
+      entry.requestHeaders == request.requestHeaders &&
+      entry.requestPrivateNetwork == request.requestPrivateNetwork;
+  }
+
+
+  const std::string* PreflightAnswerCache::Find(const RoutePolicy& route, const CorsRequest& request) const
+  {
+    for (const Entry& entry : entries_)
+    {
+      if (Matches(entry, route, request))
+      {
+        return &entry.answer;
+      }
+    }
+    return nullptr;
+  }
+
+
+  void PreflightAnswerCache::Store(const RoutePolicy& route, const CorsRequest& request, const CorsDecision& decision,
+                                   std::string answer)
+  {
+    if (capacity_ == 0 || decision.outcome != CorsDecision::Outcome::Allowed || decision.route != &route)
+    {
+      return;
+    }
+    Entry entry{&route, request.origins, request.requestMethods, request.requestHeaders,
+                request.requestPrivateNetwork, std::move(answer)};
+    if (entries_.size() < capacity_)
+    {
+      entries_.push_back(std::move(entry));
+      return;
+    }
+    entries_[next_] = std::move(entry);
+    next_ = (next_ + 1) % capacity_;
+  }
+}
