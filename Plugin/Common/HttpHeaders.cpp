@@ -39,11 +39,10 @@ namespace OrthancCors
   }
 
 
-  bool EqualsIgnoringCase(std::string_view a, std::string_view b)
+  bool EqualsIgnoringCaseSameSize(std::string_view a, std::string_view b)
   {
-    return a.size() == b.size() &&
-      std::equal(a.begin(), a.end(), b.begin(),
-                 [](char x, char y) { return LowerAscii(x) == LowerAscii(y); });
+    return std::equal(a.begin(), a.end(), b.begin(),
+                      [](char x, char y) { return LowerAscii(x) == LowerAscii(y); });
   }
 
 

@@ -18,7 +18,12 @@ namespace OrthancCors
   // Without the optional whitespace (RFC 9110 OWS: spaces and tabs) at both ends.
   std::string_view TrimOptionalWhitespace(std::string_view text);
 
-  bool EqualsIgnoringCase(std::string_view a, std::string_view b);
+  // (The sizes compared inline: most calls look for one name among a request's fields.)
+  bool EqualsIgnoringCaseSameSize(std::string_view a, std::string_view b);
+  inline bool EqualsIgnoringCase(std::string_view a, std::string_view b)
+  {
+    return a.size() == b.size() && EqualsIgnoringCaseSameSize(a, b);
+  }
   std::string ToLowerAscii(std::string_view text);
   std::string ToUpperAscii(std::string_view text);
 
