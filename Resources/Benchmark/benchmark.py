@@ -9,9 +9,16 @@ through Orthanc's REST API, then drives each workload with wrk against each cont
 alternating the contenders' order round after round, and prints one Markdown table a
 workload with the medians over the rounds; then a large file from a served folder (1 GiB,
 128 MiB with --quick) through the gateway and through nginx (sendfile on), throughput and
-the serving processes' peak RSS growth side by side. Without --quick it also measures
+the serving processes' peak RSS growth side by side. Without --quick and --only it also measures
 Orthanc's peak RSS growth during a 1 GiB retrieve through the gateway, and (--ohif) the
 time OHIF takes to show a series through the gateway and through nginx.
+
+--wan (WAN mode): OHIF, in headless Chromium, opening a 200-slice series of 512 x 512
+16-bit slices with a round-trip time added (--rtt-ms, default 40) to every connection the
+browser opens, by a user-space TCP relay (orthanc_cors_tools.latency_relay), TLS on every
+contender: OHIF on an origin of its own (nginx) reading DICOMweb through nginx, the same
+reading it through the gateway (cross-origin: preflighted frame retrieves), and OHIF served
+by the gateway at its root (shape 2: same origin, no preflight). --only wan runs that alone.
 
 Resources/Benchmark/run-benchmark.sh installs what is missing (nginx-light, wrk) and runs this, with
 PYTHONPATH=Resources/Python (orthanc_cors_tools).
@@ -19,6 +26,7 @@ PYTHONPATH=Resources/Python (orthanc_cors_tools).
 
 import argparse
 import base64
+import copy
 import http.client
 import json
 import os
@@ -32,11 +40,11 @@ import tempfile
 import threading
 import time
 
-from orthanc_cors_tools import dicom_data, spa_server
+from orthanc_cors_tools import certificates, dicom_data, latency_relay, spa_server
 from orthanc_cors_tools.memory import MIB, memory_kib, reset_peak_rss
-from orthanc_cors_tools.ohif_config import make_app_config
+from orthanc_cors_tools.ohif_config import make_app_config, make_viewer_copy
 from orthanc_cors_tools.orthanc import ORTHANC_BINARY, OrthancInstance, wait_until_http_ready
-from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request
+from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request, insecure_tls_context
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -46,6 +54,15 @@ STATIC_FILE = "file-15mb.bin"
 LARGE_STATIC_FILE = "file-large.bin"   # above the file cache's 64 MiB: streamed from disk
 CONTENDERS = ("direct", "nginx", "gateway")
 CONTENDER_TITLES = {"direct": "Orthanc direct", "nginx": "nginx CORS proxy", "gateway": "Gateway"}
+# A study search of one patient (a worklist's click): Orthanc answers it at about a
+# thousand a second, where what a proxy adds per request shows. A search of every study
+# would read each study's first instance, the 50 MiB one included (a few a second).
+QIDO_PATH = "/dicom-web/studies?PatientID=BENCH-SMALL"
+WORKLOAD_NAMES = ("preflight", "qido", "metadata", "retrieve-small", "retrieve-large", "stow", "static")
+# The WAN mode's contenders, in the order of the first round.
+WAN_CONTENDERS = ("nginx", "gateway-cross-origin", "gateway-same-origin")
+WAN_TITLES = {"nginx": "nginx (OHIF on its own origin)", "gateway-cross-origin": "Gateway cross-origin",
+              "gateway-same-origin": "Gateway same-origin (OHIF at its root)"}
 
 
 # ---- data ------------------------------------------------------------------------------
@@ -88,22 +105,49 @@ def stow_body(orthanc, instance_id, directory):
 
 # ---- nginx -----------------------------------------------------------------------------
 
+def fill_template(name, values):
+    """The text of HERE/name with each @KEY@ replaced by values[KEY]."""
+    with open(os.path.join(HERE, name), encoding="utf-8") as template:
+        text = template.read()
+    for (key, value) in values.items():
+        text = text.replace("@%s@" % key, value)
+    return text
+
+
+class NginxTls:
+    """What the WAN mode adds to nginx: its TLS port for the proxy (tls_port), and the
+    viewers' origins, each a (port, app-config.js path) serving OHIF's build `dist`."""
+
+    def __init__(self, certificate, key, tls_port, dist, viewers):
+        self.certificate = certificate
+        self.key = key
+        self.tls_port = tls_port
+        self.dist = dist
+        self.viewers = viewers
+
+
 class Nginx:
-    def __init__(self, work, orthanc_port, static_root, workers, origins):
+    def __init__(self, work, orthanc_port, static_root, workers, origins, tls=None):
         self.work = work
         self.port = free_port()
+        self.tls = tls
         for folder in ("client-body", "proxy", "fastcgi", "uwsgi", "scgi"):
             os.makedirs(os.path.join(work, folder), exist_ok=True)
-        with open(os.path.join(HERE, "nginx.conf.in"), encoding="utf-8") as template:
-            text = template.read()
         # Running as root, nginx's workers would become "nobody" and could not read the
         # benchmark's private folders: keep them as the user running the benchmark.
         user = "user root;" if os.geteuid() == 0 else ""
-        for (name, value) in {"USER_DIRECTIVE": user, "WORKERS": str(workers), "WORK": work,
-                              "ORIGINS": "\n".join('    "%s" $http_origin;' % origin for origin in origins),
-                              "ORTHANC_PORT": str(orthanc_port), "PORT": str(self.port),
-                              "STATIC_PREFIX": STATIC_PREFIX, "STATIC_ROOT": static_root + "/"}.items():
-            text = text.replace("@%s@" % name, value)
+        values = {"USER_DIRECTIVE": user, "WORKERS": str(workers), "WORK": work,
+                  "ORIGINS": "\n".join('    "%s" $http_origin;' % origin for origin in origins),
+                  "ORTHANC_PORT": str(orthanc_port), "PORT": str(self.port),
+                  "STATIC_PREFIX": STATIC_PREFIX, "STATIC_ROOT": static_root + "/", "TLS": "", "TLS_LISTEN": ""}
+        if tls is not None:
+            viewers = "\n".join(fill_template("nginx-viewer.conf.in", {"VIEWER_PORT": str(port), "DIST": tls.dist,
+                                                                       "APP_CONFIG": app_config})
+                                for (port, app_config) in tls.viewers)
+            values["TLS"] = fill_template("nginx-tls.conf.in", {"CERTIFICATE": tls.certificate, "KEY": tls.key,
+                                                                "VIEWERS": viewers})
+            values["TLS_LISTEN"] = "    listen 127.0.0.1:%d ssl;" % tls.tls_port
+        text = fill_template("nginx.conf.in", values)
         self.configuration = os.path.join(work, "nginx.conf")
         with open(self.configuration, "w", encoding="utf-8") as output:
             output.write(text)
@@ -115,6 +159,9 @@ class Nginx:
                                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
         wait_until_http_ready(self.port, timeout=15)
+        if self.tls is not None:
+            for port in [self.tls.tls_port] + [port for (port, _) in self.tls.viewers]:
+                wait_until_http_ready(port, timeout=15, tls_context=insecure_tls_context())
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
@@ -260,13 +307,23 @@ class Benchmark:
         # The OHIF viewers' origins (--ohif) are allowed by both proxies from the start.
         self.viewer_ports = {"nginx": free_port(), "gateway": free_port()}
         self.origins = [ORIGIN] + ["http://%s:%d" % (LOOPBACK, port) for port in self.viewer_ports.values()]
+        # The WAN mode's ports (--wan): each relay listens on one, in front of the server
+        # the browser would reach over the network; the browser sees only the relays. The
+        # viewers' origins are the relays' in front of them, allowed from the start too.
+        self.wan_relay_ports = {name: free_port() for name in ("nginx-viewer", "nginx-dicomweb", "gateway-viewer",
+                                                               "gateway-dicomweb", "gateway-same-origin")}
+        if arguments.wan:
+            self.origins += ["https://%s:%d" % (LOOPBACK, self.wan_relay_ports[name])
+                             for name in ("nginx-viewer", "gateway-viewer")]
         self.results = {}
         self.extra = {}
         self.log = lambda text: sys.stderr.write(text + "\n")
 
     # ---- set-up ----
 
-    def start(self):
+    def start(self, workload_data=True):
+        """Orthanc with the gateway, nginx, and (workload_data) the instances and the series
+        the workloads and --ohif read (not needed by --only wan/large-file/observability)."""
         static_root = os.path.join(self.work, "static")
         self.static_root = static_root
         os.makedirs(static_root)
@@ -276,6 +333,7 @@ class Benchmark:
                 "Gateway": {"Port": self.gateway_port, "BindAddress": LOOPBACK, "Threads": self.threads},
                 "Folders": {STATIC_PREFIX.rstrip("/"): {"Path": static_root}}}
         os.environ.setdefault("ORTHANC_CORS_PLUGIN", self.arguments.plugin)
+        self.base_cors = copy.deepcopy(cors)
         self.orthanc = OrthancInstance(cors=cors, name="OrthancCorsBenchmark")
         self.orthanc.report_failures = True
         began = time.monotonic()
@@ -285,8 +343,12 @@ class Benchmark:
                            self.origins)
         self.nginx.start()
         self.ports = {"direct": self.orthanc.http_port, "nginx": self.nginx.port, "gateway": self.gateway_port}
-        self.log("servers up in %.1f s (Orthanc %d, nginx %d, gateway %d); creating data"
+        self.log("servers up in %.1f s (Orthanc %d, nginx %d, gateway %d)"
                  % (time.monotonic() - began, self.orthanc.http_port, self.nginx.port, self.gateway_port))
+        if workload_data:
+            self.create_workload_data()
+
+    def create_workload_data(self):
         began = time.monotonic()
         self.small = create_single(self.orthanc, 512, "BENCH-SMALL")        # 0.5 MiB of pixels
         self.large = create_single(self.orthanc, 64 if self.quick else 5120, "BENCH-LARGE")   # 50 MiB
@@ -310,7 +372,7 @@ class Benchmark:
             Workload("preflight", "Preflight (OPTIONS /dicom-web/studies, Authorization requested)",
                      "/dicom-web/studies", 16, ("nginx", "gateway"), os.path.join(HERE, "preflight.lua"),
                      environment, 204, "Orthanc direct answers a preflight with 404 (WebDAV): not a contender."),
-            Workload("qido", "QIDO-RS study search (GET /dicom-web/studies)", "/dicom-web/studies", 16),
+            Workload("qido", "QIDO-RS study search (GET %s)" % QIDO_PATH, QIDO_PATH, 16),
             Workload("metadata", "WADO-RS metadata of a %d-instance series" % len(self.series["SOPInstanceUIDs"]),
                      series, 16),
             Workload("retrieve-small", "WADO-RS retrieve of one instance (%s)" % mib(self.sizes["small"]),
@@ -373,19 +435,27 @@ class Benchmark:
 
     # ---- the access log and the metrics: what they cost ----
 
-    def restart_orthanc(self, access_log):
+    def restart_orthanc(self, access_log=False, wan=None):
         """Orthanc again, on the same folder (its data kept) and ports, the gateway's
-        access log on or off."""
-        gateway = dict(self.orthanc.cors["Gateway"])
-        gateway.pop("AccessLog", None)
+        access log on or off; with `wan` (a WanSetup), the gateway on TLS and serving
+        OHIF's build at its root, cross-origin isolated (shape 2 of the README), while
+        still relaying DICOMweb to the cross-origin viewer."""
+        cors = copy.deepcopy(self.base_cors)
         if access_log:
-            gateway["AccessLog"] = os.path.join(self.work, "access.log")
-        self.orthanc.cors = dict(self.orthanc.cors, Gateway=gateway)
+            cors["Gateway"]["AccessLog"] = os.path.join(self.work, "access.log")
+        if wan is not None:
+            cors["Gateway"].update({"SslEnabled": True, "SslCertificate": wan.certificate,
+                                    "SslPrivateKey": wan.key})
+            cors["Folders"]["/"] = {"Path": wan.same_origin_root, "SinglePageApplication": True,
+                                    "CrossOriginIsolation": "require-corp"}
+            cors["Extensions"] = {".wasm": "application/wasm"}
+        self.orthanc.cors = cors
         problem = self.orthanc.stop()
         if problem:
             raise RuntimeError(problem)
         self.orthanc.start()
-        wait_until_http_ready(self.gateway_port, path="/system")
+        wait_until_http_ready(self.gateway_port, path="/system",
+                              tls_context=insecure_tls_context() if wan is not None else None)
 
     def measure_observability(self):
         """Preflight and QIDO through the gateway with its access log on and Prometheus
@@ -405,7 +475,8 @@ class Benchmark:
                     scraper = MetricsScraper(self.orthanc.http_port) if setting == "on" else None
                     try:
                         for (name, script, headers) in workloads:
-                            url = "http://%s:%d/dicom-web/studies" % (LOOPBACK, self.gateway_port)
+                            url = "http://%s:%d%s" % (LOOPBACK, self.gateway_port,
+                                                      QIDO_PATH if name == "qido" else "/dicom-web/studies")
                             if not self.quick:
                                 run_wrk(url, 1, 16, 2, script, environment, headers)
                             result = run_wrk(url, self.seconds, 16, 2, script, environment, headers)
@@ -523,6 +594,102 @@ class Benchmark:
                 server.terminate()
                 server.wait(timeout=10)
 
+    # ---- OHIF over a WAN: a round-trip time added by relays, TLS everywhere ----
+
+    def measure_wan(self):
+        """OHIF opening one series in headless Chromium, every connection the browser opens
+        (the viewer's files and DICOMweb alike) through a latency relay adding --rtt-ms, TLS
+        on every server: OHIF on an origin of its own (an nginx TLS server) reading DICOMweb
+        through nginx's CORS proxy, the same through the gateway, and OHIF served by the
+        gateway at its root (same origin: no preflight). Orthanc is restarted with the
+        gateway on TLS and the folder at "/", then again as before at the end."""
+        dist = os.environ.get("E2E_OHIF_DIST")
+        if not dist or not os.environ.get("E2E_NODE_DIR"):
+            raise RuntimeError("--wan needs E2E_OHIF_DIST and E2E_NODE_DIR (run-benchmark.sh --wan sets them)")
+        began = time.monotonic()
+        slices = self.arguments.slices or (8 if self.quick else 200)
+        side = 64 if self.quick else 512
+        series = dicom_data.create_ct_series(self.orthanc, slices=slices, rows=side, columns=side,
+                                             patient_name="BENCH^WAN", study_description="Benchmark WAN series")
+        wan = WanSetup(os.path.join(self.work, "wan"), dist)
+        self.log("WAN series (%d slices of %d x %d) and files made in %.1f s" % (slices, side, side,
+                                                                               time.monotonic() - began))
+        relays = self.wan_relay_ports
+        viewer_ports = {"nginx": free_port(), "gateway-cross-origin": free_port()}
+        app_configs = {contender: wan.cross_origin_app_config(contender, https_origin(relays[relay]) + "/dicom-web")
+                       for (contender, relay) in (("nginx", "nginx-dicomweb"),
+                                                  ("gateway-cross-origin", "gateway-dicomweb"))}
+        nginx = Nginx(os.path.join(self.work, "nginx-wan"), self.orthanc.http_port, self.static_root, self.threads,
+                      self.origins, NginxTls(wan.certificate, wan.key, free_port(), dist,
+                                             [(viewer_ports[name], app_configs[name]) for name in viewer_ports]))
+        relay_process = None
+        try:
+            self.restart_orthanc(wan=wan)
+            nginx.start()
+            targets = {"nginx-viewer": viewer_ports["nginx"], "nginx-dicomweb": nginx.tls.tls_port,
+                       "gateway-viewer": viewer_ports["gateway-cross-origin"], "gateway-dicomweb": self.gateway_port,
+                       "gateway-same-origin": self.gateway_port}
+            relay_process = latency_relay.start([(relays[name], port) for (name, port) in targets.items()],
+                                                self.arguments.rtt_ms, os.path.join(self.work, "latency-relay.log"))
+            viewers = {"nginx": https_origin(relays["nginx-viewer"]),
+                       "gateway-cross-origin": https_origin(relays["gateway-viewer"]),
+                       "gateway-same-origin": https_origin(relays["gateway-same-origin"])}
+            dicomweb = {"nginx": https_origin(relays["nginx-dicomweb"]),
+                        "gateway-cross-origin": https_origin(relays["gateway-dicomweb"]),
+                        "gateway-same-origin": viewers["gateway-same-origin"]}
+            probes = {name: self.check_wan_contender(viewers[name], dicomweb[name]) for name in WAN_CONTENDERS}
+            self.log("WAN contenders answer through their relays (first request on a new TLS connection: %s)"
+                     % ", ".join("%s %.0f ms" % (name, seconds * 1000) for (name, seconds) in probes.items()))
+            began = time.monotonic()
+            description = {"study": series["StudyInstanceUID"], "slices": slices,
+                           "rounds": self.arguments.ohif_rounds, "viewers": viewers, "ignoreHTTPSErrors": True}
+            completed = subprocess.run(["node", os.path.join(HERE, "ohif-timing.js"), json.dumps(description)],
+                                       stdout=subprocess.PIPE, text=True, timeout=3600)
+            if completed.returncode != 0:
+                raise RuntimeError("ohif-timing.js failed with status %d" % completed.returncode)
+            self.extra["wan"] = dict(json.loads(completed.stdout.strip().splitlines()[-1]), rtt_ms=self.arguments.rtt_ms,
+                                     rounds=self.arguments.ohif_rounds, rows=side, columns=side, first_request_seconds=probes,
+                                     browser_seconds=time.monotonic() - began,
+                                     relay_cpu_seconds=latency_relay.cpu_seconds(relay_process))
+        finally:
+            if relay_process is not None:
+                latency_relay.stop(relay_process)
+            nginx.stop()
+            self.restart_orthanc()   # as before, for whatever is measured next
+
+    def check_wan_contender(self, viewer, dicomweb):
+        """One request by hand to each of a contender's relays before timing OHIF, so that
+        nobody is timed failing: the viewer's app-config.js, then its DICOMweb (a preflight
+        from the viewer's origin across origins; a navigation and a search on one origin).
+        Returns how long the first request took, a new TLS connection through the relay:
+        at least 3 round trips (TCP's handshake, TLS 1.3's, the request), or the relay is
+        not in the path."""
+        tls = insecure_tls_context()
+        viewer_port, dicomweb_port = int(viewer.rsplit(":", 1)[1]), int(dicomweb.rsplit(":", 1)[1])
+        began = time.monotonic()
+        response = http_request(viewer_port, "GET", "/app-config.js", tls_context=tls, timeout=60)
+        seconds = time.monotonic() - began
+        expected = b"/dicom-web" if viewer == dicomweb else dicomweb.encode("ascii")
+        if response.status != 200 or expected not in response.body:
+            raise RuntimeError("%s/app-config.js: status %d, %r" % (viewer, response.status, response.body[:300]))
+        if seconds < 3 * self.arguments.rtt_ms / 1000.0 - 0.001:
+            raise RuntimeError("%s answered in %.1f ms: the relay is not in the path" % (viewer, seconds * 1000))
+        if viewer != dicomweb:
+            response = http_request(dicomweb_port, "OPTIONS", "/dicom-web/studies", tls_context=tls, timeout=60,
+                                    headers={"Origin": viewer, "Access-Control-Request-Method": "GET",
+                                             "Access-Control-Request-Headers": "accept"})
+            if response.status not in (200, 204) or response.header("Access-Control-Allow-Origin") != viewer:
+                raise RuntimeError("preflight from %s to %s: %r" % (viewer, dicomweb, response))
+        else:
+            response = http_request(viewer_port, "GET", "/viewer", tls_context=tls, timeout=60,
+                                    headers={"Accept": "text/html", "Sec-Fetch-Mode": "navigate"})
+            if response.status != 200 or response.header("Cross-Origin-Embedder-Policy") != "require-corp":
+                raise RuntimeError("%s/viewer: not OHIF's page, cross-origin isolated: %r" % (viewer, response))
+            response = http_request(dicomweb_port, "GET", "/dicom-web/studies", tls_context=tls, timeout=60)
+            if response.status != 200:
+                raise RuntimeError("%s/dicom-web/studies: %r" % (dicomweb, response))
+        return seconds
+
     def stop(self, failed):
         if self.nginx is not None:
             self.nginx.stop()
@@ -532,6 +699,32 @@ class Benchmark:
             shutil.rmtree(self.work, ignore_errors=True)
         else:
             self.log("benchmark folder kept: %s" % self.work)
+
+
+def https_origin(port):
+    return "https://%s:%d" % (LOOPBACK, port)
+
+
+class WanSetup:
+    """The WAN mode's files in `folder`: the self-signed certificate every contender serves
+    (127.0.0.1 and localhost), the copy of OHIF's build the gateway serves at its root
+    (app-config.js with relative roots, as Resources/Examples/SameOrigin/), and the
+    cross-origin viewers' app-config.js files. The three app-config.js differ only in
+    their DICOMweb roots."""
+
+    def __init__(self, folder, dist):
+        os.makedirs(folder, exist_ok=True)
+        self.folder = folder
+        self.certificate, self.key = certificates.make_self_signed_certificate(folder, "wan")
+        self.same_origin_root = os.path.join(folder, "ohif-same-origin")
+        make_viewer_copy(dist, self.same_origin_root,
+                         make_app_config("/dicom-web", friendly_name="Orthanc, same origin via the gateway"))
+
+    def cross_origin_app_config(self, contender, dicomweb_root):
+        path = os.path.join(self.folder, "app-config-%s.js" % contender)
+        with open(path, "w", encoding="utf-8") as output:
+            output.write(make_app_config(dicomweb_root, friendly_name="Orthanc via %s" % contender))
+        return path
 
 
 # ---- report ----------------------------------------------------------------------------
@@ -572,6 +765,62 @@ def ratio(numerator, denominator):
     if numerator is None or not denominator:
         return "n/a"
     return "%.2fx" % (numerator / denominator)
+
+
+def seconds_saved(faster, slower):
+    """"0.42 s (12 %)": what `faster` saves over `slower` (negative: it is slower)."""
+    return "%.2f s (%.0f %%)" % (slower - faster, 100.0 * (slower - faster) / slower)
+
+
+def wan_report(wan):
+    """The WAN mode's table, its ratios and what the same-origin shape saves."""
+    lines = ["## OHIF over a WAN (%g ms round trip, TLS): a %d-slice series" % (wan["rtt_ms"], wan["slices"]), "",
+             "The published OHIF build in headless Chromium opening a series of %d slices of %d x %d 16-bit pixels "
+             "(/viewer?StudyInstanceUIDs=...), every connection the browser opens (the viewer's files and "
+             "DICOMweb) through a user-space TCP relay that delivers each chunk %g ms later each way and holds a "
+             "new connection's first bytes one round trip more (TCP's handshake); no bandwidth limit. TLS on "
+             "every server (TLS 1.2 and 1.3 offered, HTTP/1.1: nginx without http2, the gateway's ALPN http/1.1), one "
+             "self-signed certificate. nginx and Gateway cross-origin: OHIF on an origin of its own (an nginx TLS "
+             "server, the same for both), DICOMweb through nginx's CORS proxy or the gateway, every frame "
+             "retrieve preflighted (OHIF's quoted multipart Accept). Gateway same-origin: OHIF served by the "
+             "gateway at its root (shape 2, cross-origin isolated), DICOMweb on the same origin, no preflight. "
+             "First image: until the viewport shows an image (screenshots polled every 50 ms); last slice: until "
+             "every slice's WADO-RS frame has been received. A fresh Chromium per round, one untimed round each "
+             "first, contenders alternated; medians."
+             % (wan["slices"], wan["rows"], wan["columns"], wan["rtt_ms"] / 2.0), "",
+             "| Contender | First image (s), median | Last slice (s), median | Preflights a round, median "
+             "| Frame retrieves in flight, peak | Cross-origin isolated | Failed requests | Rounds |",
+             "|---|---:|---:|---:|---:|---|---:|---:|"]
+    medians = {}
+    for contender in WAN_CONTENDERS:
+        runs = wan["runs"].get(contender, [])
+        if not runs:
+            lines.append("| %s | n/a | n/a | n/a | n/a | n/a | n/a | 0 |" % WAN_TITLES[contender])
+            continue
+        medians[contender] = {key: median([run[key] for run in runs]) for key in ("firstImage", "allSlices")}
+        isolated = sorted({str(run.get("crossOriginIsolated")).lower() for run in runs})
+        lines.append("| %s | %.2f | %.2f | %g | %d | %s | %d | %d |"
+                     % (WAN_TITLES[contender], medians[contender]["firstImage"], medians[contender]["allSlices"],
+                        median([run["preflights"] for run in runs]),
+                        max(run["peakFramesInFlight"] for run in runs), "/".join(isolated),
+                        sum(run["failedRequests"] for run in runs), len(runs)))
+    lines.append("")
+    nginx, cross, same = (medians.get(name) for name in ("nginx", "gateway-cross-origin", "gateway-same-origin"))
+    if cross and nginx:
+        lines.append("Gateway cross-origin/nginx: %s first image, %s last slice (times: below 1.00x = the gateway "
+                     "faster)." % (ratio(cross["firstImage"], nginx["firstImage"]),
+                                   ratio(cross["allSlices"], nginx["allSlices"])))
+    if same and cross:
+        lines.append("Same origin saves %s to the first image and %s to the last slice over the gateway "
+                     "cross-origin (%s and %s over nginx)."
+                     % (seconds_saved(same["firstImage"], cross["firstImage"]),
+                        seconds_saved(same["allSlices"], cross["allSlices"]),
+                        seconds_saved(same["firstImage"], nginx["firstImage"]) if nginx else "n/a",
+                        seconds_saved(same["allSlices"], nginx["allSlices"]) if nginx else "n/a"))
+    lines += ["", "WAN part: %.0f s in the browser (%d round(s) and a warm-up round of each contender), "
+              "during which the relays used %.1f s of CPU."
+              % (wan["browser_seconds"], wan["rounds"], wan["relay_cpu_seconds"]), ""]
+    return lines
 
 
 def report(benchmark, wall_seconds):
@@ -657,6 +906,8 @@ def report(benchmark, wall_seconds):
                                                         median([run["firstImage"] for run in runs]),
                                                         median([run["allSlices"] for run in runs]), len(runs)))
         lines.append("")
+    if "wan" in benchmark.extra:
+        lines += wan_report(benchmark.extra["wan"])
     if "observability" in benchmark.extra:
         observability = benchmark.extra["observability"]
         lines += ["## Access log and metrics", "",
@@ -688,26 +939,41 @@ def main():
     parser.add_argument("--seconds", type=int)
     parser.add_argument("--slices", type=int, help="slices of the metadata/OHIF series (default 200; quick: 8)")
     parser.add_argument("--gateway-threads", type=int, help="gateway Threads = nginx worker_processes (default nproc)")
-    parser.add_argument("--only", help="comma-separated workload names (\"large-file\": the large-file table; "
-                        "\"observability\": the access log and metrics table)")
+    parser.add_argument("--only", help="comma-separated workload names (%s; \"large-file\": the large-file table; "
+                        "\"observability\": the access log and metrics table; \"wan\": the WAN mode, as --wan)"
+                        % ", ".join(WORKLOAD_NAMES))
     parser.add_argument("--rss", action="store_true", help="also measure RSS during a 1 GiB retrieve (default: full runs)")
     parser.add_argument("--no-rss", action="store_true")
     parser.add_argument("--ohif", action="store_true", help="also time OHIF in headless Chromium")
-    parser.add_argument("--ohif-rounds", type=int, default=3)
+    parser.add_argument("--ohif-rounds", type=int, default=3, help="timed rounds of --ohif and --wan (default 3)")
+    parser.add_argument("--wan", action="store_true",
+                        help="also time OHIF over a WAN: a round-trip time added to every connection, TLS everywhere")
+    parser.add_argument("--rtt-ms", type=float, default=latency_relay.DEFAULT_RTT_MS,
+                        help="the round-trip time --wan adds (default %d)" % latency_relay.DEFAULT_RTT_MS)
     parser.add_argument("--output", help="write the Markdown here too")
     parser.add_argument("--json", help="write every run's figures here")
     arguments = parser.parse_args()
     if not arguments.plugin:
         parser.error("--plugin (or ORTHANC_CORS_PLUGIN) is required")
     arguments.plugin = os.path.abspath(arguments.plugin)
+    wanted = set(arguments.only.split(",")) if arguments.only else None
+    if wanted is not None:
+        unknown = wanted - set(WORKLOAD_NAMES) - {"large-file", "observability", "wan"}
+        if unknown:
+            parser.error("--only: unknown name(s) %s" % ", ".join(sorted(unknown)))
+        arguments.wan = arguments.wan or "wan" in wanted
+    if arguments.rtt_ms < 0:
+        parser.error("--rtt-ms must be >= 0")
+    # The instances and series of the wrk workloads (and --ohif): not made when only the
+    # extras that make their own data are wanted (--only wan,large-file,observability).
+    workload_data = wanted is None or bool(wanted & set(WORKLOAD_NAMES)) or arguments.ohif
 
     started = time.monotonic()
     benchmark = Benchmark(arguments)
     failed = True
     try:
-        benchmark.start()
-        wanted = set(arguments.only.split(",")) if arguments.only else None
-        for workload in benchmark.workloads():
+        benchmark.start(workload_data)
+        for workload in benchmark.workloads() if workload_data else ():
             if wanted is None or workload.name in wanted:
                 benchmark.log("workload %s" % workload.name)
                 benchmark.measure(workload)
@@ -716,9 +982,10 @@ def main():
                                                benchmark.measure_observability),
                                               (wanted is None or "large-file" in wanted, "large_file",
                                                benchmark.measure_large_file),
-                                              ((arguments.rss or not arguments.quick) and not arguments.no_rss,
-                                               "rss", benchmark.measure_rss),
-                                              (arguments.ohif, "ohif", benchmark.measure_ohif)):
+                                              ((arguments.rss or (not arguments.quick and wanted is None))
+                                               and not arguments.no_rss, "rss", benchmark.measure_rss),
+                                              (arguments.ohif, "ohif", benchmark.measure_ohif),
+                                              (arguments.wan, "wan", benchmark.measure_wan)):
             if wanted_extra:
                 try:
                     measure()

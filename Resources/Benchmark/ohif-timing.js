@@ -3,7 +3,9 @@
 // origin) takes to show the first image of a series, and to have fetched every slice
 // of it, with its DICOMweb data source behind nginx or behind the gateway. Reuses the
 // end-to-end suite's browser and OHIF steps. Reads a JSON description from argv[2]:
-//   { "study": uid, "slices": n, "rounds": n, "viewers": { "nginx": url, "gateway": url } }
+//   { "study": uid, "slices": n, "rounds": n, "viewers": { "nginx": url, "gateway": url },
+//     "ignoreHTTPSErrors": false }
+// (viewers: any names; ignoreHTTPSErrors: for the WAN mode's self-signed certificate)
 // and prints one JSON line with every round's figures (seconds).
 
 const path = require('node:path');
@@ -67,13 +69,29 @@ async function allSlices(page, recorder, slices, deadline) {
   throw new Error(`only ${finishedFrames(recorder)} of ${slices} slices fetched within the deadline`);
 }
 
-async function oneRound(viewer, study, slices) {
+async function oneRound(viewer, study, slices, ignoreHTTPSErrors) {
   const browser = await launchBrowser();
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors });
     await ohif.skipOnboardingTour(context);
     const page = await context.newPage();
     const recorder = await PageRecorder.attach(page);
+    // How many frame retrieves were in flight at most: with a round-trip time, whether the
+    // slices are fetched one after the other (1) or side by side is what the time is made of.
+    let framesInFlight = 0;
+    let peakFramesInFlight = 0;
+    const frameEnded = (request) => {
+      if (FRAME_REQUEST.test(request.url()) && request.method() === 'GET') {
+        framesInFlight--;
+      }
+    };
+    page.on('request', (request) => {
+      if (FRAME_REQUEST.test(request.url()) && request.method() === 'GET') {
+        peakFramesInFlight = Math.max(peakFramesInFlight, ++framesInFlight);
+      }
+    });
+    page.on('requestfinished', frameEnded);
+    page.on('requestfailed', frameEnded);
     const started = Date.now();
     const deadline = started + TIMEOUT_MS;
     await page.goto(`${viewer}/viewer?StudyInstanceUIDs=${study}`, { waitUntil: 'commit' });
@@ -83,7 +101,10 @@ async function oneRound(viewer, study, slices) {
     const allSlicesSeconds = (Date.now() - started) / 1000;
     const failed = recorder.failedRequests();
     return { firstImage: firstImageSeconds, allSlices: allSlicesSeconds, frames: outcome.frames,
-      preflights: recorder.preflights.length, failedRequests: failed.length, corsErrors: recorder.corsConsoleErrors().length };
+      preflights: recorder.preflights.length, requests: recorder.requests.length, failedRequests: failed.length,
+      peakFramesInFlight,
+      corsErrors: recorder.corsConsoleErrors().length,
+      crossOriginIsolated: await page.evaluate(() => self.crossOriginIsolated) };
   } finally {
     await browser.close();
   }
@@ -98,11 +119,13 @@ async function main() {
   }
   // One untimed round each first: Chromium, the page cache and Orthanc warm up.
   for (const name of order) {
-    await oneRound(description.viewers[name], description.study, description.slices);
+    await oneRound(description.viewers[name], description.study, description.slices,
+      Boolean(description.ignoreHTTPSErrors));
   }
   for (let round = 0; round < description.rounds; round++) {
     for (const name of order) {
-      const result = await oneRound(description.viewers[name], description.study, description.slices);
+      const result = await oneRound(description.viewers[name], description.study, description.slices,
+        Boolean(description.ignoreHTTPSErrors));
       process.stderr.write(`  OHIF round ${round + 1} ${name}: ${JSON.stringify(result)}\n`);
       runs[name].push(result);
     }

@@ -15,4 +15,5 @@ set; nothing edits sys.path.
     dicom_data    a CT series created through Orthanc's REST API
     ohif_config   OHIF app-config.js text
     spa_server    a static server for a single-page viewer (python3 -m orthanc_cors_tools.spa_server)
+    latency_relay a TCP relay adding a round-trip time, the benchmark's WAN (python3 -m ...latency_relay)
 """
