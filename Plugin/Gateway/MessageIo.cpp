@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 #include <sys/socket.h>
 #include <cerrno>
 
@@ -98,6 +99,48 @@ namespace OrthancCors
     }
 
 
+    namespace
+    {
+      // Writes every byte of `pieces`, within `timeout` per partial write, and
+      // returns the bytes written.
+      template <typename Buffers>
+      Awaitable<std::pair<ErrorCode, uint64_t>> WriteTimed(AnyStream& stream,
+                                                           std::chrono::steady_clock::duration timeout,
+                                                           const Buffers& pieces)
+      {
+        boost::beast::buffers_suffix<Buffers> remaining(pieces);
+        uint64_t total = 0;
+        ErrorCode failure;
+        if (stream.GetTls() == nullptr)
+        {
+          // On plain TCP what is written nearly always fits in the socket's send
+          // buffer: written at once, without a timer, a reactor operation and the
+          // coroutine's suspension (strace: a timerfd_settime and an epoll_wait
+          // less a preflight). What does not fit is written the async way.
+          total = WriteWithoutWaiting(stream.Tcp().socket(), remaining, failure);
+        }
+        while (!failure && boost::asio::buffer_size(remaining) > 0)
+        {
+          stream.Tcp().expires_after(timeout);
+          auto [error, written] = co_await stream.Visit([&](auto& s) { return s.async_write_some(remaining, AS_TUPLE); });
+          total += written;
+          if (error)
+          {
+            failure = error;
+            break;
+          }
+          remaining.consume(written);
+        }
+        stream.GetTraffic().bytesWritten += total;
+        if (!failure)
+        {
+          stream.Tcp().expires_never();
+        }
+        co_return std::make_pair(failure, total);
+      }
+    }
+
+
     Awaitable<ErrorCode> WriteSerializedResponse(AnyStream& stream,
                                                  std::chrono::steady_clock::duration timeout,
                                                  int status,
@@ -106,40 +149,21 @@ namespace OrthancCors
     {
       const std::array<boost::asio::const_buffer, 2> pieces{
         boost::asio::buffer(head.data(), head.size()), boost::asio::buffer(body.data(), body.size())};
-      boost::beast::buffers_suffix<std::array<boost::asio::const_buffer, 2>> remaining(pieces);
-
       AnyStream::Traffic& traffic = stream.GetTraffic();
       traffic.responses++;
       traffic.lastStatus = static_cast<unsigned int>(status);
-      uint64_t total = 0;
-      ErrorCode failure;
-      if (stream.GetTls() == nullptr)
-      {
-        // On plain TCP an answer of this kind nearly always fits in the socket's
-        // send buffer: written at once, without a timer, a reactor operation and
-        // the coroutine's suspension (strace: a timerfd_settime and an epoll_wait
-        // less a preflight). What does not fit is written the async way.
-        total = WriteWithoutWaiting(stream.Tcp().socket(), remaining, failure);
-      }
-      while (!failure && boost::asio::buffer_size(remaining) > 0)
-      {
-        stream.Tcp().expires_after(timeout);
-        auto [error, written] = co_await stream.Visit([&](auto& s) { return s.async_write_some(remaining, AS_TUPLE); });
-        total += written;
-        if (error)
-        {
-          failure = error;
-          break;
-        }
-        remaining.consume(written);
-      }
-      traffic.bytesWritten += total;
+      const auto [failure, total] = co_await WriteTimed(stream, timeout, pieces);
       traffic.headBytesWritten += std::min<uint64_t>(total, head.size());
-      if (!failure)
-      {
-        stream.Tcp().expires_never();
-      }
       co_return failure;
+    }
+
+
+    Awaitable<ErrorCode> WriteBody(AnyStream& stream,
+                                   std::chrono::steady_clock::duration timeout,
+                                   boost::asio::const_buffer bytes)
+    {
+      const std::array<boost::asio::const_buffer, 1> pieces{bytes};
+      co_return (co_await WriteTimed(stream, timeout, pieces)).first;
     }
 
 

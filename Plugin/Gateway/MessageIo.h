@@ -147,6 +147,12 @@ namespace OrthancCors
                                                  std::string_view head,
                                                  std::string_view body);
 
+    // Body bytes written as they are (a body of known length, its head written),
+    // within `timeout` per partial write.
+    Awaitable<ErrorCode> WriteBody(AnyStream& stream,
+                                   std::chrono::steady_clock::duration timeout,
+                                   boost::asio::const_buffer bytes);
+
     // "HTTP/1.1 100 Continue": the gateway answers Expect itself.
     Awaitable<ErrorCode> WriteContinue(AnyStream& stream, std::chrono::steady_clock::duration timeout);
 

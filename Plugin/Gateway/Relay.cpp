@@ -390,7 +390,8 @@ namespace OrthancCors
     }
 
     // From here on the status is sent: a failure can only cut the connection.
-    const PumpResult pumped = co_await PumpBody(
+    const auto length = bodyless ? boost::none : parser->content_length();
+    const PumpResult pumped = length ? co_await CopyKnownLengthBody(*length) : co_await PumpBody(
       BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, *parser,
       [&] { return MessageIo::ReadSomeBody(upstream_.Stream(), upstream_.Buffer(), *parser); },
       BodyEnd{client_.stream, context_.idleTimeout}, response, serializer, chunk_, {});
@@ -406,9 +407,59 @@ namespace OrthancCors
       co_return ResponseOutcome::Failed;
     }
 
-    upstream_.Release(parser->is_done() && parser->keep_alive(), keepAliveField);
+    // (A body of known length is read past the parser, which never learns it is done.)
+    upstream_.Release((length || parser->is_done()) && parser->keep_alive(), keepAliveField);
     fate = keepAlive ? ConnectionFate::KeepAlive : ConnectionFate::Close;
     co_return ResponseOutcome::Relayed;
+  }
+
+
+  boost::asio::awaitable<PumpResult> Relay::CopyKnownLengthBody(std::uint64_t length)
+  {
+    PumpResult result;
+    boost::beast::flat_buffer& readWithHeader = upstream_.Buffer();
+    uint64_t remaining = length;
+    const std::size_t early = static_cast<std::size_t>(std::min<uint64_t>(readWithHeader.size(), remaining));
+    if (early > 0)
+    {
+      const error_code error = co_await MessageIo::WriteBody(
+        client_.stream, context_.idleTimeout, boost::asio::buffer(readWithHeader.data().data(), early));
+      if (error)
+      {
+        result.outcome = PumpResult::Outcome::WriteFailed;
+        result.error = error;
+        co_return result;
+      }
+      readWithHeader.consume(early);
+      remaining -= early;
+      result.bodyBytes += early;
+    }
+
+    // Never more than the body from Orthanc's socket: what follows is its next response's.
+    while (remaining > 0)
+    {
+      const std::size_t wanted = static_cast<std::size_t>(std::min<uint64_t>(chunk_.size(), remaining));
+      upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
+      auto [readError, read] = co_await MessageIo::ReadSome(upstream_.Stream(), boost::asio::buffer(chunk_.data(), wanted));
+      if (readError)
+      {
+        result.outcome = PumpResult::Outcome::ReadFailed;
+        result.error = readError;   // end of stream included: the body is cut short
+        co_return result;
+      }
+      const error_code writeError = co_await MessageIo::WriteBody(client_.stream, context_.idleTimeout,
+                                                                  boost::asio::buffer(chunk_.data(), read));
+      if (writeError)
+      {
+        result.outcome = PumpResult::Outcome::WriteFailed;
+        result.error = writeError;
+        co_return result;
+      }
+      remaining -= read;
+      result.bodyBytes += read;
+    }
+    upstream_.Stream().Tcp().expires_never();
+    co_return result;
   }
 
 

@@ -114,3 +114,42 @@ TEST(GatewayKeepAlive, ClientAskingToCloseIsAnsweredThenClosed)
   EXPECT_EQ("close", response.Get("Connection"));
   EXPECT_TRUE(client.WaitForClose());
 }
+
+
+// Bodies of known length are copied from Orthanc's socket as they are, never past
+// their end: what follows on the connection is the next response's. Sizes around
+// the streaming chunk (64 KiB), an empty one, and a body sent in one write with its
+// head (read with it) or after it.
+TEST(GatewayKeepAlive, BodiesOfKnownLengthLeaveTheUpstreamConnectionReusable)
+{
+  const std::vector<std::size_t> sizes = { 0, 1, 10, 65535, 65536, 65537, 3 * 65536 + 7, 100 };
+  FakeUpstream upstream([&sizes](FakeUpstream::Exchange& exchange)
+  {
+    const std::size_t size = sizes[exchange.requestIndex % sizes.size()];
+    const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n";
+    if (exchange.requestIndex % 2 == 0)
+    {
+      exchange.Send(head + MakePattern(0, size));
+    }
+    else
+    {
+      exchange.Send(head);
+      exchange.Send(MakePattern(0, size));
+    }
+  });
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  std::string pending;
+  for (std::size_t i = 0; i < 2 * sizes.size(); i++)
+  {
+    ASSERT_TRUE(client.SendAll(Request("GET")));
+    const ReceivedMessage response = ReadResponse(client, pending);
+    ASSERT_TRUE(response.complete) << i << ": " << response.error;
+    EXPECT_EQ(200u, response.status);
+    EXPECT_EQ(sizes[i % sizes.size()], response.bodyBytes) << i;
+    EXPECT_TRUE(response.patternIntact) << i;
+  }
+  EXPECT_EQ(2 * sizes.size(), upstream.GetRequests().size());
+  EXPECT_EQ(1u, upstream.CountConnections());
+}
