@@ -32,7 +32,8 @@ namespace OrthancCors
           }
         }
         const std::size_t written = socket.write_some(remaining, error);
-        if (error && error != boost::asio::error::would_block && error != boost::asio::error::try_again)
+        if (error && error != boost::asio::error::would_block && error != boost::asio::error::try_again &&
+            error != boost::asio::error::interrupted)
         {
           failure = error;
           return 0;
@@ -101,11 +102,17 @@ namespace OrthancCors
 
     namespace
     {
-      // Writes every byte of `pieces`, within `timeout` per partial write, and
-      // returns the bytes written.
+      enum class Deadline
+      {
+        PerPartialWrite,   // a large answer to a slow client, bounded per piece
+        ForAll             // a body's chunk: the client reads all of it within the timeout
+      };
+
+      // Writes every byte of `pieces` and returns the bytes written.
       template <typename Buffers>
       Awaitable<std::pair<ErrorCode, uint64_t>> WriteTimed(AnyStream& stream,
                                                            std::chrono::steady_clock::duration timeout,
+                                                           Deadline deadline,
                                                            const Buffers& pieces)
       {
         boost::beast::buffers_suffix<Buffers> remaining(pieces);
@@ -119,9 +126,14 @@ namespace OrthancCors
           // less a preflight). What does not fit is written the async way.
           total = WriteWithoutWaiting(stream.Tcp().socket(), remaining, failure);
         }
+        bool armed = false;
         while (!failure && boost::asio::buffer_size(remaining) > 0)
         {
-          stream.Tcp().expires_after(timeout);
+          if (deadline == Deadline::PerPartialWrite || !armed)
+          {
+            stream.Tcp().expires_after(timeout);
+            armed = true;
+          }
           auto [error, written] = co_await stream.Visit([&](auto& s) { return s.async_write_some(remaining, AS_TUPLE); });
           total += written;
           if (error)
@@ -152,7 +164,7 @@ namespace OrthancCors
       AnyStream::Traffic& traffic = stream.GetTraffic();
       traffic.responses++;
       traffic.lastStatus = static_cast<unsigned int>(status);
-      const auto [failure, total] = co_await WriteTimed(stream, timeout, pieces);
+      const auto [failure, total] = co_await WriteTimed(stream, timeout, Deadline::PerPartialWrite, pieces);
       traffic.headBytesWritten += std::min<uint64_t>(total, head.size());
       co_return failure;
     }
@@ -163,7 +175,7 @@ namespace OrthancCors
                                    boost::asio::const_buffer bytes)
     {
       const std::array<boost::asio::const_buffer, 1> pieces{bytes};
-      co_return (co_await WriteTimed(stream, timeout, pieces)).first;
+      co_return (co_await WriteTimed(stream, timeout, Deadline::ForAll, pieces)).first;
     }
 
 

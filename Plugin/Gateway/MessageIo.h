@@ -148,7 +148,7 @@ namespace OrthancCors
                                                  std::string_view body);
 
     // Body bytes written as they are (a body of known length, its head written),
-    // within `timeout` per partial write.
+    // all within `timeout`.
     Awaitable<ErrorCode> WriteBody(AnyStream& stream,
                                    std::chrono::steady_clock::duration timeout,
                                    boost::asio::const_buffer bytes);

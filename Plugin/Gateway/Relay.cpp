@@ -459,6 +459,7 @@ namespace OrthancCors
       result.bodyBytes += read;
     }
     upstream_.Stream().Tcp().expires_never();
+    client_.stream.Tcp().expires_never();   // (armed for the head, even when no body byte follows)
     co_return result;
   }
 

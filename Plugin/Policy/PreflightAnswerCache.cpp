@@ -39,6 +39,19 @@ namespace OrthancCors
     {
       return;
     }
+    std::size_t keyBytes = 0;
+    for (const std::vector<std::string>* values : { &request.origins, &request.requestMethods,
+                                                    &request.requestHeaders, &request.requestPrivateNetwork })
+    {
+      for (const std::string& value : *values)
+      {
+        keyBytes += value.size();
+      }
+    }
+    if (keyBytes > MAX_KEY_BYTES)
+    {
+      return;
+    }
     Entry entry{&route, request.origins, request.requestMethods, request.requestHeaders,
                 request.requestPrivateNetwork, std::move(answer)};
     if (entries_.size() < capacity_)

@@ -25,7 +25,10 @@ namespace OrthancCors
     const std::string* Find(const RoutePolicy& route, const CorsRequest& request) const;
 
     // Only allowed preflights are stored: a refusal is logged with its reason, and a
-    // stream of refused preflights must not push the browser's answers out.
+    // stream of refused preflights must not push the browser's answers out. Nor are
+    // questions longer than MAX_KEY_BYTES (a browser's are a few hundred bytes): a
+    // client could otherwise make every connection hold its header limit four times.
+    static constexpr std::size_t MAX_KEY_BYTES = 2048;
     void Store(const RoutePolicy& route, const CorsRequest& request, const CorsDecision& decision,
                std::string answer);
 

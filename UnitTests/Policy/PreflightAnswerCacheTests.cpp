@@ -125,3 +125,20 @@ TEST(PreflightAnswerCache, BoundedTheOldestReplacedFirst)
   PreflightAnswerCache none(0);
   EXPECT_EQ(nullptr, Remember(none, policy, get, "get"));
 }
+
+
+TEST(PreflightAnswerCache, LongQuestionsAreNotStored)
+{
+  const Policy policy = MakePolicy(PolicySpec());
+  PreflightAnswerCache cache(4);
+  // Allowed (the list repeats one allowed name), but no browser asks that.
+  std::string headers = "accept";
+  while (headers.size() <= PreflightAnswerCache::MAX_KEY_BYTES)
+  {
+    headers += ",accept";
+  }
+  const CorsRequest request = MakePreflight("/dicom-web/studies", VIEWER, "GET", headers);
+  ASSERT_EQ(CorsDecision::Outcome::Allowed, EvaluatePreflight(policy, request).outcome);
+  EXPECT_EQ(nullptr, Remember(cache, policy, request, "long"));
+  EXPECT_EQ(0u, cache.GetSize());
+}
