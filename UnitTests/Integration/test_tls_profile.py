@@ -120,7 +120,10 @@ class TlsProfile(TlsGatewayTestCase):
             ["testssl", "--quiet", "--color", "0", "--warnings", "batch", "--nodns", "none",
              "--protocols", "--std", "--server-preference", "--vulnerable",
              "--jsonfile", report_path, "%s:%d" % (LOOPBACK, self.gateway_port)],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+            # Not its GOST engine check: about the openssl testssl runs (Debian's has no
+            # GOST engine, reported as a WARN "engine_problem"), not about the gateway.
+            env=dict(os.environ, NO_ENGINE="true"))
         self.assertTrue(os.path.exists(report_path), completed.stdout[-3000:] + completed.stderr[-3000:])
         with open(report_path) as report:
             return {finding["id"]: finding for finding in json.load(report)}
