@@ -3,6 +3,7 @@
 #include "HttpHeaders.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace OrthancCors
 {
@@ -56,7 +57,11 @@ namespace OrthancCors
       return port;
     }
 
-    const unsigned long value = text.size() > MAX_PORT_DIGITS ? MAX_PORT + 1 : std::stoul(std::string(text));
+    unsigned long value = MAX_PORT + 1;
+    if (text.size() <= MAX_PORT_DIGITS)
+    {
+      std::from_chars(text.data(), text.data() + text.size(), value);   // decimal digits only: cannot fail
+    }
     if (value > MAX_PORT)
     {
       port.problem = PortProblem::AboveMaximum;

@@ -1,6 +1,8 @@
 #include "HttpHeaders.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace OrthancCors
 {
@@ -9,6 +11,18 @@ namespace OrthancCors
     char LowerAscii(char c)
     {
       return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+
+    bool SameBytesIgnoringCase(std::string_view a, std::string_view b)
+    {
+      for (std::size_t i = 0; i < a.size(); i++)
+      {
+        if (a[i] != b[i] && LowerAscii(a[i]) != LowerAscii(b[i]))
+        {
+          return false;
+        }
+      }
+      return true;
     }
 
     // HTTP whitespace inside a field value (RFC 9110 OWS).
@@ -41,8 +55,21 @@ namespace OrthancCors
 
   bool EqualsIgnoringCaseSameSize(std::string_view a, std::string_view b)
   {
-    return std::equal(a.begin(), a.end(), b.begin(),
-                      [](char x, char y) { return LowerAscii(x) == LowerAscii(y); });
+    // Eight bytes at a time, the case folded only where they differ: most
+    // comparisons are of a request's field name with the spelling browsers use.
+    std::size_t offset = 0;
+    for (; offset + sizeof(std::uint64_t) <= a.size(); offset += sizeof(std::uint64_t))
+    {
+      std::uint64_t x;
+      std::uint64_t y;
+      std::memcpy(&x, a.data() + offset, sizeof(x));
+      std::memcpy(&y, b.data() + offset, sizeof(y));
+      if (x != y && !SameBytesIgnoringCase(a.substr(offset, sizeof(x)), b.substr(offset, sizeof(y))))
+      {
+        return false;
+      }
+    }
+    return SameBytesIgnoringCase(a.substr(offset), b.substr(offset));
   }
 
 
@@ -74,6 +101,36 @@ namespace OrthancCors
       }
     }
     return values;
+  }
+
+
+  HttpFieldViews ViewFields(const HttpHeaders& headers)
+  {
+    HttpFieldViews fields;
+    fields.reserve(headers.size());
+    for (const HttpHeader& header : headers)
+    {
+      fields.push_back(HttpFieldView{header.name, header.value});
+    }
+    return fields;
+  }
+
+
+  FieldLookup LookUpField(const HttpFieldViews& fields, std::string_view name)
+  {
+    FieldLookup lookup;
+    for (const HttpFieldView& field : fields)
+    {
+      if (EqualsIgnoringCase(field.name, name))
+      {
+        if (lookup.count == 0)
+        {
+          lookup.first = field.value;
+        }
+        lookup.count++;
+      }
+    }
+    return lookup;
   }
 
 

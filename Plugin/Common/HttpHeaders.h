@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,27 @@ namespace OrthancCors
 
   // Ordered, possibly repeated header fields, as they travel on the wire.
   using HttpHeaders = std::vector<HttpHeader>;
+
+  // A field read where it lies (the parser's storage, or an HttpHeaders): what the
+  // gateway checks every request with before it copies anything.
+  struct HttpFieldView
+  {
+    std::string_view name;
+    std::string_view value;
+  };
+
+  // Must not outlive the fields they view.
+  using HttpFieldViews = std::vector<HttpFieldView>;
+
+  HttpFieldViews ViewFields(const HttpHeaders& headers);
+
+  // The fields named `name` (case-insensitive): how many, and the first one's value.
+  struct FieldLookup
+  {
+    std::size_t count = 0;
+    std::string_view first;
+  };
+  FieldLookup LookUpField(const HttpFieldViews& fields, std::string_view name);
 
   // Without the optional whitespace (RFC 9110 OWS: spaces and tabs) at both ends.
   std::string_view TrimOptionalWhitespace(std::string_view text);

@@ -10,13 +10,17 @@
 #include <boost/beast/http/parser.hpp>
 
 #include <chrono>
+#include <memory_resource>
 #include <string_view>
 
 namespace OrthancCors
 {
   // A client's request: its header is parsed before anything is decided, its
-  // body (if any) is read later, a piece at a time.
-  using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
+  // body (if any) is read later, a piece at a time. Its fields are allocated from
+  // the connection's arena (Session), given back whole after each request: no
+  // allocation and no free a field.
+  using RequestFieldAllocator = std::pmr::polymorphic_allocator<char>;
+  using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body, RequestFieldAllocator>;
 
   // Whether the client connection can carry another request.
   enum class ConnectionFate

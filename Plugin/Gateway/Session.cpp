@@ -39,16 +39,9 @@ namespace OrthancCors
     // only, wrk's not at all; a few variants (another request header) fit.
     constexpr std::size_t PREFLIGHT_ANSWERS_KEPT = 4;
 
-    std::string FirstValue(const HttpHeaders& headers, std::string_view name)
+    std::string_view AsStdView(boost::beast::string_view text)
     {
-      for (const HttpHeader& header : headers)
-      {
-        if (EqualsIgnoringCase(header.name, name))
-        {
-          return header.value;
-        }
-      }
-      return std::string();
+      return std::string_view(text.data(), text.size());
     }
 
     boost::asio::ip::address GetRemoteAddress(const boost::asio::ip::tcp::socket& socket)
@@ -85,6 +78,7 @@ namespace OrthancCors
     clientAddress_(GetRemoteAddress(client_.Tcp().socket())),
     localEndpoint_(GetLocalEndpoint(client_.Tcp().socket())),
     buffer_(MessageIo::CLIENT_BUFFER_LIMIT),
+    fieldArena_(fieldArenaStorage_.data(), fieldArenaStorage_.size(), std::pmr::new_delete_resource()),
     upstream_(executor_, context),
     preflightAnswers_(PREFLIGHT_ANSWERS_KEPT)
   {
@@ -136,7 +130,9 @@ namespace OrthancCors
     {
       for (bool newConnection = true; !closing_; newConnection = false)
       {
-        RequestParser parser;
+        fieldArena_.release();   // the previous request's parser is gone
+        RequestParser parser(std::piecewise_construct, std::make_tuple(),
+                             std::make_tuple(RequestFieldAllocator(&fieldArena_)));
         parser.header_limit(static_cast<std::uint32_t>(MessageIo::HEADER_LIMIT + 1));
         parser.body_limit(boost::none);
 
@@ -341,17 +337,23 @@ namespace OrthancCors
 
   boost::asio::awaitable<ConnectionFate> Session::Serve(RequestParser& parser)
   {
+    // Checked and answered from views into the parser's fields: a preflight
+    // answered before copies nothing.
     const auto& request = parser.get();
-    const std::string method(request.method_string());
-    const std::string target(request.target());
-    const HttpHeaders headers = MessageIo::ToHttpHeaders(request);
+    const std::string_view methodView = AsStdView(request.method_string());
+    const std::string_view targetView = AsStdView(request.target());
+    fields_.clear();
+    for (const auto& field : request)
+    {
+      fields_.push_back(HttpFieldView{AsStdView(field.name_string()), AsStdView(field.value())});
+    }
     if (context_.accessLog != nullptr)
     {
-      request_.referer = FirstValue(headers, "Referer");
-      request_.userAgent = FirstValue(headers, "User-Agent");
+      request_.referer = LookUpField(fields_, "Referer").first;
+      request_.userAgent = LookUpField(fields_, "User-Agent").first;
     }
 
-    if (auto rejection = ValidateRequest(method, target, request.version(), headers))
+    if (auto rejection = ValidateRequest(methodView, targetView, request.version(), fields_))
     {
       context_.metrics.requestsMalformed.Add();
       co_await Refuse(request.version(), rejection->status, rejection->details, rejection->headers);
@@ -360,11 +362,12 @@ namespace OrthancCors
 
     // Before anything is answered, preflights and served files included: a page
     // that reached the gateway through a re-pointed DNS name learns nothing.
-    if (const auto refusal = context_.configuration->allowedHosts.Check(headers))
+    if (const auto refusal = context_.configuration->allowedHosts.Check(fields_))
     {
       request_.outcome = CorsOutcome::HostRefused;
       context_.metrics.requestsHostRefused.Add();
-      context_.logger.Info("Cors gateway: refused " + method + " " + Abbreviate({target}) + " from " +
+      context_.logger.Info("Cors gateway: refused " + std::string(methodView) + " " +
+                           Abbreviate({std::string(targetView)}) + " from " +
                            clientAddress_.to_string() + ": " + *refusal);
       const LocalResponse answer = MakeErrorResponse(403, *refusal);
       co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
@@ -372,12 +375,19 @@ namespace OrthancCors
     }
 
     const Policy& policy = context_.GetPolicy();
-    const CorsRequest cors = CorsRequest::FromHeaders(method, target, headers);
-
-    if (cors.IsPreflight())
+    if (methodView == "OPTIONS")
     {
-      co_return co_await AnswerPreflight(parser, policy, cors);
+      const CorsFieldViews corsFields = CorsFieldViews::Of(fields_);
+      if (corsFields.AsksPreflight())
+      {
+        co_return co_await AnswerPreflight(parser, policy, corsFields);
+      }
     }
+
+    const std::string method(methodView);
+    const std::string target(targetView);
+    const HttpHeaders headers = MessageIo::ToHttpHeaders(request);
+    const CorsRequest cors = CorsRequest::FromFields(method, target, fields_);
 
     const CorsDecision decision = EvaluateActualRequest(policy, cors);
     RecordPolicyOutcome(cors, decision);
@@ -403,7 +413,7 @@ namespace OrthancCors
       if (folder && !folder->isPublic)
       {
         const FolderAccessVerdict verdict = co_await CheckFolderAccess(context_, upstream_, folder->prefix,
-                                                                       headers, MakeForwardingContext(headers));
+                                                                       headers, MakeForwardingContext());
         if (std::optional<LocalResponse> denial = MakeFolderAccessDenial(verdict, folder->prefix))
         {
           AddFramePolicyHeaders(denial->headers, folder->framePolicy);
@@ -435,7 +445,7 @@ namespace OrthancCors
       }
     }
 
-    const ForwardingContext forwarding = MakeForwardingContext(headers);
+    const ForwardingContext forwarding = MakeForwardingContext();
     if (chunk_.empty())
     {
       chunk_.resize(MessageIo::CHUNK_SIZE);
@@ -450,15 +460,17 @@ namespace OrthancCors
 
   boost::asio::awaitable<ConnectionFate> Session::AnswerPreflight(RequestParser& parser,
                                                                  const Policy& policy,
-                                                                 const CorsRequest& cors)
+                                                                 const CorsFieldViews& corsFields)
   {
     // Browsers send preflights without credentials: answered here, never by Orthanc.
     // Only answers that keep an HTTP/1.1 connection open are cached, as their head says.
-    const RoutePolicy* route = policy.FindRoute(cors.path);
-    const bool cacheable = route != nullptr && parser.get().version() == 11 && ClientMayKeepAlive(parser, closing_);
+    const auto& request = parser.get();
+    const std::string_view target = AsStdView(request.target());
+    const RoutePolicy* route = policy.FindRoute(target.substr(0, target.find_first_of("?#")));
+    const bool cacheable = route != nullptr && request.version() == 11 && ClientMayKeepAlive(parser, closing_);
     if (cacheable)
     {
-      if (const std::string* head = preflightAnswers_.Find(*route, cors))
+      if (const std::string* head = preflightAnswers_.Find(*route, corsFields))
       {
         request_.outcome = CorsOutcome::PreflightAllowed;
         context_.metrics.preflightsAllowed.Add();
@@ -468,7 +480,9 @@ namespace OrthancCors
       }
     }
 
-    const CorsDecision decision = EvaluatePreflight(policy, cors);
+    const CorsRequest cors = CorsRequest::FromFields(AsStdView(request.method_string()), target, fields_);
+    const CorsDecision decision = route == nullptr ? EvaluatePreflight(policy, cors) :
+      EvaluatePreflight(policy, *route, cors);
     RecordPolicyOutcome(cors, decision);
     if (decision.status != 204)
     {
@@ -602,13 +616,13 @@ namespace OrthancCors
   }
 
 
-  ForwardingContext Session::MakeForwardingContext(const HttpHeaders& headers) const
+  ForwardingContext Session::MakeForwardingContext() const
   {
-    const std::vector<std::string> hosts = GetAll(headers, "Host");
+    const std::string_view host = LookUpField(fields_, "Host").first;
     return ForwardingContext{
       clientAddress_,
       context_.GetScheme(),
-      (hosts.empty() || hosts.front().empty()) ? DescribeOwnHost() : hosts.front()
+      host.empty() ? DescribeOwnHost() : std::string(host)
     };
   }
 

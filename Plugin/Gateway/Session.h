@@ -12,7 +12,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include <array>
 #include <chrono>
+#include <cstddef>
+#include <memory_resource>
 #include <memory>
 #include <string>
 #include <optional>
@@ -67,7 +70,7 @@ namespace OrthancCors
     boost::asio::awaitable<ConnectionFate> Serve(RequestParser& parser);
     // From the connection's PreflightAnswerCache when the same question was answered before.
     boost::asio::awaitable<ConnectionFate> AnswerPreflight(RequestParser& parser, const Policy& policy,
-                                                           const CorsRequest& cors);
+                                                           const CorsFieldViews& corsFields);
 
     // A request refused as malformed: answered with a JSON error, then the
     // connection closes (what follows on it cannot be trusted).
@@ -75,7 +78,8 @@ namespace OrthancCors
                                         const HttpHeaders& extraHeaders);
 
     // What Orthanc is told about the request it gets from the gateway (relayed, or an access probe).
-    ForwardingContext MakeForwardingContext(const HttpHeaders& headers) const;
+    // (From the request's fields: call while they are viewed.)
+    ForwardingContext MakeForwardingContext() const;
 
     void BeginRequest();
     // Counts the request in the metrics and writes its access log line.
@@ -94,6 +98,12 @@ namespace OrthancCors
     std::string clientAddressText_;           // for the access log, made at its first line
     boost::asio::ip::tcp::endpoint localEndpoint_;
     boost::beast::flat_buffer buffer_;
+    // The request's fields are allocated here (RequestParser), released after each
+    // request; the first FIELD_ARENA_BYTES hold a browser's request without a malloc.
+    static constexpr std::size_t FIELD_ARENA_BYTES = 2048;
+    alignas(std::max_align_t) std::array<std::byte, FIELD_ARENA_BYTES> fieldArenaStorage_;
+    std::pmr::monotonic_buffer_resource fieldArena_;
+    HttpFieldViews fields_;                   // the request's fields, viewed in the parser (reused)
     UpstreamConnection upstream_;
     PreflightAnswerCache preflightAnswers_;
     std::vector<char> chunk_;                 // the streaming buffer, allocated at the first relay

@@ -55,7 +55,7 @@ namespace OrthancCors
       const Configuration& configuration = plugin.GetConfiguration();
       const std::string client = ip ? ip : "?";
 
-      if (const auto refusal = configuration.allowedHosts.Check(headers))
+      if (const auto refusal = configuration.allowedHosts.Check(ViewFields(headers)))
       {
         const std::vector<std::string> hosts = GetAll(headers, "host");
         plugin.WarnOncePerKey("Host " + (hosts.empty() ? std::string() : hosts.front()),

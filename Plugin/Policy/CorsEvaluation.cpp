@@ -14,7 +14,8 @@ namespace OrthancCors
     const char* const EXPOSE_HEADERS = "Access-Control-Expose-Headers";
     const char* const MAX_AGE = "Access-Control-Max-Age";
     const char* const RESOURCE_POLICY = "Cross-Origin-Resource-Policy";
-    const std::string ACCESS_CONTROL_PREFIX = "access-control-";
+    // (Spelled as browsers send it: compared bytes that are equal need no case folding.)
+    constexpr std::string_view ACCESS_CONTROL_PREFIX = "Access-Control-";
 
     void Add(HttpHeaders& headers, std::string name, std::string value)
     {
@@ -117,45 +118,76 @@ namespace OrthancCors
       return decision;
     }
 
-    bool IsAccessControlField(const std::string& name)
+    bool IsAccessControlField(std::string_view name)
     {
       return name.size() >= ACCESS_CONTROL_PREFIX.size() &&
-        EqualsIgnoringCase(std::string_view(name).substr(0, ACCESS_CONTROL_PREFIX.size()), ACCESS_CONTROL_PREFIX);
+        EqualsIgnoringCase(name.substr(0, ACCESS_CONTROL_PREFIX.size()), ACCESS_CONTROL_PREFIX);
     }
   }
 
 
-  CorsRequest CorsRequest::FromHeaders(const std::string& method,
-                                       const std::string& target,
-                                       const HttpHeaders& headers)
+  CorsFieldViews CorsFieldViews::Of(const HttpFieldViews& fields)
   {
-    CorsRequest request;
-    request.method = method;
-    request.path = target.substr(0, target.find_first_of("?#"));
     // One pass over the fields (this runs for every request the gateway gets).
-    for (const HttpHeader& header : headers)
+    CorsFieldViews views;
+    for (const HttpFieldView& field : fields)
     {
-      if (EqualsIgnoringCase(header.name, "Origin"))
+      if (EqualsIgnoringCase(field.name, "Origin"))
       {
-        request.origins.push_back(header.value);
+        views.origins.push_back(field.value);
       }
-      else if (header.name.size() > ACCESS_CONTROL_PREFIX.size() && IsAccessControlField(header.name))
+      else if (field.name.size() > ACCESS_CONTROL_PREFIX.size() && IsAccessControlField(field.name))
       {
-        const std::string_view rest = std::string_view(header.name).substr(ACCESS_CONTROL_PREFIX.size());
+        const std::string_view rest = field.name.substr(ACCESS_CONTROL_PREFIX.size());
         if (EqualsIgnoringCase(rest, "Request-Method"))
         {
-          request.requestMethods.push_back(header.value);
+          views.requestMethods.push_back(field.value);
         }
         else if (EqualsIgnoringCase(rest, "Request-Headers"))
         {
-          request.requestHeaders.push_back(header.value);
+          views.requestHeaders.push_back(field.value);
         }
         else if (EqualsIgnoringCase(rest, "Request-Private-Network"))
         {
-          request.requestPrivateNetwork.push_back(header.value);
+          views.requestPrivateNetwork.push_back(field.value);
         }
       }
     }
+    return views;
+  }
+
+
+  CorsFieldViews CorsFieldViews::Of(const CorsRequest& request)
+  {
+    CorsFieldViews views;
+    views.origins.assign(request.origins.begin(), request.origins.end());
+    views.requestMethods.assign(request.requestMethods.begin(), request.requestMethods.end());
+    views.requestHeaders.assign(request.requestHeaders.begin(), request.requestHeaders.end());
+    views.requestPrivateNetwork.assign(request.requestPrivateNetwork.begin(), request.requestPrivateNetwork.end());
+    return views;
+  }
+
+
+  CorsRequest CorsRequest::FromHeaders(std::string_view method,
+                                       std::string_view target,
+                                       const HttpHeaders& headers)
+  {
+    return FromFields(method, target, ViewFields(headers));
+  }
+
+
+  CorsRequest CorsRequest::FromFields(std::string_view method,
+                                      std::string_view target,
+                                      const HttpFieldViews& fields)
+  {
+    const CorsFieldViews views = CorsFieldViews::Of(fields);
+    CorsRequest request;
+    request.method = method;
+    request.path = target.substr(0, target.find_first_of("?#"));
+    request.origins.assign(views.origins.begin(), views.origins.end());
+    request.requestMethods.assign(views.requestMethods.begin(), views.requestMethods.end());
+    request.requestHeaders.assign(views.requestHeaders.begin(), views.requestHeaders.end());
+    request.requestPrivateNetwork.assign(views.requestPrivateNetwork.begin(), views.requestPrivateNetwork.end());
     return request;
   }
 
@@ -191,7 +223,13 @@ namespace OrthancCors
     {
       return NotExposed(request.path, true);
     }
+    return EvaluatePreflight(policy, *route, request);
+  }
 
+
+  CorsDecision EvaluatePreflight(const Policy& policy, const RoutePolicy& routeOfPath, const CorsRequest& request)
+  {
+    const RoutePolicy* route = &routeOfPath;
     Origin origin;
     std::string reason;
     const OriginPattern* pattern = MatchOrigin(*route, request, origin, reason);

@@ -3,6 +3,8 @@
 #include "../Common/HttpHeaders.h"
 #include "Policy.h"
 
+#include <boost/container/small_vector.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,14 +23,35 @@ namespace OrthancCors
     std::vector<std::string> requestPrivateNetwork;// Access-Control-Request-Private-Network fields
 
     // `target` is the request-target (origin-form), query included; it is cut at "?".
-    static CorsRequest FromHeaders(const std::string& method,
-                                   const std::string& target,
+    static CorsRequest FromHeaders(std::string_view method,
+                                   std::string_view target,
                                    const HttpHeaders& headers);
+    static CorsRequest FromFields(std::string_view method,
+                                  std::string_view target,
+                                  const HttpFieldViews& fields);
 
     bool HasOrigin() const { return !origins.empty(); }
 
     // OPTIONS with an Origin and an Access-Control-Request-Method (Fetch "CORS-preflight request").
     bool IsPreflight() const;
+  };
+
+  // The fields CORS reads, as views into a request's fields (every field line, in
+  // order): what a connection compares with the preflight answers it keeps
+  // (PreflightAnswerCache) before it copies anything, and what CorsRequest copies.
+  struct CorsFieldViews
+  {
+    using Values = boost::container::small_vector<std::string_view, 1>;
+    Values origins;
+    Values requestMethods;
+    Values requestHeaders;
+    Values requestPrivateNetwork;
+
+    static CorsFieldViews Of(const HttpFieldViews& fields);
+    static CorsFieldViews Of(const CorsRequest& request);
+
+    // With OPTIONS, a CORS-preflight request (CorsRequest::IsPreflight).
+    bool AsksPreflight() const { return !origins.empty() && !requestMethods.empty(); }
   };
 
   struct CorsDecision
@@ -67,6 +90,8 @@ namespace OrthancCors
   // Access-Control-* headers, or 403 without any Access-Control-* header. All or
   // nothing: one requested header not allowed refuses the whole preflight.
   CorsDecision EvaluatePreflight(const Policy& policy, const CorsRequest& request);
+  // The same, `routeOfPath` being policy.FindRoute(request.path), found already.
+  CorsDecision EvaluatePreflight(const Policy& policy, const RoutePolicy& routeOfPath, const CorsRequest& request);
 
   // The headers to put on the response to an actual (non-preflight) request.
   CorsDecision EvaluateActualRequest(const Policy& policy, const CorsRequest& request);

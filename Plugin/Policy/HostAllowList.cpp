@@ -59,22 +59,22 @@ namespace OrthancCors
   }
 
 
-  std::optional<std::string> HostAllowList::Check(const HttpHeaders& headers) const
+  std::optional<std::string> HostAllowList::Check(const HttpFieldViews& fields) const
   {
     if (!restricted_)
     {
       return std::nullopt;
     }
-    const std::vector<std::string> hosts = GetAll(headers, "host");
-    if (hosts.empty())
+    const FieldLookup host = LookUpField(fields, "host");
+    if (host.count == 0)
     {
       return std::nullopt;
     }
-    if (hosts.size() > 1)
+    if (host.count > 1)
     {
       return "several Host header fields";
     }
-    const std::optional<HostAndPort> parsed = ParseHostAndPort(hosts.front());
+    const std::optional<HostAndPort> parsed = ParseHostAndPort(host.first);
     if (!parsed)
     {
       return "the Host header is not host[:port]";

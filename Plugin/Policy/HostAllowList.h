@@ -32,7 +32,7 @@ namespace OrthancCors
 
     // Why a request with these header fields is refused; std::nullopt when it is
     // accepted.
-    std::optional<std::string> Check(const HttpHeaders& headers) const;
+    std::optional<std::string> Check(const HttpFieldViews& fields) const;
 
     bool AllowsHost(std::string_view host) const;
 

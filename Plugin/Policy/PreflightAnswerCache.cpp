@@ -1,7 +1,18 @@
 #include "PreflightAnswerCache.h"
 
+#include <algorithm>
+
 namespace OrthancCors
 {
+  namespace
+  {
+    bool SameValues(const std::vector<std::string>& kept, const CorsFieldViews::Values& asked)
+    {
+      return std::equal(kept.begin(), kept.end(), asked.begin(), asked.end());
+    }
+  }
+
+
   PreflightAnswerCache::PreflightAnswerCache(std::size_t capacity) :
     capacity_(capacity)
   {
@@ -9,17 +20,17 @@ namespace OrthancCors
   }
 
 
-  bool PreflightAnswerCache::Matches(const Entry& entry, const RoutePolicy& route, const CorsRequest& request)
+  bool PreflightAnswerCache::Matches(const Entry& entry, const RoutePolicy& route, const CorsFieldViews& request)
   {
     return entry.route == &route &&
-      entry.origins == request.origins &&
-      entry.requestMethods == request.requestMethods &&
-      entry.requestHeaders == request.requestHeaders &&
-      entry.requestPrivateNetwork == request.requestPrivateNetwork;
+      SameValues(entry.origins, request.origins) &&
+      SameValues(entry.requestMethods, request.requestMethods) &&
+      SameValues(entry.requestHeaders, request.requestHeaders) &&
+      SameValues(entry.requestPrivateNetwork, request.requestPrivateNetwork);
   }
 
 
-  const std::string* PreflightAnswerCache::Find(const RoutePolicy& route, const CorsRequest& request) const
+  const std::string* PreflightAnswerCache::Find(const RoutePolicy& route, const CorsFieldViews& request) const
   {
     for (const Entry& entry : entries_)
     {

@@ -22,7 +22,7 @@ namespace OrthancCors
     explicit PreflightAnswerCache(std::size_t capacity);
 
     // The answer stored for this route and exactly these fields, or nullptr.
-    const std::string* Find(const RoutePolicy& route, const CorsRequest& request) const;
+    const std::string* Find(const RoutePolicy& route, const CorsFieldViews& request) const;
 
     // Only allowed preflights are stored: a refusal is logged with its reason, and a
     // stream of refused preflights must not push the browser's answers out. Nor are
@@ -45,7 +45,7 @@ namespace OrthancCors
       std::string answer;
     };
 
-    static bool Matches(const Entry& entry, const RoutePolicy& route, const CorsRequest& request);
+    static bool Matches(const Entry& entry, const RoutePolicy& route, const CorsFieldViews& request);
 
     std::size_t capacity_;
     std::size_t next_ = 0;   // the entry replaced when full

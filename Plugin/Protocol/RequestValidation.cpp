@@ -27,14 +27,14 @@ namespace OrthancCors
       return RequestRejection{status, std::move(details), {}};
     }
 
-    std::optional<RequestRejection> CheckHost(unsigned int version, const HttpHeaders& headers)
+    std::optional<RequestRejection> CheckHost(unsigned int version, const HttpFieldViews& fields)
     {
-      const std::vector<std::string> hosts = GetAll(headers, "Host");
-      if (hosts.size() > 1)
+      const FieldLookup host = LookUpField(fields, "Host");
+      if (host.count > 1)
       {
         return Reject(400, "several Host header fields");
       }
-      if (hosts.empty())
+      if (host.count == 0)
       {
         if (version >= 11)
         {
@@ -42,34 +42,35 @@ namespace OrthancCors
         }
         return std::nullopt;
       }
-      if (!hosts.front().empty() && !IsValidHostField(hosts.front()))
+      if (!host.first.empty() && !IsValidHostField(host.first))
       {
         return Reject(400, "the Host header field is not a host name with an optional port");
       }
       return std::nullopt;
     }
 
-    std::optional<RequestRejection> CheckFraming(unsigned int version, const HttpHeaders& headers)
+    std::optional<RequestRejection> CheckFraming(unsigned int version, const HttpFieldViews& fields)
     {
-      const std::vector<std::string> lengths = GetAll(headers, "Content-Length");
-      const std::vector<std::string> encodings = GetAll(headers, "Transfer-Encoding");
-
-      if (!encodings.empty())
+      const bool hasLength = LookUpField(fields, "Content-Length").count > 0;
+      if (LookUpField(fields, "Transfer-Encoding").count > 0)
       {
         if (version < 11)
         {
           return Reject(400, "Transfer-Encoding is not defined in HTTP/1.0");
         }
-        if (!lengths.empty())
+        if (hasLength)
         {
           return Reject(400, "Content-Length together with Transfer-Encoding");
         }
         std::vector<std::string> codings;
-        for (const std::string& line : encodings)
+        for (const HttpFieldView& field : fields)
         {
-          for (std::string& coding : SplitHeaderList(line))
+          if (EqualsIgnoringCase(field.name, "Transfer-Encoding"))
           {
-            codings.push_back(std::move(coding));
+            for (std::string& coding : SplitHeaderList(field.value))
+            {
+              codings.push_back(std::move(coding));
+            }
           }
         }
         if (codings.size() != 1 || !EqualsIgnoringCase(codings.front(), "chunked"))
@@ -79,9 +80,13 @@ namespace OrthancCors
       }
 
       std::string_view first;
-      for (const std::string& line : lengths)
+      for (const HttpFieldView& field : fields)
       {
-        std::string_view rest = line;
+        if (!EqualsIgnoringCase(field.name, "Content-Length"))
+        {
+          continue;
+        }
+        std::string_view rest = field.value;
         // RFC 9110 (8.6) tolerates a list of identical values; anything else is refused.
         while (true)
         {
@@ -140,7 +145,7 @@ namespace OrthancCors
   std::optional<RequestRejection> ValidateRequest(std::string_view method,
                                                   std::string_view target,
                                                   unsigned int version,
-                                                  const HttpHeaders& headers)
+                                                  const HttpFieldViews& fields)
   {
     if (method == "CONNECT")
     {
@@ -159,19 +164,20 @@ namespace OrthancCors
       return Reject(505, "only HTTP/1.0 and HTTP/1.1 are supported");
     }
 
-    if (auto rejection = CheckHost(version, headers))
+    if (auto rejection = CheckHost(version, fields))
     {
       return rejection;
     }
 
-    if (auto rejection = CheckFraming(version, headers))
+    if (auto rejection = CheckFraming(version, fields))
     {
       return rejection;
     }
 
-    for (const std::string& expectation : GetAll(headers, "Expect"))
+    for (const HttpFieldView& field : fields)
     {
-      if (!EqualsIgnoringCase(TrimOptionalWhitespace(expectation), "100-continue"))
+      if (EqualsIgnoringCase(field.name, "Expect") &&
+          !EqualsIgnoringCase(TrimOptionalWhitespace(field.value), "100-continue"))
       {
         return Reject(417, "the only expectation supported is 100-continue");
       }

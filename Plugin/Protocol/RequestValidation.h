@@ -32,7 +32,7 @@ namespace OrthancCors
   std::optional<RequestRejection> ValidateRequest(std::string_view method,
                                                   std::string_view target,
                                                   unsigned int version,
-                                                  const HttpHeaders& headers);
+                                                  const HttpFieldViews& fields);
 
   // "host", "host:port", "[v6]:port", "192.0.2.1": RFC 3986 reg-name characters
   // restricted to letters, digits, '-', '.', '_' and '~', or an IP literal; a port

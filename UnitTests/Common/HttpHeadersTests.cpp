@@ -53,6 +53,49 @@ TEST(HeaderFields, NamesCompareCaseInsensitively)
   EXPECT_EQ("x-foo", ToLowerAscii("X-Foo"));
 }
 
+TEST(HeaderFields, CaseIsFoldedForAsciiLettersOnlyAtEveryPosition)
+{
+  // The comparison goes eight bytes at a time: each position of lengths around
+  // that size is checked, with a letter in the other case (equal) and with a byte
+  // that differs from another by the case bit without being a letter (not equal).
+  for (std::size_t length = 1; length <= 25; length++)
+  {
+    for (std::size_t position = 0; position < length; position++)
+    {
+      const std::string lower(length, 'a');
+      std::string upper = lower;
+      upper[position] = 'A';
+      EXPECT_TRUE(EqualsIgnoringCase(lower, upper)) << length << " " << position;
+
+      std::string dash(length, '-');     // 0x2D
+      std::string carriageReturn = dash;
+      carriageReturn[position] = '\r';   // 0x0D: '-' without the case bit
+      EXPECT_FALSE(EqualsIgnoringCase(dash, carriageReturn)) << length << " " << position;
+
+      std::string other = lower;
+      other[position] = 'b';
+      EXPECT_FALSE(EqualsIgnoringCase(lower, other)) << length << " " << position;
+
+      std::string at = std::string(length, '@');   // 0x40: '`' (0x60) with the case bit
+      std::string backtick = at;
+      backtick[position] = '`';
+      EXPECT_FALSE(EqualsIgnoringCase(at, backtick)) << length << " " << position;
+    }
+  }
+  EXPECT_TRUE(EqualsIgnoringCase("", ""));
+}
+
+TEST(HeaderFields, LookUpCountsEveryFieldOfTheNameAndKeepsTheFirstValue)
+{
+  const HttpHeaders headers = { { "host", "a" }, { "X-Other", "b" }, { "HOST", "c" } };
+  const FieldLookup host = LookUpField(ViewFields(headers), "Host");
+  EXPECT_EQ(2u, host.count);
+  EXPECT_EQ("a", host.first);
+  const FieldLookup absent = LookUpField(ViewFields(headers), "Origin");
+  EXPECT_EQ(0u, absent.count);
+  EXPECT_TRUE(absent.first.empty());
+}
+
 TEST(HeaderFields, RemoveAllRemovesEveryRepetition)
 {
   HttpHeaders headers = { { "Vary", "a" }, { "X", "1" }, { "vary", "b" } };

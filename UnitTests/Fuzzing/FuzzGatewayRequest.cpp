@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   const std::string method(request.method_string());
   const std::string target(request.target());
   const HttpHeaders headers = MessageIo::ToHttpHeaders(request);
-  if (ValidateRequest(method, target, request.version(), headers))
+  if (ValidateRequest(method, target, request.version(), ViewFields(headers)))
   {
     return 0;
   }

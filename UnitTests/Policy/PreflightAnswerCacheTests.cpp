@@ -21,13 +21,13 @@ namespace
       return nullptr;
     }
     cache.Store(*route, request, EvaluatePreflight(policy, request), answer);
-    return cache.Find(*route, request);
+    return cache.Find(*route, CorsFieldViews::Of(request));
   }
 
   const std::string* Lookup(const PreflightAnswerCache& cache, const Policy& policy, const CorsRequest& request)
   {
     const RoutePolicy* route = policy.FindRoute(request.path);
-    return route == nullptr ? nullptr : cache.Find(*route, request);
+    return route == nullptr ? nullptr : cache.Find(*route, CorsFieldViews::Of(request));
   }
 }
 

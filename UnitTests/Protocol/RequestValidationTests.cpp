@@ -16,7 +16,7 @@ namespace
 
   int StatusOf(std::string_view method, std::string_view target, unsigned int version, const HttpHeaders& headers)
   {
-    const auto rejection = ValidateRequest(method, target, version, headers);
+    const auto rejection = ValidateRequest(method, target, version, ViewFields(headers));
     return rejection ? rejection->status : 0;
   }
 }
@@ -33,7 +33,7 @@ TEST(RequestValidation, OrdinaryRequestIsAccepted)
 
 TEST(RequestValidation, ConnectIsRefusedWith405AndAllow)
 {
-  const auto rejection = ValidateRequest("CONNECT", "orthanc.example:443", 11, HOST);
+  const auto rejection = ValidateRequest("CONNECT", "orthanc.example:443", 11, ViewFields(HOST));
   ASSERT_TRUE(rejection);
   EXPECT_EQ(405, rejection->status);
   EXPECT_FALSE(GetAll(rejection->headers, "Allow").empty());
