@@ -47,10 +47,15 @@ namespace OrthancCors
     std::string SerializeResponseHead(unsigned int version,
                                       int status,
                                       const HttpHeaders& headers,
-                                      std::size_t bodySize,
-                                      bool keepAlive)
+                                      std::uint64_t bodySize,
+                                      bool keepAlive,
+                                      std::string_view reason)
     {
-      const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+      if (reason.empty())
+      {
+        const auto own = http::obsolete_reason(static_cast<http::status>(status));
+        reason = std::string_view(own.data(), own.size());
+      }
       std::string head;
       head.reserve(256);
       head.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
@@ -167,6 +172,37 @@ namespace OrthancCors
       const auto [failure, total] = co_await WriteTimed(stream, timeout, Deadline::PerPartialWrite, pieces);
       traffic.headBytesWritten += std::min<uint64_t>(total, head.size());
       co_return failure;
+    }
+
+
+    std::string SerializeRequestHead(std::string_view method,
+                                     std::string_view target,
+                                     const HttpHeaders& headers,
+                                     std::optional<std::uint64_t> contentLength)
+    {
+      std::string head;
+      head.reserve(512);
+      head.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
+      for (const HttpHeader& header : headers)
+      {
+        head.append(header.name).append(": ").append(header.value).append("\r\n");
+      }
+      if (contentLength)
+      {
+        head.append("Content-Length: ").append(std::to_string(*contentLength)).append("\r\n");
+      }
+      head.append("\r\n");
+      return head;
+    }
+
+
+    Awaitable<ErrorCode> WriteRequest(AnyStream& stream,
+                                      std::chrono::steady_clock::duration timeout,
+                                      std::string_view head,
+                                      boost::asio::const_buffer body)
+    {
+      const std::array<boost::asio::const_buffer, 2> pieces{boost::asio::buffer(head.data(), head.size()), body};
+      co_return (co_await WriteTimed(stream, timeout, Deadline::ForAll, pieces)).first;
     }
 
 

@@ -10,7 +10,9 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <cstddef>
 #include <iterator>
 #include <string>
@@ -78,10 +80,48 @@ namespace OrthancCors
       co_return result;
     }
 
+    // Reads until `parser` has the whole header, as http::async_read_header does
+    // (end_of_stream when the peer closes before a byte, partial_message within
+    // the header), without its composed operation: the bytes read past the header
+    // stay in `buffer`. The caller arms the deadline.
     template <typename Parser>
     Awaitable<Transfer> ReadHeader(AnyStream& stream, boost::beast::flat_buffer& buffer, Parser& parser)
     {
-      return stream.Visit([&](auto& s) { return http::async_read_header(s, buffer, parser, AS_TUPLE); });
+      constexpr std::size_t HEADER_READ_SIZE = 64 * 1024;
+      std::size_t total = 0;
+      for (;;)
+      {
+        if (buffer.size() > 0)
+        {
+          ErrorCode error;
+          buffer.consume(parser.put(buffer.data(), error));
+          if (error != http::error::need_more && (error || parser.is_header_done()))
+          {
+            co_return Transfer{error, total};
+          }
+        }
+        const std::size_t room = std::min(HEADER_READ_SIZE, buffer.max_size() - buffer.size());
+        if (room == 0)
+        {
+          co_return Transfer{http::error::buffer_overflow, total};
+        }
+        auto [error, bytes] = co_await ReadSome(stream, buffer.prepare(room));
+        buffer.commit(bytes);
+        total += bytes;
+        if (error == boost::asio::error::eof)
+        {
+          if (!parser.got_some() && buffer.size() == 0)
+          {
+            co_return Transfer{http::error::end_of_stream, total};
+          }
+          parser.put_eof(error);
+          co_return Transfer{error ? error : ErrorCode(http::error::partial_message), total};
+        }
+        if (error)
+        {
+          co_return Transfer{error, total};
+        }
+      }
     }
 
     // Reads whatever arrives next into the parser (its body buffer, for buffer_body).
@@ -118,13 +158,30 @@ namespace OrthancCors
     }
 
     // The status line and header section of a response the gateway produces
-    // itself; adds Content-Length (`bodySize`) when `headers` lack it, and the
-    // Connection field when `keepAlive` differs from the version's default.
+    // itself, or relays with a body of known length; adds Content-Length
+    // (`bodySize`) when `headers` lack it, and the Connection field when
+    // `keepAlive` differs from the version's default. The reason phrase is the
+    // status's own unless `reason` is given (Orthanc's, relayed).
     std::string SerializeResponseHead(unsigned int version,
                                       int status,
                                       const HttpHeaders& headers,
-                                      std::size_t bodySize,
-                                      bool keepAlive);
+                                      std::uint64_t bodySize,
+                                      bool keepAlive,
+                                      std::string_view reason = {});
+
+    // The request line (HTTP/1.1) and header section of a request to Orthanc whose
+    // body, if any, is whole in memory: `headers` as they are (no framing or
+    // hop-by-hop field among them), then Content-Length when given.
+    std::string SerializeRequestHead(std::string_view method,
+                                     std::string_view target,
+                                     const HttpHeaders& headers,
+                                     std::optional<std::uint64_t> contentLength);
+
+    // A serialized request head and its body, in one write within `timeout`.
+    Awaitable<ErrorCode> WriteRequest(AnyStream& stream,
+                                      std::chrono::steady_clock::duration timeout,
+                                      std::string_view head,
+                                      boost::asio::const_buffer body);
 
     // A response the gateway produces itself, body in memory (errors, preflights,
     // served files). Adds Content-Length when the headers lack it; writes no body

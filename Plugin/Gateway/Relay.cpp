@@ -48,6 +48,11 @@ namespace OrthancCors
         error == boost::asio::error::bad_descriptor;
     }
 
+    std::string_view AsStdView(boost::beast::string_view text)
+    {
+      return std::string_view(text.data(), text.size());
+    }
+
     bool ExpectsContinue(const RequestParser& parser, const HttpHeaders& headers)
     {
       return parser.get().version() >= 11 && !GetAll(headers, "Expect").empty();
@@ -91,11 +96,7 @@ namespace OrthancCors
     request.version(11);   // keep-alive towards Orthanc whatever the client speaks
     MessageIo::InsertFields(request, upstreamHeaders_);
 
-    if (bodyBuffered_ && (client_.parser.chunked() || client_.parser.content_length()))
-    {
-      request.content_length(body_.size());
-    }
-    else if (client_.parser.chunked())
+    if (client_.parser.chunked())
     {
       // Orthanc 1.10.1 accepts chunked uploads (measured on /instances and STOW-RS).
       request.chunked(true);
@@ -157,39 +158,33 @@ namespace OrthancCors
       }
       const bool mayRetry = reused && attempt == 0 && idempotent;
 
-      http::request<http::buffer_body> request = BuildUpstreamRequest();
-      http::request_serializer<http::buffer_body> serializer(request);
-
-      upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
-      auto [headerError, headerBytes] = co_await MessageIo::WriteHeader(upstream_.Stream(), serializer);
-      if (headerError)
+      if (bodyBuffered_)
       {
-        upstream_.Close();
-        if (mayRetry && !closing_ && IsPeerGone(headerError))
+        // The whole request is here (most have no body): its head serialized
+        // here, written with the body in one write, without Beast's serializer.
+        if (const error_code sendError = co_await SendWholeRequest())
         {
-          continue;
-        }
-        co_return co_await AnswerUpstreamFailure(headerError, "cannot send the request to Orthanc");
-      }
-
-      error_code bodyError;
-      switch (co_await SendBody(reader, request, serializer, bodyError))
-      {
-        case BodyOutcome::Sent:
-          break;
-        case BodyOutcome::ClientGone:
           upstream_.Close();
-          co_return ConnectionFate::Close;
-        case BodyOutcome::ClientMalformed:
-          upstream_.Close();
-          co_return co_await AnswerError(400, "malformed request body: " + bodyError.message());
-        case BodyOutcome::UpstreamFailed:
-          upstream_.Close();
-          if (mayRetry && bodyBuffered_ && !closing_ && IsPeerGone(bodyError))
+          if (mayRetry && !closing_ && IsPeerGone(sendError))
           {
             continue;
           }
-          co_return co_await AnswerUpstreamFailure(bodyError, "cannot send the request body to Orthanc");
+          co_return co_await AnswerUpstreamFailure(sendError, "cannot send the request to Orthanc");
+        }
+        bodyStarted_ = bodyStarted_ || !body_.empty();
+      }
+      else
+      {
+        ConnectionFate failedFate = ConnectionFate::Close;
+        const RequestOutcome sent = co_await StreamRequest(reader, mayRetry, failedFate);
+        if (sent == RequestOutcome::RetryOnFreshConnection)
+        {
+          continue;
+        }
+        if (sent == RequestOutcome::Failed)
+        {
+          co_return failedFate;
+        }
       }
 
       ConnectionFate fate = ConnectionFate::Close;
@@ -203,6 +198,68 @@ namespace OrthancCors
           co_return fate;
       }
     }
+  }
+
+  boost::asio::awaitable<error_code> Relay::SendWholeRequest()
+  {
+    const auto& received = client_.parser.get();
+    std::optional<std::uint64_t> contentLength;
+    if (client_.parser.chunked() || client_.parser.content_length())
+    {
+      contentLength = body_.size();   // a chunked body, whole here, is sent with its length
+    }
+    else if (received.method() == http::verb::post || received.method() == http::verb::put ||
+             received.method() == http::verb::patch)
+    {
+      contentLength = 0;   // without a length, Orthanc would read a POST body until the connection closes
+    }
+    const std::string head = MessageIo::SerializeRequestHead(AsStdView(received.method_string()),
+                                                             AsStdView(received.target()),
+                                                             upstreamHeaders_, contentLength);
+    co_return co_await MessageIo::WriteRequest(upstream_.Stream(), context_.upstreamTimeout, head,
+                                               boost::asio::buffer(body_.data(), body_.size()));
+  }
+
+
+  boost::asio::awaitable<Relay::RequestOutcome> Relay::StreamRequest(RequestBodyReader& reader, bool mayRetry,
+                                                                     ConnectionFate& fate)
+  {
+    http::request<http::buffer_body> request = BuildUpstreamRequest();
+    http::request_serializer<http::buffer_body> serializer(request);
+
+    upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
+    auto [headerError, headerBytes] = co_await MessageIo::WriteHeader(upstream_.Stream(), serializer);
+    if (headerError)
+    {
+      upstream_.Close();
+      if (mayRetry && !closing_ && IsPeerGone(headerError))
+      {
+        co_return RequestOutcome::RetryOnFreshConnection;
+      }
+      fate = co_await AnswerUpstreamFailure(headerError, "cannot send the request to Orthanc");
+      co_return RequestOutcome::Failed;
+    }
+
+    error_code bodyError;
+    switch (co_await SendBody(reader, request, serializer, bodyError))
+    {
+      case BodyOutcome::Sent:
+        co_return RequestOutcome::Sent;
+      case BodyOutcome::ClientGone:
+        upstream_.Close();
+        fate = ConnectionFate::Close;
+        co_return RequestOutcome::Failed;
+      case BodyOutcome::ClientMalformed:
+        upstream_.Close();
+        fate = co_await AnswerError(400, "malformed request body: " + bodyError.message());
+        co_return RequestOutcome::Failed;
+      case BodyOutcome::UpstreamFailed:
+        break;
+    }
+    // (Never retried: the body was streamed, not kept.)
+    upstream_.Close();
+    fate = co_await AnswerUpstreamFailure(bodyError, "cannot send the request body to Orthanc");
+    co_return RequestOutcome::Failed;
   }
 
 
@@ -245,10 +302,14 @@ namespace OrthancCors
       if (filled == body_.size())
       {
         // Grown as bytes arrive, not as announced: a client announcing 1 MiB and
-        // sending a few bytes costs one 64 KiB step.
-        const std::size_t grown = std::min(limit, std::max(MessageIo::CHUNK_SIZE, 2 * body_.size()));
+        // sending a few bytes costs one 64 KiB step. Past it, a body of known
+        // length gets its whole size at once (one copy of 64 KiB, not one of
+        // every doubling); a chunked one doubles. Not zeroed: the parser writes
+        // every byte kept.
+        const std::size_t grown = body_.empty() ? std::min(limit, MessageIo::CHUNK_SIZE) :
+          length ? limit : std::min(limit, 2 * body_.size());
         body_.reserve(grown);   // exactly: resize() alone may allocate twice the bound
-        body_.resize(grown);
+        body_.resize(grown, boost::container::default_init);
       }
       parser.get().body().data = body_.data() + filled;
       parser.get().body().size = body_.size() - filled;
@@ -292,7 +353,8 @@ namespace OrthancCors
     const PumpResult pumped = co_await PumpBody(
       BodyEnd{client_.stream, context_.idleTimeout}, parser,
       [&] { return reader.ReadSome(client_.stream, client_.buffer); },
-      BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, request, serializer, chunk_, body_);
+      BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, request, serializer, chunk_,
+      std::span<char>(body_.data(), body_.size()));
     bodyStarted_ = bodyStarted_ || pumped.bodyBytes > 0;
     error = pumped.error;
     switch (pumped.outcome)
@@ -353,48 +415,66 @@ namespace OrthancCors
     HttpHeaders headers = BuildClientResponseHeaders(MessageIo::ToHttpHeaders(upstreamResponse));
     ApplyCorsHeaders(headers, decision_);
 
-    http::response<http::buffer_body> response;
-    response.version(client_.parser.get().version());
-    response.result(status);
-    response.reason(upstreamResponse.reason());
-    MessageIo::InsertFields(response, headers);
-
+    const unsigned int version = client_.parser.get().version();
     bool keepAlive = ClientMayKeepAlive(client_.parser, closing_);
     const bool bodyless = head_ || status == 204 || status == 304;
-    if (!bodyless)
+    const auto length = bodyless ? boost::none : parser->content_length();
+    if (!bodyless && !length && version < 11)
     {
-      if (const auto length = parser->content_length())
-      {
-        response.content_length(*length);
-      }
-      else if (response.version() >= 11)
+      keepAlive = false;   // an HTTP/1.0 client reads the body until the connection closes
+    }
+    context_.metrics.CountRelayedStatus(status);
+
+    PumpResult pumped;
+    if (length)
+    {
+      // Most of Orthanc's answers: the head is serialized here and written with
+      // the body bytes that came with Orthanc's, the rest copied as it arrives.
+      RemoveAll(headers, "Content-Length");   // written from the parsed length
+      const std::string head = MessageIo::SerializeResponseHead(version, static_cast<int>(status), headers, *length,
+                                                                keepAlive, AsStdView(upstreamResponse.reason()));
+      pumped = co_await CopyKnownLengthBody(head, static_cast<int>(status), *length);
+    }
+    else
+    {
+      // Chunked or closed-delimited bodies, and heads without a body: Beast
+      // serializes (and re-frames) them.
+      http::response<http::buffer_body> response;
+      response.version(version);
+      response.result(status);
+      response.reason(upstreamResponse.reason());
+      MessageIo::InsertFields(response, headers);
+      if (!bodyless && version >= 11)
       {
         response.chunked(true);
       }
+      response.keep_alive(keepAlive);
+
+      http::response_serializer<http::buffer_body> serializer(response);
+      client_.stream.Tcp().expires_after(context_.idleTimeout);
+      auto [headerError, headerBytes] = co_await MessageIo::WriteHeader(client_.stream, serializer);
+      if (headerError)
+      {
+        pumped.outcome = PumpResult::Outcome::WriteFailed;
+        pumped.error = headerError;
+      }
+      else if (bodyless)
+      {
+        // (As PumpBody does at a body's end: an armed deadline would fail the
+        // next operation on the connection, kept open.)
+        upstream_.Stream().Tcp().expires_never();
+        client_.stream.Tcp().expires_never();
+      }
       else
       {
-        keepAlive = false;   // an HTTP/1.0 client reads the body until the connection closes
+        pumped = co_await PumpBody(
+          BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, *parser,
+          [&] { return MessageIo::ReadSomeBody(upstream_.Stream(), upstream_.Buffer(), *parser); },
+          BodyEnd{client_.stream, context_.idleTimeout}, response, serializer, chunk_, {});
       }
     }
-    response.keep_alive(keepAlive);
-
-    http::response_serializer<http::buffer_body> serializer(response);
-    context_.metrics.CountRelayedStatus(status);
-    client_.stream.Tcp().expires_after(context_.idleTimeout);
-    auto [headerError, headerBytes] = co_await MessageIo::WriteHeader(client_.stream, serializer);
-    if (headerError)
-    {
-      upstream_.Close();
-      fate = ConnectionFate::Close;
-      co_return ResponseOutcome::Failed;
-    }
-
-    // From here on the status is sent: a failure can only cut the connection.
-    const auto length = bodyless ? boost::none : parser->content_length();
-    const PumpResult pumped = length ? co_await CopyKnownLengthBody(*length) : co_await PumpBody(
-      BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, *parser,
-      [&] { return MessageIo::ReadSomeBody(upstream_.Stream(), upstream_.Buffer(), *parser); },
-      BodyEnd{client_.stream, context_.idleTimeout}, response, serializer, chunk_, {});
+    // From here on the status is sent (or the client is gone): a failure can only
+    // cut the connection.
     if (pumped.outcome != PumpResult::Outcome::Done)
     {
       if (pumped.outcome == PumpResult::Outcome::ReadFailed && !closing_)
@@ -414,29 +494,26 @@ namespace OrthancCors
   }
 
 
-  boost::asio::awaitable<PumpResult> Relay::CopyKnownLengthBody(std::uint64_t length)
+  boost::asio::awaitable<PumpResult> Relay::CopyKnownLengthBody(std::string_view head, int status, std::uint64_t length)
   {
     PumpResult result;
     boost::beast::flat_buffer& readWithHeader = upstream_.Buffer();
-    uint64_t remaining = length;
-    const std::size_t early = static_cast<std::size_t>(std::min<uint64_t>(readWithHeader.size(), remaining));
-    if (early > 0)
+
+    // The head, with what of the body came with Orthanc's head: one write.
+    const std::size_t early = static_cast<std::size_t>(std::min<uint64_t>(readWithHeader.size(), length));
+    if (const error_code headError = co_await MessageIo::WriteSerializedResponse(
+          client_.stream, context_.idleTimeout, status, head,
+          std::string_view(static_cast<const char*>(readWithHeader.data().data()), early)))
     {
-      const error_code error = co_await MessageIo::WriteBody(
-        client_.stream, context_.idleTimeout, boost::asio::buffer(readWithHeader.data().data(), early));
-      if (error)
-      {
-        result.outcome = PumpResult::Outcome::WriteFailed;
-        result.error = error;
-        co_return result;
-      }
-      readWithHeader.consume(early);
-      remaining -= early;
-      result.bodyBytes += early;
+      result.outcome = PumpResult::Outcome::WriteFailed;
+      result.error = headError;
+      co_return result;
     }
+    readWithHeader.consume(early);
+    result.bodyBytes = early;
 
     // Never more than the body from Orthanc's socket: what follows is its next response's.
-    while (remaining > 0)
+    for (uint64_t remaining = length - early; remaining > 0; )
     {
       const std::size_t wanted = static_cast<std::size_t>(std::min<uint64_t>(chunk_.size(), remaining));
       upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
@@ -447,9 +524,8 @@ namespace OrthancCors
         result.error = readError;   // end of stream included: the body is cut short
         co_return result;
       }
-      const error_code writeError = co_await MessageIo::WriteBody(client_.stream, context_.idleTimeout,
-                                                                  boost::asio::buffer(chunk_.data(), read));
-      if (writeError)
+      if (const error_code writeError = co_await MessageIo::WriteBody(client_.stream, context_.idleTimeout,
+                                                                      boost::asio::buffer(chunk_.data(), read)))
       {
         result.outcome = PumpResult::Outcome::WriteFailed;
         result.error = writeError;
@@ -459,7 +535,6 @@ namespace OrthancCors
       result.bodyBytes += read;
     }
     upstream_.Stream().Tcp().expires_never();
-    client_.stream.Tcp().expires_never();   // (armed for the head, even when no body byte follows)
     co_return result;
   }
 

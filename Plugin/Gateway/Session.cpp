@@ -389,7 +389,7 @@ namespace OrthancCors
     const HttpHeaders headers = MessageIo::ToHttpHeaders(request);
     const CorsRequest cors = CorsRequest::FromFields(method, target, fields_);
 
-    const CorsDecision decision = EvaluateActualRequest(policy, cors);
+    const CorsDecision& decision = actualDecisions_.Decide(policy, cors);
     RecordPolicyOutcome(cors, decision);
 
     if (context_.folders)

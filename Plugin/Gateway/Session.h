@@ -6,6 +6,7 @@
 #include "GatewayContext.h"
 #include "Relay.h"
 #include "UpstreamConnection.h"
+#include "../Policy/ActualDecisionCache.h"
 #include "../Policy/PreflightAnswerCache.h"
 
 #include <boost/asio/awaitable.hpp>
@@ -106,6 +107,7 @@ namespace OrthancCors
     HttpFieldViews fields_;                   // the request's fields, viewed in the parser (reused)
     UpstreamConnection upstream_;
     PreflightAnswerCache preflightAnswers_;
+    ActualDecisionCache actualDecisions_;
     std::vector<char> chunk_;                 // the streaming buffer, allocated at the first relay
     std::optional<ConnectionRegistry::Membership> membership_;
     bool closing_ = false;

@@ -320,7 +320,13 @@ namespace OrthancCors
     {
       return NotExposed(request.path, false);
     }
+    return EvaluateActualRequest(policy, *route, request);
+  }
 
+
+  CorsDecision EvaluateActualRequest(const Policy& policy, const RoutePolicy& routeOfPath, const CorsRequest& request)
+  {
+    const RoutePolicy* route = &routeOfPath;
     CorsDecision decision;
     decision.route = route;
 

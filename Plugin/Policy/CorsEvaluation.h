@@ -95,6 +95,8 @@ namespace OrthancCors
 
   // The headers to put on the response to an actual (non-preflight) request.
   CorsDecision EvaluateActualRequest(const Policy& policy, const CorsRequest& request);
+  // The same, `routeOfPath` being policy.FindRoute(request.path), found already.
+  CorsDecision EvaluateActualRequest(const Policy& policy, const RoutePolicy& routeOfPath, const CorsRequest& request);
 
   // Whose Cross-Origin-Resource-Policy a response keeps when it has one.
   enum class ExistingResourcePolicy

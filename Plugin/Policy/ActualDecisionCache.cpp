@@ -1,0 +1,22 @@
+#include "ActualDecisionCache.h"
+
+namespace OrthancCors
+{
+  const CorsDecision& ActualDecisionCache::Decide(const Policy& policy, const CorsRequest& request)
+  {
+    const RoutePolicy* route = policy.FindRoute(request.path);
+    lastWasKept_ = route != nullptr && route == route_ && request.origins == origins_;
+    if (lastWasKept_)
+    {
+      return decision_;
+    }
+
+    // A path under no route is answered without CORS headers, its reason naming
+    // the path: evaluated every time, never kept.
+    decision_ = route == nullptr ? EvaluateActualRequest(policy, request) :
+      EvaluateActualRequest(policy, *route, request);
+    route_ = route;
+    origins_ = request.origins;
+    return decision_;
+  }
+}

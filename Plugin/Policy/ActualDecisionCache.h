@@ -1,0 +1,32 @@
+#pragma once
+
+#include "CorsEvaluation.h"
+
+#include <string>
+#include <vector>
+
+namespace OrthancCors
+{
+  // The CORS decision of a connection's last actual (non-preflight) request,
+  // given again to the next one from the same Origin field(s) to the same route:
+  // EvaluateActualRequest depends on nothing else (the policy is immutable), and
+  // a viewer's connection carries one origin's requests, hundreds of them to
+  // open a study. The Origin values are compared byte for byte: another origin,
+  // another spelling of it or a second Origin field is evaluated afresh. One per
+  // connection, so no lock; holds one request's Origin fields at most.
+  class ActualDecisionCache
+  {
+  public:
+    // The decision for `request`, kept or evaluated; valid until the next call.
+    const CorsDecision& Decide(const Policy& policy, const CorsRequest& request);
+
+    // Whether the last Decide() gave the kept decision (for the tests).
+    bool LastWasKept() const { return lastWasKept_; }
+
+  private:
+    const RoutePolicy* route_ = nullptr;   // nullptr: nothing kept
+    std::vector<std::string> origins_;
+    CorsDecision decision_;
+    bool lastWasKept_ = false;
+  };
+}
