@@ -110,10 +110,9 @@ namespace OrthancCors
   }
 
 
-  HttpHeaders BuildClientResponseHeaders(const HttpHeaders& upstream)
+  HttpHeaders BuildClientResponseHeaders(HttpHeaders upstream)
   {
-    HttpHeaders headers = upstream;
-    RemoveHopByHopHeaders(headers);
-    return headers;
+    RemoveHopByHopHeaders(upstream);
+    return upstream;
   }
 }

@@ -42,5 +42,5 @@ namespace OrthancCors
 
   // The header of Orthanc's answer as relayed to the client: without hop-by-hop
   // fields (Transfer-Encoding included: the relay frames the body again).
-  HttpHeaders BuildClientResponseHeaders(const HttpHeaders& upstream);
+  HttpHeaders BuildClientResponseHeaders(HttpHeaders upstream);
 }
