@@ -22,26 +22,7 @@ SOURCE_DIR="$(cd "$HERE/../.." && pwd)"
 
 "$SOURCE_DIR/Resources/install-dependencies.sh" >&2
 
-missing=()
-for package in nginx-light wrk; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  if [ "$(id -u)" != "0" ]; then
-    SUDO="sudo"
-  fi
-  echo "Installing: ${missing[*]}" >&2
-  $SUDO apt-get update -qq >&2
-  # Debian's nginx package starts a server on port 80 where services may start; the
-  # benchmark runs its own nginx on a free loopback port, so stop that one.
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
-    $SUDO systemctl stop nginx || true
-  fi
-fi
+"$HERE/install-packages.sh" nginx-light wrk
 
 if [ -z "${ORTHANC_CORS_PLUGIN:-}" ]; then
   BUILD_DIR="${ORTHANC_CORS_BENCHMARK_BUILD_DIR:-$SOURCE_DIR/build-benchmark}"
