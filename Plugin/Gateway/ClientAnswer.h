@@ -17,8 +17,8 @@ namespace OrthancCors
 {
   // A client's request: its header is parsed before anything is decided, its
   // body (if any) is read later, a piece at a time. Its fields are allocated from
-  // the connection's arena (Session), given back whole after each request: no
-  // allocation and no free a field.
+  // the connection's arena (Session), released whole once the parser is gone: no
+  // malloc and no free a field.
   using RequestFieldAllocator = std::pmr::polymorphic_allocator<char>;
   using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body, RequestFieldAllocator>;
 

@@ -65,6 +65,11 @@ namespace OrthancCors
       }
     }
 
+    inline std::string_view AsStdView(boost::beast::string_view text)
+    {
+      return std::string_view(text.data(), text.size());
+    }
+
     // The functions below count what they transfer in the stream's Traffic.
     inline Awaitable<Transfer> ReadSome(AnyStream& stream, boost::asio::mutable_buffer buffer)
     {
@@ -100,7 +105,10 @@ namespace OrthancCors
             co_return Transfer{error, total};
           }
         }
-        const std::size_t room = std::min(HEADER_READ_SIZE, buffer.max_size() - buffer.size());
+        // Into the buffer's spare capacity (512 bytes at least), as Beast reads:
+        // no reallocation when bytes are left over (a 1xx before the answer).
+        const std::size_t room = std::min(std::max<std::size_t>(512, buffer.capacity() - buffer.size()),
+                                          std::min(HEADER_READ_SIZE, buffer.max_size() - buffer.size()));
         if (room == 0)
         {
           co_return Transfer{http::error::buffer_overflow, total};
@@ -197,7 +205,8 @@ namespace OrthancCors
                                        bool keepAlive);
 
     // The same, with the head already serialized (SerializeResponseHead): a
-    // preflight answered again from a connection's PreflightAnswerCache.
+    // preflight answered again from a connection's PreflightAnswerCache, or a
+    // relayed response of known length with the body bytes read with its head.
     Awaitable<ErrorCode> WriteSerializedResponse(AnyStream& stream,
                                                  std::chrono::steady_clock::duration timeout,
                                                  int status,

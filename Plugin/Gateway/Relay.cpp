@@ -48,10 +48,7 @@ namespace OrthancCors
         error == boost::asio::error::bad_descriptor;
     }
 
-    std::string_view AsStdView(boost::beast::string_view text)
-    {
-      return std::string_view(text.data(), text.size());
-    }
+    using MessageIo::AsStdView;
 
     bool ExpectsContinue(const RequestParser& parser, const HttpHeaders& headers)
     {
@@ -101,15 +98,11 @@ namespace OrthancCors
       // Orthanc 1.10.1 accepts chunked uploads (measured on /instances and STOW-RS).
       request.chunked(true);
     }
-    else if (const auto length = client_.parser.content_length())
+    else if (const auto length = UpstreamContentLength(
+               client_.parser.content_length() ? std::optional<std::uint64_t>(*client_.parser.content_length())
+                                               : std::nullopt))
     {
       request.content_length(*length);
-    }
-    else if (request.method() == http::verb::post || request.method() == http::verb::put ||
-             request.method() == http::verb::patch)
-    {
-      // Without a length, Orthanc would read a POST body until the connection closes.
-      request.content_length(0);
     }
     request.keep_alive(true);
     return request;
@@ -200,19 +193,28 @@ namespace OrthancCors
     }
   }
 
+  std::optional<std::uint64_t> Relay::UpstreamContentLength(std::optional<std::uint64_t> bodyLength) const
+  {
+    if (bodyLength)
+    {
+      return bodyLength;
+    }
+    const http::verb method = client_.parser.get().method();
+    if (method == http::verb::post || method == http::verb::put || method == http::verb::patch)
+    {
+      return 0;   // without a length, Orthanc would read a POST body until the connection closes
+    }
+    return std::nullopt;
+  }
+
+
   boost::asio::awaitable<error_code> Relay::SendWholeRequest()
   {
     const auto& received = client_.parser.get();
-    std::optional<std::uint64_t> contentLength;
-    if (client_.parser.chunked() || client_.parser.content_length())
-    {
-      contentLength = body_.size();   // a chunked body, whole here, is sent with its length
-    }
-    else if (received.method() == http::verb::post || received.method() == http::verb::put ||
-             received.method() == http::verb::patch)
-    {
-      contentLength = 0;   // without a length, Orthanc would read a POST body until the connection closes
-    }
+    // (A chunked body, whole here, is sent with its length.)
+    const bool framed = client_.parser.chunked() || client_.parser.content_length();
+    const std::optional<std::uint64_t> contentLength =
+      UpstreamContentLength(framed ? std::optional<std::uint64_t>(body_.size()) : std::nullopt);
     const std::string head = MessageIo::SerializeRequestHead(AsStdView(received.method_string()),
                                                              AsStdView(received.target()),
                                                              upstreamHeaders_, contentLength);
@@ -302,12 +304,9 @@ namespace OrthancCors
       if (filled == body_.size())
       {
         // Grown as bytes arrive, not as announced: a client announcing 1 MiB and
-        // sending a few bytes costs one 64 KiB step. Past it, a body of known
-        // length gets its whole size at once (one copy of 64 KiB, not one of
-        // every doubling); a chunked one doubles. Not zeroed: the parser writes
-        // every byte kept.
-        const std::size_t grown = body_.empty() ? std::min(limit, MessageIo::CHUNK_SIZE) :
-          length ? limit : std::min(limit, 2 * body_.size());
+        // sending a few bytes costs one 64 KiB step, and one sending N bytes holds
+        // at most 2N. Not zeroed: the parser writes every byte kept.
+        const std::size_t grown = std::min(limit, std::max(MessageIo::CHUNK_SIZE, 2 * body_.size()));
         body_.reserve(grown);   // exactly: resize() alone may allocate twice the bound
         body_.resize(grown, boost::container::default_init);
       }

@@ -16,6 +16,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/serializer.hpp>
 
+#include <optional>
 #include <vector>
 
 namespace OrthancCors
@@ -76,6 +77,10 @@ namespace OrthancCors
 
     // The request whose body is not whole here, for Beast's serializer.
     boost::beast::http::request<boost::beast::http::buffer_body> BuildUpstreamRequest() const;
+
+    // The Content-Length of the request to Orthanc whose body is not chunked:
+    // `bodyLength`, or 0 for a POST, PUT or PATCH without a body, else none.
+    std::optional<std::uint64_t> UpstreamContentLength(std::optional<std::uint64_t> bodyLength) const;
 
     // The request whose body is whole here (bodyBuffered_, most have none): head
     // and body serialized here, in one write.

@@ -39,10 +39,11 @@ namespace OrthancCors
     // only, wrk's not at all; a few variants (another request header) fit.
     constexpr std::size_t PREFLIGHT_ANSWERS_KEPT = 4;
 
-    std::string_view AsStdView(boost::beast::string_view text)
-    {
-      return std::string_view(text.data(), text.size());
-    }
+    using MessageIo::AsStdView;
+
+    // A request's field views kept for the next one; a request with more lets its
+    // vector go, so that an idle connection does not hold it.
+    constexpr std::size_t FIELD_VIEWS_KEPT = 64;
 
     boost::asio::ip::address GetRemoteAddress(const boost::asio::ip::tcp::socket& socket)
     {
@@ -130,24 +131,26 @@ namespace OrthancCors
     {
       for (bool newConnection = true; !closing_; newConnection = false)
       {
-        fieldArena_.release();   // the previous request's parser is gone
-        RequestParser parser(std::piecewise_construct, std::make_tuple(),
-                             std::make_tuple(RequestFieldAllocator(&fieldArena_)));
-        parser.header_limit(static_cast<std::uint32_t>(MessageIo::HEADER_LIMIT + 1));
-        parser.body_limit(boost::none);
+        ConnectionFate fate = ConnectionFate::Close;
+        {
+          RequestParser parser(std::piecewise_construct, std::make_tuple(),
+                               std::make_tuple(RequestFieldAllocator(&fieldArena_)));
+          parser.header_limit(static_cast<std::uint32_t>(MessageIo::HEADER_LIMIT + 1));
+          parser.body_limit(boost::none);
 
-        const HeaderRead read = co_await ReadHeader(parser, newConnection);
-        if (read == HeaderRead::Refused)
-        {
-          context_.metrics.requestsMalformed.Add();
-          FinishRequest();
+          const HeaderRead read = co_await ReadHeader(parser, newConnection);
+          if (read == HeaderRead::Refused)
+          {
+            context_.metrics.requestsMalformed.Add();
+            FinishRequest();
+          }
+          if (read == HeaderRead::Ready)
+          {
+            fate = co_await Serve(parser);
+            FinishRequest();
+          }
         }
-        if (read != HeaderRead::Ready)
-        {
-          break;
-        }
-        const ConnectionFate fate = co_await Serve(parser);
-        FinishRequest();
+        ForgetRequestFields();
         if (fate != ConnectionFate::KeepAlive)
         {
           break;
@@ -466,7 +469,7 @@ namespace OrthancCors
     // Only answers that keep an HTTP/1.1 connection open are cached, as their head says.
     const auto& request = parser.get();
     const std::string_view target = AsStdView(request.target());
-    const RoutePolicy* route = policy.FindRoute(target.substr(0, target.find_first_of("?#")));
+    const RoutePolicy* route = policy.FindRoute(CorsRequest::PathOf(target));
     const bool cacheable = route != nullptr && request.version() == 11 && ClientMayKeepAlive(parser, closing_);
     if (cacheable)
     {
@@ -496,6 +499,17 @@ namespace OrthancCors
     }
     co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
                                     decision.status, decision.headers, {});
+  }
+
+
+  void Session::ForgetRequestFields()
+  {
+    fields_.clear();
+    if (fields_.capacity() > FIELD_VIEWS_KEPT)
+    {
+      HttpFieldViews().swap(fields_);
+    }
+    fieldArena_.release();   // the parser whose fields it held is gone
   }
 
 

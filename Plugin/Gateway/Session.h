@@ -82,6 +82,9 @@ namespace OrthancCors
     // (From the request's fields: call while they are viewed.)
     ForwardingContext MakeForwardingContext() const;
 
+    // After each request, its parser gone: the field views and the arena let go.
+    void ForgetRequestFields();
+
     void BeginRequest();
     // Counts the request in the metrics and writes its access log line.
     void FinishRequest();
@@ -99,14 +102,17 @@ namespace OrthancCors
     std::string clientAddressText_;           // for the access log, made at its first line
     boost::asio::ip::tcp::endpoint localEndpoint_;
     boost::beast::flat_buffer buffer_;
-    // The request's fields are allocated here (RequestParser), released after each
-    // request; the first FIELD_ARENA_BYTES hold a browser's request without a malloc.
+    // The request's fields are allocated here (RequestParser), all released when
+    // its parser is gone (ForgetRequestFields); the first FIELD_ARENA_BYTES hold a
+    // browser's request without a malloc.
     static constexpr std::size_t FIELD_ARENA_BYTES = 2048;
     alignas(std::max_align_t) std::array<std::byte, FIELD_ARENA_BYTES> fieldArenaStorage_;
     std::pmr::monotonic_buffer_resource fieldArena_;
-    HttpFieldViews fields_;                   // the request's fields, viewed in the parser (reused)
+    HttpFieldViews fields_;                   // the request's fields, viewed in its parser (Serve)
     UpstreamConnection upstream_;
     PreflightAnswerCache preflightAnswers_;
+    // (Serve holds its decision by reference through the relay: nothing else on the
+    // connection decides meanwhile, one request at a time.)
     ActualDecisionCache actualDecisions_;
     std::vector<char> chunk_;                 // the streaming buffer, allocated at the first relay
     std::optional<ConnectionRegistry::Membership> membership_;

@@ -15,6 +15,17 @@ namespace OrthancCors
     // the path: evaluated every time, never kept.
     decision_ = route == nullptr ? EvaluateActualRequest(policy, request) :
       EvaluateActualRequest(policy, *route, request);
+    std::size_t keyBytes = 0;
+    for (const std::string& origin : request.origins)
+    {
+      keyBytes += origin.size();
+    }
+    if (keyBytes > MAX_KEY_BYTES)
+    {
+      route_ = nullptr;
+      origins_.clear();
+      return decision_;
+    }
     route_ = route;
     origins_ = request.origins;
     return decision_;

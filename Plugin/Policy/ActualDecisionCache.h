@@ -2,6 +2,7 @@
 
 #include "CorsEvaluation.h"
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,14 @@ namespace OrthancCors
   // a viewer's connection carries one origin's requests, hundreds of them to
   // open a study. The Origin values are compared byte for byte: another origin,
   // another spelling of it or a second Origin field is evaluated afresh. One per
-  // connection, so no lock; holds one request's Origin fields at most.
+  // connection, so no lock.
   class ActualDecisionCache
   {
   public:
+    // Origin fields longer than this (a browser's are a few dozen bytes) are not
+    // kept: a client could otherwise make every connection hold its header limit.
+    static constexpr std::size_t MAX_KEY_BYTES = 2048;
+
     // The decision for `request`, kept or evaluated; valid until the next call.
     const CorsDecision& Decide(const Policy& policy, const CorsRequest& request);
 

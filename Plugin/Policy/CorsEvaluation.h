@@ -32,6 +32,9 @@ namespace OrthancCors
 
     bool HasOrigin() const { return !origins.empty(); }
 
+    // The path of a request-target: cut at "?" or "#".
+    static std::string_view PathOf(std::string_view target) { return target.substr(0, target.find_first_of("?#")); }
+
     // OPTIONS with an Origin and an Access-Control-Request-Method (Fetch "CORS-preflight request").
     bool IsPreflight() const;
   };

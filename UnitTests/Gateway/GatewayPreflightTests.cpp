@@ -167,3 +167,50 @@ TEST(GatewayPreflight, AnswersKeptByAConnectionNeverGoToAnotherOrigin)
   EXPECT_EQ(204u, closing.status);
   EXPECT_EQ("close", closing.Get("Connection"));
 }
+
+
+// A request's fields live in the connection's arena, released when its parser is
+// gone: a large request (past the arena's inline 2 KiB; fewer fields than Orthanc's
+// limit of a request head) followed by
+// preflights and a relayed request on the same connection reads each one's own.
+TEST(GatewayPreflight, FieldsOfEachRequestOnAConnectionAreItsOwn)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  TestSocket client = TestSocket::Connect(gateway.GetPort());
+  std::string pending;
+  std::string large = "GET /dicom-web/studies HTTP/1.1\r\nHost: gw.example\r\nOrigin: " +
+    std::string(ALLOWED_ORIGIN) + "\r\n";
+  for (int i = 0; i < 30; i++)
+  {
+    large += "X-Filler-" + std::to_string(i) + ": " + std::string(120, static_cast<char>('a' + i % 26)) + "\r\n";
+  }
+  large += "\r\n";
+  for (int round = 0; round < 3; round++)
+  {
+    ASSERT_TRUE(client.SendAll(large));
+    const ReceivedMessage relayed = ReadResponse(client, pending);
+    ASSERT_TRUE(relayed.complete) << relayed.error;
+    EXPECT_EQ(200u, relayed.status);
+    EXPECT_EQ(ALLOWED_ORIGIN, relayed.Get("Access-Control-Allow-Origin"));
+
+    ASSERT_TRUE(client.SendAll(Preflight(ALLOWED_ORIGIN, "GET", "authorization")));
+    const ReceivedMessage allowed = ReadResponse(client, pending);
+    EXPECT_EQ(204u, allowed.status);
+    EXPECT_EQ(ALLOWED_ORIGIN, allowed.Get("Access-Control-Allow-Origin"));
+
+    ASSERT_TRUE(client.SendAll(Preflight("https://evil.example", "GET", "authorization")));
+    const ReceivedMessage refused = ReadResponse(client, pending);
+    EXPECT_EQ(403u, refused.status);
+    EXPECT_EQ("", refused.Get("Access-Control-Allow-Origin"));
+  }
+  // The filler fields reached Orthanc with the relayed requests, intact.
+  const auto received = upstream.GetRequests();
+  ASSERT_EQ(3u, received.size());
+  for (const ReceivedMessage& request : received)
+  {
+    EXPECT_EQ(std::string(120, 'a'), request.Get("X-Filler-0"));
+    EXPECT_EQ(std::string(120, 'a' + 29 % 26), request.Get("X-Filler-29"));
+  }
+}

@@ -130,3 +130,24 @@ TEST(ActualDecisionCache, RefusedOriginIsKeptRefused)
   EXPECT_FALSE(Has(given.headers, "Access-Control-Allow-Origin"));
   ExpectSameAsEvaluated(policy, request, given);
 }
+
+
+TEST(ActualDecisionCache, LongOriginFieldsAreNotKept)
+{
+  // Refused (not allowed), and longer than a browser's: evaluated, never held.
+  const std::string longOrigin = "https://" + std::string(ActualDecisionCache::MAX_KEY_BYTES, 'a') + ".example";
+  const Policy policy = MakePolicy(PolicySpec());
+  ActualDecisionCache cache;
+  for (int i = 0; i < 2; i++)
+  {
+    const CorsRequest request = Get("/dicom-web/studies", { { "Origin", longOrigin } });
+    const CorsDecision& given = cache.Decide(policy, request);
+    EXPECT_FALSE(cache.LastWasKept());
+    ExpectSameAsEvaluated(policy, request, given);
+  }
+  // Nor does it stand in for the short one that came before it.
+  cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", VIEWER } }));
+  cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", longOrigin } }));
+  cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", VIEWER } }));
+  EXPECT_FALSE(cache.LastWasKept());
+}
