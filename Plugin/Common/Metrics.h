@@ -26,6 +26,7 @@ namespace OrthancCors
   public:
     void Increment() { value_.fetch_add(1, std::memory_order_relaxed); }
     void Decrement() { value_.fetch_sub(1, std::memory_order_relaxed); }
+    void Add(int64_t amount) { value_.fetch_add(amount, std::memory_order_relaxed); }
     int64_t Get() const { return value_.load(std::memory_order_relaxed); }
 
   private:
@@ -91,6 +92,10 @@ namespace OrthancCors
     MetricCounter relayCount;
 
     MetricCounter accessLogLinesDropped;     // the access log's writer could not keep up
+
+    MetricCounter responsesSpilled;          // answers that took a temporary file (ResponseBufferSize full)
+    MetricCounter responsesUnbuffered;       // answers that found memory and temporary files full: client's pace
+    MetricGauge temporaryFileBytes;          // bytes the answers' temporary files hold or reserve now
 
     MetricCounter guardRefusals;             // Orthanc's port: unsafe requests of foreign origins refused
 

@@ -48,6 +48,14 @@ namespace OrthancCors
     unsigned int requestHeaderTimeoutSeconds = 10;  // first request of a connection; at most idleTimeoutSeconds
     unsigned int upstreamTimeoutSeconds = 300;
     std::size_t requestBodyBufferSize = 1024 * 1024;   // bytes; 0 = every body streams
+    // An answer is read from Orthanc at Orthanc's pace: into memory up to
+    // responseBufferSize, then into an unnamed temporary file in
+    // responseTemporaryFolder up to responseTemporaryFileLimit (and all answers'
+    // files together up to responseTemporaryFilesLimit), then at the client's pace.
+    std::size_t responseBufferSize = 256 * 1024;                  // bytes, per answer
+    std::string responseTemporaryFolder;                          // canonical; default: the system's temporary folder
+    uint64_t responseTemporaryFileLimit = 1024ull * 1024 * 1024;  // bytes, per answer; 0 = no temporary file
+    uint64_t responseTemporaryFilesLimit = 4096ull * 1024 * 1024; // bytes, all answers of the gateway
     // These are the effective values, checked once by ReadGatewaySection: the
     // gateway uses them as they are.
   };

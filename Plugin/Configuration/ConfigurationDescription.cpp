@@ -80,6 +80,10 @@ namespace OrthancCors
       description[Gateway::REQUEST_HEADER_TIMEOUT] = gateway.requestHeaderTimeoutSeconds;
       description[Gateway::UPSTREAM_TIMEOUT] = gateway.upstreamTimeoutSeconds;
       description[Gateway::REQUEST_BODY_BUFFER_SIZE] = static_cast<Json::UInt64>(gateway.requestBodyBufferSize);
+      description[Gateway::RESPONSE_BUFFER_SIZE] = static_cast<Json::UInt64>(gateway.responseBufferSize);
+      description[Gateway::RESPONSE_TEMPORARY_FOLDER] = gateway.responseTemporaryFolder;
+      description[Gateway::RESPONSE_TEMPORARY_FILE_LIMIT] = static_cast<Json::UInt64>(gateway.responseTemporaryFileLimit);
+      description[Gateway::RESPONSE_TEMPORARY_FILES_LIMIT] = static_cast<Json::UInt64>(gateway.responseTemporaryFilesLimit);
       return description;
     }
 

@@ -74,6 +74,10 @@ namespace OrthancCors::ConfigurationKeys
     inline constexpr const char* REQUEST_HEADER_TIMEOUT = "RequestHeaderTimeout";
     inline constexpr const char* UPSTREAM_TIMEOUT = "UpstreamTimeout";
     inline constexpr const char* REQUEST_BODY_BUFFER_SIZE = "RequestBodyBufferSize";
+    inline constexpr const char* RESPONSE_BUFFER_SIZE = "ResponseBufferSize";
+    inline constexpr const char* RESPONSE_TEMPORARY_FOLDER = "ResponseTemporaryFolder";
+    inline constexpr const char* RESPONSE_TEMPORARY_FILE_LIMIT = "ResponseTemporaryFileLimit";
+    inline constexpr const char* RESPONSE_TEMPORARY_FILES_LIMIT = "ResponseTemporaryFilesLimit";
 
     // Written by the describer only: RemoteAccessAllowed false moved BindAddress to loopback.
     inline constexpr const char* BIND_ADDRESS_FORCED_TO_LOOPBACK = "BindAddressForcedToLoopback";

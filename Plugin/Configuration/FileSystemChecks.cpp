@@ -2,6 +2,7 @@
 
 #include "ConfigurationError.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 #include <unistd.h>
@@ -13,12 +14,14 @@ namespace OrthancCors
     enum class Expected
     {
       Directory,
+      WritableDirectory,
       File
     };
 
     std::string Resolve(const std::string& path, const std::string& key, Expected expected)
     {
-      const std::string what = (expected == Expected::Directory ? "directory" : "file");
+      const bool directory = (expected != Expected::File);
+      const std::string what = (directory ? "directory" : "file");
 
       if (path.empty())
       {
@@ -33,7 +36,7 @@ namespace OrthancCors
       }
 
       const std::filesystem::file_status status = std::filesystem::status(canonical, error);
-      const bool rightKind = !error && (expected == Expected::Directory ?
+      const bool rightKind = !error && (directory ?
                                         std::filesystem::is_directory(status) :
                                         std::filesystem::is_regular_file(status));
       if (!rightKind)
@@ -42,10 +45,14 @@ namespace OrthancCors
       }
 
       // A directory must also be searchable to reach its files.
-      const int mode = (expected == Expected::Directory ? R_OK | X_OK : R_OK);
+      const int mode = (directory ? R_OK | X_OK : R_OK);
       if (::access(canonical.c_str(), mode) != 0)
       {
         throw ConfigurationError(key, "\"" + path + "\" is not readable by Orthanc's user");
+      }
+      if (expected == Expected::WritableDirectory && ::access(canonical.c_str(), W_OK | X_OK) != 0)
+      {
+        throw ConfigurationError(key, "\"" + path + "\" is not writable by Orthanc's user");
       }
 
       return canonical.string();
@@ -60,5 +67,16 @@ namespace OrthancCors
   std::string ResolveReadableFile(const std::string& path, const std::string& key)
   {
     return Resolve(path, key, Expected::File);
+  }
+
+  std::string ResolveWritableDirectory(const std::string& path, const std::string& key)
+  {
+    return Resolve(path, key, Expected::WritableDirectory);
+  }
+
+  std::string GetSystemTemporaryFolder()
+  {
+    const char* folder = std::getenv("TMPDIR");
+    return (folder != nullptr && folder[0] != '\0') ? folder : "/tmp";
   }
 }

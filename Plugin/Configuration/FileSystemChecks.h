@@ -11,4 +11,10 @@ namespace OrthancCors
 
   // The same for a regular file the plugin can read (certificates, keys).
   std::string ResolveReadableFile(const std::string& path, const std::string& key);
+
+  // The same for a directory where the plugin creates files (temporary files).
+  std::string ResolveWritableDirectory(const std::string& path, const std::string& key);
+
+  // $TMPDIR when it is set, else "/tmp".
+  std::string GetSystemTemporaryFolder();
 }

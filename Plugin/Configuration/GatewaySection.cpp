@@ -19,6 +19,10 @@ namespace OrthancCors
     // A buffered body is held in memory by the gateway: bounded per connection.
     const int64_t MAX_REQUEST_BODY_BUFFER_SIZE = 64 * 1024 * 1024;
 
+    // An answer's memory buffer, per connection: from one streaming block to 64 MiB.
+    const int64_t MIN_RESPONSE_BUFFER_SIZE = 64 * 1024;
+    const int64_t MAX_RESPONSE_BUFFER_SIZE = 64 * 1024 * 1024;
+
     const int64_t MAX_UNSIGNED = std::numeric_limits<unsigned int>::max();
 
     bool IsIpv4(const std::string& address)
@@ -164,7 +168,9 @@ namespace OrthancCors
     const ConfigurationObject section(cors.Has(GATEWAY) ? cors.Get(GATEWAY) : empty, cors.KeyOf(GATEWAY));
     section.RefuseUnknownKeys({ ENABLE, PORT, BIND_ADDRESS, SSL_ENABLED, SSL_CERTIFICATE, SSL_PRIVATE_KEY,
                                 SSL_MINIMUM_PROTOCOL_VERSION, SSL_CIPHERS, ACCESS_LOG, THREADS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT, IDLE_TIMEOUT,
-                                REQUEST_HEADER_TIMEOUT, UPSTREAM_TIMEOUT, REQUEST_BODY_BUFFER_SIZE });
+                                REQUEST_HEADER_TIMEOUT, UPSTREAM_TIMEOUT, REQUEST_BODY_BUFFER_SIZE,
+                                RESPONSE_BUFFER_SIZE, RESPONSE_TEMPORARY_FOLDER, RESPONSE_TEMPORARY_FILE_LIMIT,
+                                RESPONSE_TEMPORARY_FILES_LIMIT });
 
     gateway.enabled = section.GetBoolean(ENABLE, gateway.enabled);
     gateway.port = static_cast<uint16_t>(section.GetInteger(PORT, gateway.port, 1, 65535));
@@ -194,6 +200,20 @@ namespace OrthancCors
     gateway.requestBodyBufferSize = static_cast<std::size_t>(
       section.GetInteger(REQUEST_BODY_BUFFER_SIZE, static_cast<int64_t>(gateway.requestBodyBufferSize),
                          0, MAX_REQUEST_BODY_BUFFER_SIZE));
+    gateway.responseBufferSize = static_cast<std::size_t>(
+      section.GetInteger(RESPONSE_BUFFER_SIZE, static_cast<int64_t>(gateway.responseBufferSize),
+                         MIN_RESPONSE_BUFFER_SIZE, MAX_RESPONSE_BUFFER_SIZE));
+    gateway.responseTemporaryFilesLimit = static_cast<uint64_t>(
+      section.GetInteger(RESPONSE_TEMPORARY_FILES_LIMIT, static_cast<int64_t>(gateway.responseTemporaryFilesLimit),
+                         0, std::numeric_limits<int64_t>::max()));
+    // The default follows the total, so that a configuration lowering only the total stays valid.
+    gateway.responseTemporaryFileLimit = static_cast<uint64_t>(
+      section.GetInteger(RESPONSE_TEMPORARY_FILE_LIMIT,
+                         static_cast<int64_t>(std::min(gateway.responseTemporaryFileLimit,
+                                                       gateway.responseTemporaryFilesLimit)),
+                         0, static_cast<int64_t>(gateway.responseTemporaryFilesLimit),
+                         "at most " + section.KeyOf(RESPONSE_TEMPORARY_FILES_LIMIT)));
+    gateway.responseTemporaryFolder = section.GetString(RESPONSE_TEMPORARY_FOLDER, "");
 
     if (!IsIpv4(gateway.bindAddress) && !IsIpv6(gateway.bindAddress))
     {
@@ -218,6 +238,13 @@ namespace OrthancCors
     {
       throw ConfigurationError(section.KeyOf(PORT), std::to_string(gateway.port) + " is Orthanc's own "
                                "HttpPort: the gateway needs a port of its own");
+    }
+
+    if (gateway.responseTemporaryFileLimit > 0)
+    {
+      gateway.responseTemporaryFolder = ResolveWritableDirectory(
+        gateway.responseTemporaryFolder.empty() ? GetSystemTemporaryFolder() : gateway.responseTemporaryFolder,
+        section.KeyOf(RESPONSE_TEMPORARY_FOLDER));
     }
 
     if (gateway.sslEnabled)

@@ -76,6 +76,7 @@ namespace OrthancCors
       upstreamFailureLog_(UPSTREAM_FAILURE_LOG_INTERVAL),
       serverTls_(configuration_->gateway.sslEnabled ?
                  std::make_unique<ServerTls>(configuration_->gateway, logger, CERTIFICATE_CHECK_INTERVAL) : nullptr),
+      temporaryFiles_(configuration_->gateway.responseTemporaryFilesLimit, &metrics_->temporaryFileBytes),
       accessLog_(configuration_->gateway.accessLog.empty() ? nullptr :
                  std::make_unique<AccessLog>(configuration_->gateway.accessLog, metrics_->accessLogLinesDropped, logger)),
       context_{configuration_,
@@ -90,7 +91,11 @@ namespace OrthancCors
                configuration_->upstream.sslEnabled ? CreateUpstreamTlsContext() : nullptr,
                std::chrono::seconds(configuration_->gateway.idleTimeoutSeconds),
                std::chrono::seconds(configuration_->gateway.requestHeaderTimeoutSeconds),
-               std::chrono::seconds(configuration_->gateway.upstreamTimeoutSeconds)},
+               std::chrono::seconds(configuration_->gateway.upstreamTimeoutSeconds),
+               temporaryFiles_,
+               ResponseSpoolLimits{configuration_->gateway.responseBufferSize,
+                                   configuration_->gateway.responseTemporaryFileLimit,
+                                   configuration_->gateway.responseTemporaryFolder}},
       loops_(CreateLoops(threadCount_)),
       listener_(std::make_shared<Listener>(*loops_.front(), [this]() -> boost::asio::io_context& { return PickLoop(); },
                                            context_, MakeBindEndpoint(configuration_->gateway)))
@@ -261,6 +266,7 @@ namespace OrthancCors
     ConnectionRegistry registry_;
     LogThrottle upstreamFailureLog_;
     std::unique_ptr<ServerTls> serverTls_;
+    TemporaryFileBudget temporaryFiles_;
     std::unique_ptr<AccessLog> accessLog_;
     FolderAccessCache folderAccess_;
     GatewayContext context_;

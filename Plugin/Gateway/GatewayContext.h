@@ -4,6 +4,7 @@
 #include "ConnectionRegistry.h"
 #include "FolderAccessCache.h"
 #include "LogThrottle.h"
+#include "ResponseSpool.h"
 #include "ServerTls.h"
 #include "../Common/Logger.h"
 #include "../Common/Metrics.h"
@@ -38,6 +39,8 @@ namespace OrthancCors
     std::chrono::seconds idleTimeout;            // a keep-alive connection between requests; a buffered body
     std::chrono::seconds requestHeaderTimeout;   // a new connection's handshake and first header; a header once begun
     std::chrono::seconds upstreamTimeout;
+    TemporaryFileBudget& temporaryFiles;         // every answer's temporary file counts here
+    ResponseSpoolLimits responseSpool;           // each answer's memory and temporary file bounds
 
     const Policy& GetPolicy() const { return configuration->policy; }
 

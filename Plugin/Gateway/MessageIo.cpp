@@ -1,7 +1,8 @@
 #include "MessageIo.h"
 
+#include "../Protocol/ChunkedFraming.h"
+
 #include <boost/beast/core/buffers_suffix.hpp>
-#include <boost/beast/http/status.hpp>
 
 #include <algorithm>
 #include <array>
@@ -15,75 +16,42 @@ namespace OrthancCors
   {
     namespace
     {
-      // Writes what the socket takes now; `failure` is set for errors other than a
-      // full send buffer. Returns the bytes written, consumed from `remaining`.
+      // Writes what the socket takes now, without waiting (MSG_DONTWAIT: the
+      // socket's own mode, which Asio and Beast manage, is left as it is);
+      // `failure` is set for errors other than a full send buffer. Returns the
+      // bytes written, consumed from `remaining`.
       template <typename Buffers>
       std::size_t WriteWithoutWaiting(boost::asio::ip::tcp::socket& socket,
                                       boost::beast::buffers_suffix<Buffers>& remaining,
                                       ErrorCode& failure)
       {
-        ErrorCode error;
-        if (!socket.non_blocking())
+        constexpr std::size_t MAX_PIECES = 8;
+        std::array<iovec, MAX_PIECES> pieces;
+        std::size_t count = 0;
+        for (auto it = boost::asio::buffer_sequence_begin(remaining);
+             it != boost::asio::buffer_sequence_end(remaining) && count < MAX_PIECES; ++it)
         {
-          socket.non_blocking(true, error);   // a full buffer: would_block, never a blocked thread
-          if (error)
+          const boost::asio::const_buffer piece(*it);
+          if (piece.size() > 0)
           {
-            return 0;
+            pieces[count++] = iovec{const_cast<void*>(piece.data()), piece.size()};
           }
         }
-        const std::size_t written = socket.write_some(remaining, error);
-        if (error && error != boost::asio::error::would_block && error != boost::asio::error::try_again &&
-            error != boost::asio::error::interrupted)
+        msghdr message{};
+        message.msg_iov = pieces.data();
+        message.msg_iovlen = count;
+        const ssize_t written = ::sendmsg(socket.native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (written < 0)
         {
-          failure = error;
+          if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+          {
+            failure = ErrorCode(errno, boost::system::system_category());
+          }
           return 0;
         }
-        remaining.consume(written);
-        return written;
+        remaining.consume(static_cast<std::size_t>(written));
+        return static_cast<std::size_t>(written);
       }
-    }
-
-
-    std::string SerializeResponseHead(unsigned int version,
-                                      int status,
-                                      const HttpHeaders& headers,
-                                      std::uint64_t bodySize,
-                                      bool keepAlive,
-                                      std::string_view reason)
-    {
-      if (reason.empty())
-      {
-        const auto own = http::obsolete_reason(static_cast<http::status>(status));
-        reason = std::string_view(own.data(), own.size());
-      }
-      std::string head;
-      head.reserve(256);
-      head.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-      head.append(std::to_string(status));
-      head.push_back(' ');
-      head.append(reason.data(), reason.size());
-      head.append("\r\n");
-      bool hasLength = false;
-      for (const HttpHeader& header : headers)
-      {
-        hasLength = hasLength || EqualsIgnoringCase(header.name, "Content-Length");
-        head.append(header.name).append(": ").append(header.value).append("\r\n");
-      }
-      if (!hasLength)
-      {
-        head.append("Content-Length: ").append(std::to_string(bodySize)).append("\r\n");
-      }
-      // What Beast's keep_alive() writes: only what differs from the version's default.
-      if (version >= 11 && !keepAlive)
-      {
-        head.append("Connection: close\r\n");
-      }
-      else if (version < 11 && keepAlive)
-      {
-        head.append("Connection: keep-alive\r\n");
-      }
-      head.append("\r\n");
-      return head;
     }
 
 
@@ -99,8 +67,13 @@ namespace OrthancCors
       // Head and body in one gathered write, not through Beast's serializer: the
       // answer is known in full, and a preflight is all head (measured with perf:
       // the serializer's buffer sequences were the gateway's largest own cost).
-      const std::string head = SerializeResponseHead(version, status, headers, body.size(), keepAlive);
-      co_return co_await WriteSerializedResponse(stream, timeout, status, head,
+      const std::optional<std::string> head = SerializeResponseHead(version, status, headers,
+                                                                    BodyFraming::Length(body.size()), keepAlive);
+      if (!head)
+      {
+        co_return http::error::bad_field;   // nothing is written: the connection closes
+      }
+      co_return co_await WriteSerializedResponse(stream, timeout, status, *head,
                                                  sendBody ? body : std::string_view());
     }
 
@@ -175,27 +148,6 @@ namespace OrthancCors
     }
 
 
-    std::string SerializeRequestHead(std::string_view method,
-                                     std::string_view target,
-                                     const HttpHeaders& headers,
-                                     std::optional<std::uint64_t> contentLength)
-    {
-      std::string head;
-      head.reserve(512);
-      head.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
-      for (const HttpHeader& header : headers)
-      {
-        head.append(header.name).append(": ").append(header.value).append("\r\n");
-      }
-      if (contentLength)
-      {
-        head.append("Content-Length: ").append(std::to_string(*contentLength)).append("\r\n");
-      }
-      head.append("\r\n");
-      return head;
-    }
-
-
     Awaitable<ErrorCode> WriteRequest(AnyStream& stream,
                                       std::chrono::steady_clock::duration timeout,
                                       std::string_view head,
@@ -206,12 +158,44 @@ namespace OrthancCors
     }
 
 
-    Awaitable<ErrorCode> WriteBody(AnyStream& stream,
-                                   std::chrono::steady_clock::duration timeout,
-                                   boost::asio::const_buffer bytes)
+    Awaitable<std::pair<ErrorCode, std::uint64_t>> WriteFramedPiece(AnyStream& stream,
+                                                                    std::chrono::steady_clock::duration timeout,
+                                                                    std::string_view head,
+                                                                    std::span<const char> piece,
+                                                                    bool chunked,
+                                                                    bool last)
     {
-      const std::array<boost::asio::const_buffer, 1> pieces{bytes};
-      co_return (co_await WriteTimed(stream, timeout, Deadline::ForAll, pieces)).first;
+      const ChunkSizeLine sizeLine(piece.size());
+      std::array<boost::asio::const_buffer, 5> pieces;
+      std::size_t count = 0;
+      pieces[count++] = boost::asio::buffer(head.data(), head.size());
+      if (!piece.empty())
+      {
+        if (chunked)
+        {
+          pieces[count++] = boost::asio::buffer(sizeLine.View().data(), sizeLine.View().size());
+        }
+        pieces[count++] = boost::asio::buffer(piece.data(), piece.size());
+        if (chunked)
+        {
+          pieces[count++] = boost::asio::buffer(CHUNK_DATA_END.data(), CHUNK_DATA_END.size());
+        }
+      }
+      if (chunked && last)
+      {
+        pieces[count++] = boost::asio::buffer(LAST_CHUNK.data(), LAST_CHUNK.size());
+      }
+      co_return co_await WriteTimed(stream, timeout, Deadline::ForAll,
+                                    std::span<const boost::asio::const_buffer>(pieces.data(), count));
+    }
+
+
+    void CountResponseHead(AnyStream& stream, int status, std::size_t headSize, std::uint64_t written)
+    {
+      AnyStream::Traffic& traffic = stream.GetTraffic();
+      traffic.responses++;
+      traffic.lastStatus = static_cast<unsigned int>(status);
+      traffic.headBytesWritten += std::min<std::uint64_t>(written, headSize);
     }
 
 

@@ -2,6 +2,7 @@
 
 #include "AnyStream.h"
 #include "../Common/HttpHeaders.h"
+#include "../Protocol/HeadSerializer.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -13,11 +14,13 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <span>
 #include <cstddef>
 #include <iterator>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <type_traits>
 
 namespace OrthancCors
@@ -165,26 +168,6 @@ namespace OrthancCors
       co_return result;
     }
 
-    // The status line and header section of a response the gateway produces
-    // itself, or relays with a body of known length; adds Content-Length
-    // (`bodySize`) when `headers` lack it, and the Connection field when
-    // `keepAlive` differs from the version's default. The reason phrase is the
-    // status's own unless `reason` is given (Orthanc's, relayed).
-    std::string SerializeResponseHead(unsigned int version,
-                                      int status,
-                                      const HttpHeaders& headers,
-                                      std::uint64_t bodySize,
-                                      bool keepAlive,
-                                      std::string_view reason = {});
-
-    // The request line (HTTP/1.1) and header section of a request to Orthanc whose
-    // body, if any, is whole in memory: `headers` as they are (no framing or
-    // hop-by-hop field among them), then Content-Length when given.
-    std::string SerializeRequestHead(std::string_view method,
-                                     std::string_view target,
-                                     const HttpHeaders& headers,
-                                     std::optional<std::uint64_t> contentLength);
-
     // A serialized request head and its body, in one write within `timeout`.
     Awaitable<ErrorCode> WriteRequest(AnyStream& stream,
                                       std::chrono::steady_clock::duration timeout,
@@ -213,11 +196,21 @@ namespace OrthancCors
                                                  std::string_view head,
                                                  std::string_view body);
 
-    // Body bytes written as they are (a body of known length, its head written),
-    // all within `timeout`.
-    Awaitable<ErrorCode> WriteBody(AnyStream& stream,
-                                   std::chrono::steady_clock::duration timeout,
-                                   boost::asio::const_buffer bytes);
+    // A piece of a relayed body, in one gathered write within `timeout`: `head`
+    // first when the piece is its message's first (empty otherwise), then
+    // `piece` as a chunk when `chunked` (nothing for an empty piece) or as it
+    // is, then the last chunk when `chunked` and `last`. Returns the bytes
+    // written, head and framing included.
+    Awaitable<std::pair<ErrorCode, std::uint64_t>> WriteFramedPiece(AnyStream& stream,
+                                                                    std::chrono::steady_clock::duration timeout,
+                                                                    std::string_view head,
+                                                                    std::span<const char> piece,
+                                                                    bool chunked,
+                                                                    bool last);
+
+    // Counts in the stream's Traffic a relayed response whose head (`headSize`
+    // bytes) went in a write of `written` bytes.
+    void CountResponseHead(AnyStream& stream, int status, std::size_t headSize, std::uint64_t written);
 
     // "HTTP/1.1 100 Continue": the gateway answers Expect itself.
     Awaitable<ErrorCode> WriteContinue(AnyStream& stream, std::chrono::steady_clock::duration timeout);

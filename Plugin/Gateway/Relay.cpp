@@ -1,8 +1,9 @@
 #include "Relay.h"
 
-#include "BodyPump.h"
 #include "MessageIo.h"
 #include "RequestBodyReader.h"
+#include "ResponseSpool.h"
+#include "SpooledBody.h"
 #include "../Protocol/ErrorResponses.h"
 #include "../Protocol/HeaderSection.h"
 #include "../Protocol/UpstreamLimits.h"
@@ -67,45 +68,20 @@ namespace OrthancCors
   Relay::Relay(const GatewayContext& context,
                ClientSide client,
                UpstreamConnection& upstream,
-               const CorsDecision& decision,
+               std::shared_ptr<const CorsDecision> decision,
                std::vector<char>& chunk,
                const bool& closing) :
     context_(context),
     client_(client),
     upstream_(upstream),
-    decision_(decision),
+    decision_(std::move(decision)),
     chunk_(chunk),
     closing_(closing),
     head_(client.parser.get().method() == http::verb::head),
+    idempotent_(IsIdempotentMethod(AsStdView(client.parser.get().method_string()))),
     expectsContinue_(ExpectsContinue(client.parser, client.headers)),
     upstreamHeaders_(BuildUpstreamRequestHeaders(client.headers, client.forwarding))
   {
-  }
-
-
-  http::request<http::buffer_body> Relay::BuildUpstreamRequest() const
-  {
-    const auto& received = client_.parser.get();
-
-    http::request<http::buffer_body> request;
-    request.method_string(received.method_string());
-    request.target(received.target());
-    request.version(11);   // keep-alive towards Orthanc whatever the client speaks
-    MessageIo::InsertFields(request, upstreamHeaders_);
-
-    if (client_.parser.chunked())
-    {
-      // Orthanc 1.10.1 accepts chunked uploads (measured on /instances and STOW-RS).
-      request.chunked(true);
-    }
-    else if (const auto length = UpstreamContentLength(
-               client_.parser.content_length() ? std::optional<std::uint64_t>(*client_.parser.content_length())
-                                               : std::nullopt))
-    {
-      request.content_length(*length);
-    }
-    request.keep_alive(true);
-    return request;
   }
 
 
@@ -118,7 +94,6 @@ namespace OrthancCors
       co_return co_await AnswerError(431, *excess);
     }
 
-    const bool idempotent = IsIdempotentMethod(received.method_string());
     RequestBodyReader reader(client_.parser, GetChunkedFramingLimits(
       MeasureRequestHead(received.method_string(), received.target(), client_.headers)));
 
@@ -149,119 +124,132 @@ namespace OrthancCors
       {
         co_return co_await AnswerUpstreamFailure(error, "cannot connect to Orthanc at " + upstream_.Describe());
       }
-      const bool mayRetry = reused && attempt == 0 && idempotent;
-
-      if (bodyBuffered_)
-      {
-        // The whole request is here (most have no body): its head serialized
-        // here, written with the body in one write, without Beast's serializer.
-        if (const error_code sendError = co_await SendWholeRequest())
-        {
-          upstream_.Close();
-          if (mayRetry && !closing_ && IsPeerGone(sendError))
-          {
-            continue;
-          }
-          co_return co_await AnswerUpstreamFailure(sendError, "cannot send the request to Orthanc");
-        }
-        bodyStarted_ = bodyStarted_ || !body_.empty();
-      }
-      else
-      {
-        ConnectionFate failedFate = ConnectionFate::Close;
-        const RequestOutcome sent = co_await StreamRequest(reader, mayRetry, failedFate);
-        if (sent == RequestOutcome::RetryOnFreshConnection)
-        {
-          continue;
-        }
-        if (sent == RequestOutcome::Failed)
-        {
-          co_return failedFate;
-        }
-      }
+      bodyBytesSent_ = 0;
 
       ConnectionFate fate = ConnectionFate::Close;
-      switch (co_await RelayResponse(mayRetry && (bodyBuffered_ || !bodyStarted_), fate))
+      Attempt step = co_await SendRequest(reader, MayRetry(reused, attempt), fate);
+      if (step == Attempt::Sent)
       {
-        case ResponseOutcome::RetryOnFreshConnection:
-          upstream_.Close();
-          continue;
-        case ResponseOutcome::Relayed:
-        case ResponseOutcome::Failed:
-          co_return fate;
+        step = co_await RelayResponse(MayRetry(reused, attempt), fate);
       }
+      if (step == Attempt::RetryOnFreshConnection)
+      {
+        upstream_.Close();
+        continue;
+      }
+      co_return fate;
     }
   }
 
-  std::optional<std::uint64_t> Relay::UpstreamContentLength(std::optional<std::uint64_t> bodyLength) const
+
+  bool Relay::MayRetry(bool reused, unsigned int attempt) const
   {
-    if (bodyLength)
+    if (!reused || attempt > 0 || !idempotent_ || closing_)
     {
-      return bodyLength;
+      return false;
     }
-    const http::verb method = client_.parser.get().method();
-    if (method == http::verb::post || method == http::verb::put || method == http::verb::patch)
+    switch (bodyState_)
     {
-      return 0;   // without a length, Orthanc would read a POST body until the connection closes
+      case BodyState::None:
+      case BodyState::Whole:
+        return true;
+      case BodyState::Started:
+      case BodyState::Unread:
+        return bodyBytesSent_ == 0;   // nothing taken from the client is lost yet
     }
-    return std::nullopt;
+    return false;
   }
 
 
-  boost::asio::awaitable<error_code> Relay::SendWholeRequest()
+  boost::asio::awaitable<Relay::Attempt> Relay::SendRequest(RequestBodyReader& reader, bool mayRetry,
+                                                            ConnectionFate& fate)
   {
     const auto& received = client_.parser.get();
-    // (A chunked body, whole here, is sent with its length.)
-    const bool framed = client_.parser.chunked() || client_.parser.content_length();
-    const std::optional<std::uint64_t> contentLength =
-      UpstreamContentLength(framed ? std::optional<std::uint64_t>(body_.size()) : std::nullopt);
-    const std::string head = MessageIo::SerializeRequestHead(AsStdView(received.method_string()),
-                                                             AsStdView(received.target()),
-                                                             upstreamHeaders_, contentLength);
-    co_return co_await MessageIo::WriteRequest(upstream_.Stream(), context_.upstreamTimeout, head,
-                                               boost::asio::buffer(body_.data(), body_.size()));
+    const bool whole = bodyState_ == BodyState::None || bodyState_ == BodyState::Whole;
+    const bool chunked = !whole && client_.parser.chunked();
+
+    // Orthanc 1.10.1 accepts chunked uploads (measured on /instances and STOW-RS);
+    // a chunked body whole here is sent with its length. Without a length,
+    // Orthanc would read a POST body until the connection closes.
+    BodyFraming framing = BodyFraming::AsIs();
+    const http::verb method = received.method();
+    if (!whole)
+    {
+      framing = chunked ? BodyFraming::Chunked() : BodyFraming::Length(*client_.parser.content_length());
+    }
+    else if (bodyState_ == BodyState::Whole || client_.parser.chunked() || client_.parser.content_length() ||
+             method == http::verb::post || method == http::verb::put || method == http::verb::patch)
+    {
+      framing = BodyFraming::Length(body_.size());
+    }
+
+    const std::optional<std::string> head = SerializeRequestHead(AsStdView(received.method_string()),
+                                                                 AsStdView(received.target()),
+                                                                 upstreamHeaders_, framing);
+    if (!head)
+    {
+      fate = co_await AnswerError(400, "the request has a field, method or target that cannot be relayed as it is");
+      co_return Attempt::Done;
+    }
+
+    error_code sendError;
+    if (whole)
+    {
+      // The whole request is here (most have no body): one write.
+      sendError = co_await MessageIo::WriteRequest(upstream_.Stream(), context_.upstreamTimeout, *head,
+                                                   boost::asio::buffer(body_.data(), body_.size()));
+      bodyBytesSent_ = sendError ? 0 : body_.size();
+    }
+    else
+    {
+      sendError = (co_await MessageIo::WriteRequest(upstream_.Stream(), context_.upstreamTimeout, *head,
+                                                    boost::asio::const_buffer()));
+    }
+    if (sendError)
+    {
+      upstream_.Close();
+      if (mayRetry && IsPeerGone(sendError))
+      {
+        co_return Attempt::RetryOnFreshConnection;
+      }
+      fate = co_await AnswerUpstreamFailure(sendError, "cannot send the request to Orthanc");
+      co_return Attempt::Done;
+    }
+
+    if (!whole)
+    {
+      error_code bodyError;
+      switch (co_await StreamBody(reader, chunked, bodyError))
+      {
+        case BodyOutcome::Sent:
+          break;
+        case BodyOutcome::ClientGone:
+          upstream_.Close();
+          fate = ConnectionFate::Close;
+          co_return Attempt::Done;
+        case BodyOutcome::ClientMalformed:
+          upstream_.Close();
+          fate = co_await AnswerError(400, "malformed request body: " + bodyError.message());
+          co_return Attempt::Done;
+        case BodyOutcome::UpstreamFailed:
+          // (Never retried: the body was streamed, not kept.)
+          upstream_.Close();
+          fate = co_await AnswerUpstreamFailure(bodyError, "cannot send the request body to Orthanc");
+          co_return Attempt::Done;
+      }
+    }
+    co_return Attempt::Sent;
   }
 
 
-  boost::asio::awaitable<Relay::RequestOutcome> Relay::StreamRequest(RequestBodyReader& reader, bool mayRetry,
-                                                                     ConnectionFate& fate)
+  boost::asio::awaitable<error_code> Relay::LetClientSend()
   {
-    http::request<http::buffer_body> request = BuildUpstreamRequest();
-    http::request_serializer<http::buffer_body> serializer(request);
-
-    upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
-    auto [headerError, headerBytes] = co_await MessageIo::WriteHeader(upstream_.Stream(), serializer);
-    if (headerError)
+    if (!expectsContinue_ || continueSent_ || client_.parser.is_done())
     {
-      upstream_.Close();
-      if (mayRetry && !closing_ && IsPeerGone(headerError))
-      {
-        co_return RequestOutcome::RetryOnFreshConnection;
-      }
-      fate = co_await AnswerUpstreamFailure(headerError, "cannot send the request to Orthanc");
-      co_return RequestOutcome::Failed;
+      co_return error_code();
     }
-
-    error_code bodyError;
-    switch (co_await SendBody(reader, request, serializer, bodyError))
-    {
-      case BodyOutcome::Sent:
-        co_return RequestOutcome::Sent;
-      case BodyOutcome::ClientGone:
-        upstream_.Close();
-        fate = ConnectionFate::Close;
-        co_return RequestOutcome::Failed;
-      case BodyOutcome::ClientMalformed:
-        upstream_.Close();
-        fate = co_await AnswerError(400, "malformed request body: " + bodyError.message());
-        co_return RequestOutcome::Failed;
-      case BodyOutcome::UpstreamFailed:
-        break;
-    }
-    // (Never retried: the body was streamed, not kept.)
-    upstream_.Close();
-    fate = co_await AnswerUpstreamFailure(bodyError, "cannot send the request body to Orthanc");
-    co_return RequestOutcome::Failed;
+    continueSent_ = true;
+    co_return co_await MessageIo::WriteContinue(client_.stream, context_.idleTimeout);
   }
 
 
@@ -272,22 +260,19 @@ namespace OrthancCors
     const auto length = parser.content_length();
     if (parser.is_done())
     {
-      bodyBuffered_ = true;   // no body at all
+      bodyState_ = BodyState::None;
       co_return BodyOutcome::Sent;
     }
     if (bound == 0)
     {
-      co_return BodyOutcome::Sent;   // streamed once Orthanc is reachable
+      bodyState_ = BodyState::Unread;   // streamed once Orthanc is reachable
+      co_return BodyOutcome::Sent;
     }
 
-    if (expectsContinue_ && !continueSent_)
+    // The gateway takes the body itself: no need to wait for Orthanc.
+    if ((error = co_await LetClientSend()))
     {
-      // The gateway takes the body itself: no need to wait for Orthanc.
-      continueSent_ = true;
-      if ((error = co_await MessageIo::WriteContinue(client_.stream, context_.idleTimeout)))
-      {
-        co_return BodyOutcome::ClientGone;
-      }
+      co_return BodyOutcome::ClientGone;
     }
 
     // A chunked body one byte over the bound is known to be larger: it streams.
@@ -327,51 +312,66 @@ namespace OrthancCors
     client_.stream.Tcp().expires_never();
 
     body_.resize(filled);
-    bodyBuffered_ = parser.is_done();
+    bodyState_ = parser.is_done() ? BodyState::Whole : BodyState::Started;
     co_return BodyOutcome::Sent;
   }
 
 
-  boost::asio::awaitable<Relay::BodyOutcome> Relay::SendBody(RequestBodyReader& reader,
-                                                             http::request<http::buffer_body>& request,
-                                                             http::request_serializer<http::buffer_body>& serializer,
-                                                             error_code& error)
+  boost::asio::awaitable<Relay::BodyOutcome> Relay::StreamBody(RequestBodyReader& reader, bool chunked,
+                                                               error_code& error)
   {
     RequestParser& parser = client_.parser;
-    if (expectsContinue_ && !continueSent_ && !parser.is_done())
+
+    // Orthanc is reachable and has the header: now the client may send.
+    if ((error = co_await LetClientSend()))
     {
-      // Orthanc is reachable and has the header: now the client may send.
-      // (When part of the body is buffered, BufferBody() has sent it already.)
-      continueSent_ = true;
-      if ((error = co_await MessageIo::WriteContinue(client_.stream, context_.idleTimeout)))
-      {
-        co_return BodyOutcome::ClientGone;
-      }
+      co_return BodyOutcome::ClientGone;
     }
 
-    const PumpResult pumped = co_await PumpBody(
-      BodyEnd{client_.stream, context_.idleTimeout}, parser,
-      [&] { return reader.ReadSome(client_.stream, client_.buffer); },
-      BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, request, serializer, chunk_,
-      std::span<char>(body_.data(), body_.size()));
-    bodyStarted_ = bodyStarted_ || pumped.bodyBytes > 0;
-    error = pumped.error;
-    switch (pumped.outcome)
+    // body_ first (the part BufferBody read), then a chunk at a time; the last
+    // write ends a chunked body.
+    std::span<const char> piece(body_.data(), body_.size());
+    for (;;)
     {
-      case PumpResult::Outcome::Done:
+      const bool last = parser.is_done();
+      if (!piece.empty() || last)
+      {
+        auto [writeError, written] = co_await MessageIo::WriteFramedPiece(
+          upstream_.Stream(), context_.upstreamTimeout, std::string_view(), piece, chunked, last);
+        if (writeError)
+        {
+          error = writeError;
+          co_return closing_ ? BodyOutcome::ClientGone : BodyOutcome::UpstreamFailed;
+        }
+        bodyBytesSent_ += piece.size();
+      }
+      if (last)
+      {
         co_return BodyOutcome::Sent;
-      case PumpResult::Outcome::ReadFailed:
-        co_return IsClientGone(error) || closing_ ? BodyOutcome::ClientGone : BodyOutcome::ClientMalformed;
-      case PumpResult::Outcome::WriteFailed:
-        break;
+      }
+
+      parser.get().body().data = chunk_.data();
+      parser.get().body().size = chunk_.size();
+      client_.stream.Tcp().expires_after(context_.idleTimeout);
+      auto [readError, readBytes] = co_await reader.ReadSome(client_.stream, client_.buffer);
+      client_.stream.Tcp().expires_never();
+      if (readError == http::error::need_buffer)
+      {
+        readError = {};   // the chunk is full: it is written above
+      }
+      if (readError)
+      {
+        error = readError;
+        co_return IsClientGone(readError) || closing_ ? BodyOutcome::ClientGone : BodyOutcome::ClientMalformed;
+      }
+      piece = std::span<const char>(chunk_.data(), chunk_.size() - parser.get().body().size);
     }
-    co_return closing_ ? BodyOutcome::ClientGone : BodyOutcome::UpstreamFailed;
   }
 
 
-  boost::asio::awaitable<Relay::ResponseOutcome> Relay::RelayResponse(bool mayRetry, ConnectionFate& fate)
+  boost::asio::awaitable<Relay::Attempt> Relay::RelayResponse(bool mayRetry, ConnectionFate& fate)
   {
-    std::optional<http::response_parser<http::buffer_body>> parser;
+    std::optional<ResponseParser> parser;
 
     // Interim 1xx answers (Orthanc sends none, since Expect is not relayed) are skipped.
     for (;;)
@@ -385,13 +385,13 @@ namespace OrthancCors
       auto [error, bytes] = co_await MessageIo::ReadHeader(upstream_.Stream(), upstream_.Buffer(), *parser);
       if (error)
       {
-        if (mayRetry && !closing_ && IsPeerGone(error))
+        if (mayRetry && IsPeerGone(error))
         {
-          co_return ResponseOutcome::RetryOnFreshConnection;
+          co_return Attempt::RetryOnFreshConnection;
         }
         upstream_.Close();
         fate = co_await AnswerUpstreamFailure(error, "no response from Orthanc");
-        co_return ResponseOutcome::Failed;
+        co_return Attempt::Done;
       }
 
       const unsigned int status = parser->get().result_int();
@@ -399,7 +399,7 @@ namespace OrthancCors
       {
         upstream_.Close();
         fate = co_await AnswerError(502, "Orthanc switched protocols, which the gateway does not relay");
-        co_return ResponseOutcome::Failed;
+        co_return Attempt::Done;
       }
       if (status >= 200)
       {
@@ -412,66 +412,86 @@ namespace OrthancCors
     const std::string keepAliveField(upstreamResponse[http::field::keep_alive]);
 
     HttpHeaders headers = BuildClientResponseHeaders(MessageIo::ToHttpHeaders(upstreamResponse));
-    ApplyCorsHeaders(headers, decision_);
+    ApplyCorsHeaders(headers, *decision_);
 
     const unsigned int version = client_.parser.get().version();
     bool keepAlive = ClientMayKeepAlive(client_.parser, closing_);
     const bool bodyless = head_ || status == 204 || status == 304;
     const auto length = bodyless ? boost::none : parser->content_length();
-    if (!bodyless && !length && version < 11)
+
+    // How the body reaches the client: with its length, re-framed in chunks, or
+    // (HTTP/1.0) until the connection closes.
+    BodyFraming framing = BodyFraming::AsIs();
+    ClientFraming clientFraming = ClientFraming::Length;
+    if (length)
+    {
+      RemoveAll(headers, "Content-Length");   // written from the parsed length
+      framing = BodyFraming::Length(*length);
+    }
+    else if (!bodyless && version >= 11)
+    {
+      framing = BodyFraming::Chunked();
+      clientFraming = ClientFraming::Chunked;
+    }
+    else if (!bodyless)
     {
       keepAlive = false;   // an HTTP/1.0 client reads the body until the connection closes
+      clientFraming = ClientFraming::UntilClose;
+    }
+
+    const std::optional<std::string> head = SerializeResponseHead(version, static_cast<int>(status), headers,
+                                                                  framing, keepAlive,
+                                                                  AsStdView(upstreamResponse.reason()));
+    if (!head)
+    {
+      upstream_.Close();
+      fate = co_await AnswerError(502, "Orthanc's answer has a field or reason that cannot be relayed as it is");
+      co_return Attempt::Done;
     }
     context_.metrics.CountRelayedStatus(status);
 
-    PumpResult pumped;
-    if (length)
+    // Orthanc's connection is given back as soon as its answer is read, before
+    // the client has all of it.
+    bool released = false;
+    const auto releaseUpstream = [&]
     {
-      // Most of Orthanc's answers: the head is serialized here and written with
-      // the body bytes that came with Orthanc's, the rest copied as it arrives.
-      RemoveAll(headers, "Content-Length");   // written from the parsed length
-      const std::string head = MessageIo::SerializeResponseHead(version, static_cast<int>(status), headers, *length,
-                                                                keepAlive, AsStdView(upstreamResponse.reason()));
-      pumped = co_await CopyKnownLengthBody(head, static_cast<int>(status), *length);
-    }
-    else
-    {
-      // Chunked or closed-delimited bodies, and heads without a body: Beast
-      // serializes (and re-frames) them.
-      http::response<http::buffer_body> response;
-      response.version(version);
-      response.result(status);
-      response.reason(upstreamResponse.reason());
-      MessageIo::InsertFields(response, headers);
-      if (!bodyless && version >= 11)
-      {
-        response.chunked(true);
-      }
-      response.keep_alive(keepAlive);
+      released = true;
+      upstream_.Release(parser->keep_alive(), keepAliveField);
+    };
 
-      http::response_serializer<http::buffer_body> serializer(response);
-      client_.stream.Tcp().expires_after(context_.idleTimeout);
-      auto [headerError, headerBytes] = co_await MessageIo::WriteHeader(client_.stream, serializer);
-      if (headerError)
+    PumpResult pumped;
+    const std::size_t early = upstream_.Buffer().size();
+    if (bodyless || (length && early >= *length))
+    {
+      // No body, or all of it came with the head (most of Orthanc's answers): one write.
+      // (Orthanc has sent it all: its thread is free already.)
+      const std::size_t bodySize = bodyless ? 0 : static_cast<std::size_t>(*length);
+      upstream_.Stream().Tcp().expires_never();
+      if (const error_code error = co_await MessageIo::WriteSerializedResponse(
+            client_.stream, context_.idleTimeout, static_cast<int>(status), *head,
+            std::string_view(static_cast<const char*>(upstream_.Buffer().data().data()), bodySize)))
       {
         pumped.outcome = PumpResult::Outcome::WriteFailed;
-        pumped.error = headerError;
-      }
-      else if (bodyless)
-      {
-        // (As PumpBody does at a body's end: an armed deadline would fail the
-        // next operation on the connection, kept open.)
-        upstream_.Stream().Tcp().expires_never();
-        client_.stream.Tcp().expires_never();
+        pumped.error = error;
       }
       else
       {
-        pumped = co_await PumpBody(
-          BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, *parser,
-          [&] { return MessageIo::ReadSomeBody(upstream_.Stream(), upstream_.Buffer(), *parser); },
-          BodyEnd{client_.stream, context_.idleTimeout}, response, serializer, chunk_, {});
+        upstream_.Buffer().consume(bodySize);
+        releaseUpstream();
       }
     }
+    else
+    {
+      ResponseSpool spool(context_.responseSpool, context_.temporaryFiles);
+      pumped = co_await RelaySpooledBody(
+        SpooledBodyEnds{BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, upstream_.Buffer(), *parser,
+                        BodyEnd{client_.stream, context_.idleTimeout}},
+        spool, *head, static_cast<int>(status),
+        length ? std::optional<std::uint64_t>(*length) : std::nullopt, clientFraming,
+        SpoolCounters{context_.metrics.responsesSpilled, context_.metrics.responsesUnbuffered}, releaseUpstream);
+      WarnOfTemporaryFileFailure(spool);
+    }
+
     // From here on the status is sent (or the client is gone): a failure can only
     // cut the connection.
     if (pumped.outcome != PumpResult::Outcome::Done)
@@ -481,60 +501,26 @@ namespace OrthancCors
         context_.WarnUpstreamFailure("the response of Orthanc at " + upstream_.Describe() + " was cut (" +
                                      pumped.error.message() + "); closing the client connection");
       }
-      upstream_.Close();
+      if (!released)
+      {
+        upstream_.Close();
+      }
       fate = ConnectionFate::Close;
-      co_return ResponseOutcome::Failed;
+      co_return Attempt::Done;
     }
-
-    // (A body of known length is read past the parser, which never learns it is done.)
-    upstream_.Release((length || parser->is_done()) && parser->keep_alive(), keepAliveField);
     fate = keepAlive ? ConnectionFate::KeepAlive : ConnectionFate::Close;
-    co_return ResponseOutcome::Relayed;
+    co_return Attempt::Done;
   }
 
 
-  boost::asio::awaitable<PumpResult> Relay::CopyKnownLengthBody(std::string_view head, int status, std::uint64_t length)
+  void Relay::WarnOfTemporaryFileFailure(const ResponseSpool& spool) const
   {
-    PumpResult result;
-    boost::beast::flat_buffer& readWithHeader = upstream_.Buffer();
-
-    // The head, with what of the body came with Orthanc's head: one write.
-    const std::size_t early = static_cast<std::size_t>(std::min<uint64_t>(readWithHeader.size(), length));
-    if (const error_code headError = co_await MessageIo::WriteSerializedResponse(
-          client_.stream, context_.idleTimeout, status, head,
-          std::string_view(static_cast<const char*>(readWithHeader.data().data()), early)))
+    if (!spool.FileFailure().empty())
     {
-      result.outcome = PumpResult::Outcome::WriteFailed;
-      result.error = headError;
-      co_return result;
+      context_.WarnUpstreamFailure("an answer could not use a temporary file in " +
+                                   ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::RESPONSE_TEMPORARY_FOLDER) +
+                                   " (" + spool.FileFailure() + "): it went at its client's pace");
     }
-    readWithHeader.consume(early);
-    result.bodyBytes = early;
-
-    // Never more than the body from Orthanc's socket: what follows is its next response's.
-    for (uint64_t remaining = length - early; remaining > 0; )
-    {
-      const std::size_t wanted = static_cast<std::size_t>(std::min<uint64_t>(chunk_.size(), remaining));
-      upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
-      auto [readError, read] = co_await MessageIo::ReadSome(upstream_.Stream(), boost::asio::buffer(chunk_.data(), wanted));
-      if (readError)
-      {
-        result.outcome = PumpResult::Outcome::ReadFailed;
-        result.error = readError;   // end of stream included: the body is cut short
-        co_return result;
-      }
-      if (const error_code writeError = co_await MessageIo::WriteBody(client_.stream, context_.idleTimeout,
-                                                                      boost::asio::buffer(chunk_.data(), read)))
-      {
-        result.outcome = PumpResult::Outcome::WriteFailed;
-        result.error = writeError;
-        co_return result;
-      }
-      remaining -= read;
-      result.bodyBytes += read;
-    }
-    upstream_.Stream().Tcp().expires_never();
-    co_return result;
   }
 
 
@@ -549,7 +535,7 @@ namespace OrthancCors
       context_.metrics.answered504.Add();
     }
     LocalResponse answer = MakeErrorResponse(status, details);
-    ApplyCorsHeaders(answer.headers, decision_);
+    ApplyCorsHeaders(answer.headers, *decision_);
     co_return co_await AnswerClient(client_.stream, client_.parser, context_.idleTimeout, closing_,
                                     status, answer.headers, answer.body);
   }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "AnyStream.h"
-#include "BodyPump.h"
+#include "RelayedBody.h"
 #include "ClientAnswer.h"
 #include "GatewayContext.h"
 #include "UpstreamConnection.h"
@@ -14,23 +14,28 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/serializer.hpp>
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
 namespace OrthancCors
 {
   class RequestBodyReader;
+  class ResponseSpool;
 
   // One request relayed to Orthanc and its answer relayed back; the policy's
   // headers are merged into the answer whatever its status. A request body up to
   // Cors.Gateway.RequestBodyBufferSize is read whole before Orthanc is contacted
   // (so that a slow client never holds one of Orthanc's HTTP threads) and sent
-  // with a Content-Length; a larger one, and every response body, is streamed
-  // through one bounded chunk. Handles Expect: 100-continue, interim 1xx
-  // answers, HEAD, a stale pooled connection (one retry for an idempotent request
-  // whose body is buffered or was not sent), 502 and 504 with the policy's headers.
+  // with a Content-Length; a larger one streams through one bounded chunk. The
+  // answer is read at Orthanc's pace into a ResponseSpool (memory, then a
+  // temporary file) and written at the client's, so that a slow reader does not
+  // hold Orthanc's thread either. Handles Expect: 100-continue, interim 1xx
+  // answers, HEAD, a stale pooled connection (one retry for an idempotent
+  // request whose body is whole here or was not sent), 502 and 504 with the
+  // policy's headers.
   class Relay
   {
   public:
@@ -46,13 +51,24 @@ namespace OrthancCors
     Relay(const GatewayContext& context,
           ClientSide client,
           UpstreamConnection& upstream,
-          const CorsDecision& decision,
+          std::shared_ptr<const CorsDecision> decision,
           std::vector<char>& chunk,
           const bool& closing);
 
     boost::asio::awaitable<ConnectionFate> Run();
 
   private:
+    // Where the request's body is. The upstream framing, whether "100 Continue"
+    // is still owed, and whether a failed attempt may be made again all follow
+    // from it (and from what of it was sent).
+    enum class BodyState
+    {
+      None,      // no body: sent as it is, may be sent again
+      Whole,     // all of it in body_: sent with a Content-Length, may be sent again
+      Started,   // its first part in body_, the rest at the client: streamed after body_
+      Unread     // none of it read (RequestBodyBufferSize 0): streamed
+    };
+
     enum class BodyOutcome
     {
       Sent,
@@ -61,62 +77,43 @@ namespace OrthancCors
       UpstreamFailed     // Orthanc closed or stalled while receiving the body
     };
 
-    enum class ResponseOutcome
+    // How a step of one attempt (the request sent, its answer relayed) ended.
+    enum class Attempt
     {
-      Relayed,
-      Failed,            // a local error answer was attempted (or nobody to answer)
+      Sent,              // the request is sent: its answer comes next
+      Done,              // relayed, or failed and answered (or nobody to answer): the relay ends with `fate`
       RetryOnFreshConnection
     };
 
-    enum class RequestOutcome
-    {
-      Sent,
-      Failed,            // answered (or nobody to answer): the relay ends with `fate`
-      RetryOnFreshConnection
-    };
-
-    // The request whose body is not whole here, for Beast's serializer.
-    boost::beast::http::request<boost::beast::http::buffer_body> BuildUpstreamRequest() const;
-
-    // The Content-Length of the request to Orthanc whose body is not chunked:
-    // `bodyLength`, or 0 for a POST, PUT or PATCH without a body, else none.
-    std::optional<std::uint64_t> UpstreamContentLength(std::optional<std::uint64_t> bodyLength) const;
-
-    // The request whose body is whole here (bodyBuffered_, most have none): head
-    // and body serialized here, in one write.
-    boost::asio::awaitable<boost::system::error_code> SendWholeRequest();
-
-    // The request whose body streams: its head through Beast's serializer, then
-    // SendBody.
-    boost::asio::awaitable<RequestOutcome> StreamRequest(RequestBodyReader& reader, bool mayRetry,
-                                                         ConnectionFate& fate);
+    // Whether the attempt on a connection that served a request before may be
+    // made again when that connection turns out to be stale: nothing of the
+    // request is lost yet.
+    bool MayRetry(bool reused, unsigned int attempt) const;
 
     // Reads a body of known length up to RequestBodyBufferSize (the first
     // RequestBodyBufferSize bytes of a larger one), or the first
     // RequestBodyBufferSize + 1 bytes of a chunked one, into body_, all within one
-    // IdleTimeout; sets bodyBuffered_ when the whole body is there. Never
-    // UpstreamFailed. The body is read through `reader` (as in SendBody): one
-    // reader for the whole body, so that the chunked framing limits count it all.
-    // (Not PumpBody: this reads into a growing buffer, with one deadline for all.)
+    // IdleTimeout, and sets bodyState_. The body is read through `reader` (as in
+    // StreamBody): one reader for the whole body, so that the chunked framing
+    // limits count it all.
     boost::asio::awaitable<BodyOutcome> BufferBody(RequestBodyReader& reader, boost::system::error_code& error);
 
-    // The buffered part of the body, then the rest from the client (after
-    // "100 Continue" if the client waits for it), through PumpBody.
-    boost::asio::awaitable<BodyOutcome> SendBody(
-      RequestBodyReader& reader,
-      boost::beast::http::request<boost::beast::http::buffer_body>& request,
-      boost::beast::http::request_serializer<boost::beast::http::buffer_body>& serializer,
-      boost::system::error_code& error);
+    // The request's head and body to Orthanc: in one write when the body is
+    // whole here, else the head then StreamBody.
+    boost::asio::awaitable<Attempt> SendRequest(RequestBodyReader& reader, bool mayRetry, ConnectionFate& fate);
 
-    boost::asio::awaitable<ResponseOutcome> RelayResponse(bool mayRetry, ConnectionFate& fate);
+    // body_, then the rest from the client (after "100 Continue" if the client
+    // waits for it), a chunk at a time, framed as `chunked` says.
+    boost::asio::awaitable<BodyOutcome> StreamBody(RequestBodyReader& reader, bool chunked,
+                                                   boost::system::error_code& error);
 
-    // A response with a body of known length: its `head` (serialized here) written
-    // with the body bytes that came with Orthanc's head, then the rest from
-    // Orthanc's socket to the client's as it is, read into the chunk and written
-    // from it, past Beast's parser and serializer, which copy every byte once more
-    // (callgrind: 456,000 instructions less a 0.5 MiB retrieve). Chunked bodies
-    // go through PumpBody.
-    boost::asio::awaitable<PumpResult> CopyKnownLengthBody(std::string_view head, int status, std::uint64_t length);
+    // "100 Continue" once, when the client waits for it.
+    boost::asio::awaitable<boost::system::error_code> LetClientSend();
+
+    boost::asio::awaitable<Attempt> RelayResponse(bool mayRetry, ConnectionFate& fate);
+
+    // Through the throttle: a temporary file that could not be made or written.
+    void WarnOfTemporaryFileFailure(const ResponseSpool& spool) const;
 
     // 502/504 (or 400, 431) written by the gateway, with the policy's headers.
     boost::asio::awaitable<ConnectionFate> AnswerError(int status, const std::string& details);
@@ -127,17 +124,19 @@ namespace OrthancCors
     const GatewayContext& context_;
     ClientSide client_;
     UpstreamConnection& upstream_;
-    const CorsDecision& decision_;
+    const std::shared_ptr<const CorsDecision> decision_;
     std::vector<char>& chunk_;
     const bool& closing_;
 
     const bool head_;
+    const bool idempotent_;
     const bool expectsContinue_;
     const HttpHeaders upstreamHeaders_;   // the request's fields as relayed (framing fields aside)
-    bool continueSent_ = false;
-    bool bodyStarted_ = false;
+
+    BodyState bodyState_ = BodyState::Unread;
     boost::container::vector<char> body_;   // what BufferBody() read, sent before any streamed rest
-    bool bodyBuffered_ = false;   // body_ is the whole body: it can be sent again
+    std::uint64_t bodyBytesSent_ = 0;       // to Orthanc, in this attempt
+    bool continueSent_ = false;
   };
 
   // GET, HEAD, OPTIONS, PUT, DELETE, TRACE (RFC 9110, 9.2.2): safe to send twice.

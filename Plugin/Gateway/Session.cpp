@@ -223,7 +223,8 @@ namespace OrthancCors
                                                                               MAX_LOGGED_REQUEST_LINE)));
     }
     const LocalResponse answer = MakeErrorResponse(400, "The plain HTTP request was sent to HTTPS port");
-    const std::string head = MessageIo::SerializeResponseHead(11, 400, answer.headers, answer.body.size(), false);
+    const std::string head = SerializeResponseHead(11, 400, answer.headers, BodyFraming::Length(answer.body.size()),
+                                                   false).value();   // (the gateway's own fields)
     const std::string message = head + answer.body;
     client_.Tcp().expires_after(context_.idleTimeout);
     auto [error, written] = co_await boost::asio::async_write(client_.Tcp(), boost::asio::buffer(message),
@@ -258,11 +259,12 @@ namespace OrthancCors
     {
       BeginRequest();
     }
+    HeaderSectionScanner scanner(MessageIo::HEADER_LIMIT);
     for (;;)
     {
       const auto received = buffer_.data();
-      const HeaderSectionScan scan = ScanHeaderSection(
-        std::string_view(static_cast<const char*>(received.data()), received.size()), MessageIo::HEADER_LIMIT);
+      const HeaderSectionScan scan = scanner.Scan(
+        std::string_view(static_cast<const char*>(received.data()), received.size()));
 
       if (scan.status != HeaderSectionScan::Status::Incomplete && context_.accessLog != nullptr)
       {
@@ -392,7 +394,8 @@ namespace OrthancCors
     const HttpHeaders headers = MessageIo::ToHttpHeaders(request);
     const CorsRequest cors = CorsRequest::FromFields(method, target, fields_);
 
-    const CorsDecision& decision = actualDecisions_.Decide(policy, cors);
+    const std::shared_ptr<const CorsDecision> sharedDecision = actualDecisions_.Decide(policy, cors);
+    const CorsDecision& decision = *sharedDecision;
     RecordPolicyOutcome(cors, decision);
 
     if (context_.folders)
@@ -454,7 +457,7 @@ namespace OrthancCors
       chunk_.resize(MessageIo::CHUNK_SIZE);
     }
     Relay relay(context_, Relay::ClientSide{client_, buffer_, parser, headers, forwarding},
-                upstream_, decision, chunk_, closing_);
+                upstream_, sharedDecision, chunk_, closing_);
     const ConnectionFate fate = co_await relay.Run();
     context_.metrics.CountRelay(std::chrono::steady_clock::now() - request_.began);
     co_return fate;
@@ -494,8 +497,11 @@ namespace OrthancCors
     }
     else if (cacheable)
     {
-      preflightAnswers_.Store(*route, cors, decision,
-                              MessageIo::SerializeResponseHead(11, decision.status, decision.headers, 0, true));
+      if (std::optional<std::string> head = SerializeResponseHead(11, decision.status, decision.headers,
+                                                                  BodyFraming::Length(0), true))
+      {
+        preflightAnswers_.Store(*route, cors, decision, std::move(*head));
+      }
     }
     co_return co_await AnswerClient(client_, parser, context_.idleTimeout, closing_,
                                     decision.status, decision.headers, {});

@@ -111,8 +111,6 @@ namespace OrthancCors
     HttpFieldViews fields_;                   // the request's fields, viewed in its parser (Serve)
     UpstreamConnection upstream_;
     PreflightAnswerCache preflightAnswers_;
-    // (Serve holds its decision by reference through the relay: nothing else on the
-    // connection decides meanwhile, one request at a time.)
     ActualDecisionCache actualDecisions_;
     std::vector<char> chunk_;                 // the streaming buffer, allocated at the first relay
     std::optional<ConnectionRegistry::Membership> membership_;

@@ -2,7 +2,7 @@
 
 namespace OrthancCors
 {
-  const CorsDecision& ActualDecisionCache::Decide(const Policy& policy, const CorsRequest& request)
+  std::shared_ptr<const CorsDecision> ActualDecisionCache::Decide(const Policy& policy, const CorsRequest& request)
   {
     const RoutePolicy* route = policy.FindRoute(request.path);
     lastWasKept_ = route != nullptr && route == route_ && request.origins == origins_;
@@ -13,8 +13,8 @@ namespace OrthancCors
 
     // A path under no route is answered without CORS headers, its reason naming
     // the path: evaluated every time, never kept.
-    decision_ = route == nullptr ? EvaluateActualRequest(policy, request) :
-      EvaluateActualRequest(policy, *route, request);
+    decision_ = std::make_shared<const CorsDecision>(route == nullptr ? EvaluateActualRequest(policy, request) :
+                                                     EvaluateActualRequest(policy, *route, request));
     std::size_t keyBytes = 0;
     for (const std::string& origin : request.origins)
     {

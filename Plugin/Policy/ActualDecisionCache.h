@@ -3,6 +3,7 @@
 #include "CorsEvaluation.h"
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,9 @@ namespace OrthancCors
     // kept: a client could otherwise make every connection hold its header limit.
     static constexpr std::size_t MAX_KEY_BYTES = 2048;
 
-    // The decision for `request`, kept or evaluated; valid until the next call.
-    const CorsDecision& Decide(const Policy& policy, const CorsRequest& request);
+    // The decision for `request`, kept or evaluated. Shared, not copied: the
+    // caller may hold it as long as it likes, whatever the next call decides.
+    std::shared_ptr<const CorsDecision> Decide(const Policy& policy, const CorsRequest& request);
 
     // Whether the last Decide() gave the kept decision (for the tests).
     bool LastWasKept() const { return lastWasKept_; }
@@ -31,7 +33,7 @@ namespace OrthancCors
   private:
     const RoutePolicy* route_ = nullptr;   // nullptr: nothing kept
     std::vector<std::string> origins_;
-    CorsDecision decision_;
+    std::shared_ptr<const CorsDecision> decision_;
     bool lastWasKept_ = false;
   };
 }

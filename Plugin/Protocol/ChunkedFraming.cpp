@@ -1,10 +1,21 @@
 #include "ChunkedFraming.h"
 
+#include <charconv>
 #include <functional>
 #include <string>
 
 namespace OrthancCors
 {
+  ChunkSizeLine::ChunkSizeLine(std::size_t size)
+  {
+    const auto converted = std::to_chars(text_.data(), text_.data() + text_.size() - 2, size, 16);
+    char* end = converted.ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    length_ = static_cast<std::size_t>(end - text_.data());
+  }
+
+
   namespace
   {
     class ChunkedFramingCategory : public boost::system::error_category

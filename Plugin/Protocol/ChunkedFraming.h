@@ -2,6 +2,7 @@
 
 #include <boost/system/error_code.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -19,6 +20,22 @@ namespace OrthancCors
     std::size_t chunkLine = 0;   // a chunk-size line with its extensions, CRLF excluded
     std::size_t trailers = 0;    // the trailer section, its final CRLF included
   };
+
+  // The line that starts a chunk of `size` bytes of data: its size in hex, CRLF.
+  class ChunkSizeLine
+  {
+  public:
+    explicit ChunkSizeLine(std::size_t size);
+    std::string_view View() const { return std::string_view(text_.data(), length_); }
+
+  private:
+    std::array<char, 24> text_;
+    std::size_t length_ = 0;
+  };
+
+  // What ends a chunk's data, and the last chunk of a body (no trailers).
+  inline constexpr std::string_view CHUNK_DATA_END = "\r\n";
+  inline constexpr std::string_view LAST_CHUNK = "0\r\n\r\n";
 
   // Far above any real use: clients send no extensions at all.
   constexpr std::size_t CHUNK_LINE_LIMIT = 4 * 1024;

@@ -2,48 +2,88 @@
 
 namespace OrthancCors
 {
-  HeaderSectionScan ScanHeaderSection(std::string_view received, std::size_t limit)
+  bool HeaderSectionScanner::SkipLeadingEmptyLines(std::string_view received)
   {
-    HeaderSectionScan scan;
-
-    while (received.substr(scan.begin, 2) == "\r\n")
+    if (requestLineFound_)
     {
-      scan.begin += 2;
+      return true;
     }
+    while (next_ < received.size())
+    {
+      if (received[next_] != '\r')
+      {
+        requestLineFound_ = true;
+        break;
+      }
+      if (next_ + 1 == received.size())
+      {
+        return false;   // a CR alone so far: an empty line, or the start of a malformed line
+      }
+      examined_ += 2;
+      if (received[next_ + 1] != '\n')
+      {
+        requestLineFound_ = true;
+        break;
+      }
+      next_ += 2;
+    }
+    scan_.begin = next_;
+    return requestLineFound_;
+  }
 
-    const std::string_view section = received.substr(scan.begin);
-    const std::size_t terminator = section.find("\r\n\r\n");
-    const std::size_t length = (terminator == std::string_view::npos) ? section.size() : terminator + 4;
+
+  HeaderSectionScan HeaderSectionScanner::Scan(std::string_view received)
+  {
+    if (scan_.status != HeaderSectionScan::Status::Incomplete)
+    {
+      return scan_;
+    }
 
     // The empty lines skipped count too: an endless stream of them is held as well.
-    if (scan.begin + length > limit)
+    const bool requestLineFound = SkipLeadingEmptyLines(received);
+    if (requestLineFound)
     {
-      scan.status = HeaderSectionScan::Status::TooLarge;
-      return scan;
-    }
-
-    // A CRLF followed by a space or a tab starts a folded line (or whitespace
-    // between the request line and the first field, RFC 9112 2.2: same answer).
-    const std::size_t searched = (terminator == std::string_view::npos) ? section.size() : terminator;
-    for (std::size_t eol = section.find("\r\n"); eol != std::string_view::npos && eol < searched;
-         eol = section.find("\r\n", eol + 2))
-    {
-      if (eol + 2 < section.size() && (section[eol + 2] == ' ' || section[eol + 2] == '\t'))
+      // Each LF is looked at once: a CR LF before it ends a line; the byte after
+      // that line end tells an empty line (the end of the section) from folding.
+      for (; next_ < received.size() && next_ < limit_; ++next_)
       {
-        scan.status = HeaderSectionScan::Status::ObsoleteLineFolding;
-        return scan;
+        ++examined_;
+        if (received[next_] != '\n' || next_ == scan_.begin || received[next_ - 1] != '\r')
+        {
+          continue;
+        }
+        if (next_ >= scan_.begin + 3 && received[next_ - 3] == '\r' && received[next_ - 2] == '\n')
+        {
+          scan_.status = HeaderSectionScan::Status::Complete;
+          scan_.end = next_ + 1;
+          return scan_;
+        }
+        if (next_ + 1 == received.size())
+        {
+          break;   // what follows the line end decides: looked at again with the next bytes
+        }
+        // A CRLF followed by a space or a tab starts a folded line (or whitespace
+        // between the request line and the first field, RFC 9112 2.2: same answer).
+        const char following = received[next_ + 1];
+        if (following == ' ' || following == '\t')
+        {
+          scan_.status = HeaderSectionScan::Status::ObsoleteLineFolding;
+          return scan_;
+        }
       }
     }
 
-    if (terminator == std::string_view::npos)
+    if (received.size() > limit_)
     {
-      scan.status = HeaderSectionScan::Status::Incomplete;
-      return scan;
+      scan_.status = HeaderSectionScan::Status::TooLarge;
     }
+    return scan_;
+  }
 
-    scan.status = HeaderSectionScan::Status::Complete;
-    scan.end = scan.begin + length;
-    return scan;
+
+  HeaderSectionScan ScanHeaderSection(std::string_view received, std::size_t limit)
+  {
+    return HeaderSectionScanner(limit).Scan(received);
   }
 
 

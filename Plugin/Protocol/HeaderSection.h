@@ -26,6 +26,32 @@ namespace OrthancCors
     std::size_t end = 0;
   };
 
+  // Scans a header section as it arrives, remembering where it stopped, as
+  // Beast's parser does: each byte is looked at a bounded number of times, so a
+  // header trickled a byte at a time costs what it costs in one piece.
+  class HeaderSectionScanner
+  {
+  public:
+    explicit HeaderSectionScanner(std::size_t limit) : limit_(limit) {}
+
+    // `received`: every byte received so far, the bytes of earlier calls first,
+    // unchanged. Once the result is not Incomplete, it stays what it is.
+    HeaderSectionScan Scan(std::string_view received);
+
+    // How many bytes the scans looked at, in all: for the test that the work is linear.
+    std::size_t BytesExamined() const { return examined_; }
+
+  private:
+    bool SkipLeadingEmptyLines(std::string_view received);
+
+    const std::size_t limit_;
+    HeaderSectionScan scan_;
+    bool requestLineFound_ = false;
+    std::size_t next_ = 0;       // the next byte to look at
+    std::size_t examined_ = 0;
+  };
+
+  // The same, for bytes that are all there.
   HeaderSectionScan ScanHeaderSection(std::string_view received, std::size_t limit);
 
   // The size of a request's head as serialized on the wire: request line, fields

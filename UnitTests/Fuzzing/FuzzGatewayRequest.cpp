@@ -1,5 +1,5 @@
 // The gateway's handling of a request header, from raw bytes, as Session does it
-// (no network): ScanHeaderSection -> Beast request_parser -> ValidateRequest ->
+// (no network): ScanHeaderSection (also in pieces) -> Beast request_parser -> ValidateRequest ->
 // CorsRequest -> preflight or actual-request decision -> headers relayed to Orthanc.
 // Invariants: the decision's headers are safe (CheckProducedHeaders); a request
 // the gateway relays has a valid Host, and the header section it sends upstream
@@ -14,6 +14,8 @@
 #include "Policy/Policy.h"
 
 #include <boost/beast/http.hpp>
+
+#include <algorithm>
 
 using namespace OrthancCors;
 using namespace OrthancCors::Fuzzing;
@@ -43,6 +45,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
   const std::string_view received(reinterpret_cast<const char*>(data), size);
   const HeaderSectionScan scan = ScanHeaderSection(received, MessageIo::HEADER_LIMIT);
+
+  // The same bytes read in pieces (sizes from the input's first byte): the
+  // scanner that remembers where it stopped finds what one scan finds.
+  HeaderSectionScanner scanner(MessageIo::HEADER_LIMIT);
+  const std::size_t step = size > 0 ? 1 + data[0] % 16 : 1;
+  HeaderSectionScan pieces;
+  for (std::size_t given = std::min(step, size); ; given = std::min(given + step, size))
+  {
+    pieces = scanner.Scan(received.substr(0, given));
+    if (pieces.status != HeaderSectionScan::Status::Incomplete || given == size)
+    {
+      break;
+    }
+  }
+  Require(pieces.status == scan.status && pieces.begin == scan.begin && pieces.end == scan.end,
+          "a header section scanned in pieces ends where it ends scanned at once");
+  Require(scanner.BytesExamined() <= 2 * size + 2, "each byte of a header section is looked at a bounded number of times");
+
   if (scan.status != HeaderSectionScan::Status::Complete)
   {
     return 0;

@@ -13,6 +13,7 @@ plugin and this plugin, through the gateway and on Orthanc's own port:
 - MaxConnectionsPerClient: one client address holding its maximum of idle
   connections leaves room for another client; a new connection that sends
   nothing is closed after RequestHeaderTimeout, a keep-alive one after IdleTimeout;
+- a header trickled a byte at a time costs the gateway CPU linear in its size;
 - slow request bodies through the gateway do not take Orthanc's HTTP threads:
   Orthanc's own port keeps answering (RequestBodyBufferSize).
 
@@ -375,6 +376,64 @@ class SlowClients(HostileInputTestCase):
             b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"])
         answer = self.send_trickled(request, pieces=6, total_seconds=IDLE_TIMEOUT * 2.0)
         self.assertNotIn(b"204", answer.split(b"\r\n", 1)[0])
+        self.assertTrue(self.orthanc.is_running())
+
+
+def process_cpu_seconds(pid):
+    """User and system CPU time of a process so far, in seconds (/proc/PID/stat)."""
+    with open("/proc/%d/stat" % pid) as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def header_of_size(size):
+    """A preflight whose header section is about `size` bytes of short fields
+    (a line end every few bytes is what made the scan slow)."""
+    fields = [b"Origin: " + ALLOWED_LOCAL.encode(), b"Access-Control-Request-Method: GET"]
+    request = request_bytes("OPTIONS", "/dicom-web/studies", fields)
+    index = 0
+    while len(request) < size:
+        fields.append(b"X-%d: a" % index)
+        request = request_bytes("OPTIONS", "/dicom-web/studies", fields)
+        index += 1
+    return request
+
+
+class TrickledHeader(HostileInputTestCase):
+    """Issue 30, finding 2: the gateway scanned the whole header again after each
+    read, so a header sent a byte at a time cost it O(n^2) CPU (a 40 KB header:
+    about 1 s of CPU a connection)."""
+
+    def setUp(self):
+        super().setUp()
+        self.gateway_port = free_port()
+        self.orthanc = self.start_orthanc(cors={
+            "AllowedOrigins": [ALLOWED_LOCAL],
+            "Gateway": {"Port": self.gateway_port, "IdleTimeout": 60, "RequestHeaderTimeout": 60},
+        })
+        wait_until_http_ready(self.gateway_port)
+
+    def cpu_of_trickled_header(self, size):
+        """Orthanc's CPU seconds while one connection sends a `size`-byte header a
+        byte at a time (each byte its own segment) and reads the answer."""
+        request = header_of_size(size)
+        before = process_cpu_seconds(self.orthanc.process.pid)
+        with socket.create_connection((LOOPBACK, self.gateway_port), timeout=60) as connection:
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for index in range(len(request)):
+                connection.send(request[index:index + 1])
+            status = parse_responses(receive_until_closed(connection))[0][0]
+        self.assertEqual(status, 204)
+        return process_cpu_seconds(self.orthanc.process.pid) - before
+
+    def test_a_header_trickled_a_byte_at_a_time_costs_cpu_linear_in_its_size(self):
+        # Six times the bytes: about six times the work (reads and wake-ups), not
+        # thirty-six times (the whole buffer scanned again after each read).
+        small = min(self.cpu_of_trickled_header(8 * 1024) for _ in range(2))
+        large = self.cpu_of_trickled_header(48 * 1024)
+        print("\nOrthanc's CPU for a header trickled a byte at a time: 8 KiB %.3f s, 48 KiB %.3f s"
+              % (small, large))
+        self.assertLess(large, 12 * max(small, 0.02))
         self.assertTrue(self.orthanc.is_running())
 
 

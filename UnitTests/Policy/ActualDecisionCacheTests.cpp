@@ -43,7 +43,7 @@ TEST(ActualDecisionCache, SameOriginOnAnotherPathOfTheRouteIsGivenTheKeptDecisio
   EXPECT_FALSE(cache.LastWasKept());
 
   const CorsRequest next = Get("/dicom-web/studies/1/series/2/instances/3/frames/1", { { "Origin", VIEWER } });
-  const CorsDecision& given = cache.Decide(policy, next);
+  const CorsDecision given = *cache.Decide(policy, next);
   EXPECT_TRUE(cache.LastWasKept());
   EXPECT_EQ(VIEWER, ValueOf(given.headers, "Access-Control-Allow-Origin"));
   ExpectSameAsEvaluated(policy, next, given);
@@ -72,11 +72,11 @@ TEST(ActualDecisionCache, NeverGivesOneOriginsDecisionToAnother)
   {
     cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", VIEWER } }));
     const CorsRequest request = Get("/dicom-web/studies", headers);
-    const CorsDecision& given = cache.Decide(policy, request);
+    const CorsDecision given = *cache.Decide(policy, request);
     EXPECT_FALSE(cache.LastWasKept()) << (headers.empty() ? "(no Origin)" : headers.front().value);
     ExpectSameAsEvaluated(policy, request, given);
   }
-  const CorsDecision& other = cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", OTHER } }));
+  const CorsDecision other = *cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", OTHER } }));
   EXPECT_EQ(OTHER, ValueOf(other.headers, "Access-Control-Allow-Origin"));
 }
 
@@ -93,7 +93,7 @@ TEST(ActualDecisionCache, AnotherRouteIsEvaluatedAfresh)
   cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", VIEWER } }));
 
   const CorsRequest request = Get("/wado?requestType=WADO", { { "Origin", VIEWER } });
-  const CorsDecision& given = cache.Decide(policy, request);
+  const CorsDecision given = *cache.Decide(policy, request);
   EXPECT_FALSE(cache.LastWasKept());
   EXPECT_EQ("Content-Type", ValueOf(given.headers, "Access-Control-Expose-Headers"));
   ExpectSameAsEvaluated(policy, request, given);
@@ -107,7 +107,7 @@ TEST(ActualDecisionCache, PathUnderNoRouteIsNeverKept)
   for (const std::string& path : { std::string("/app/index.html"), std::string("/app/other.js") })
   {
     const CorsRequest request = Get(path, { { "Origin", VIEWER } });
-    const CorsDecision& given = cache.Decide(policy, request);
+    const CorsDecision given = *cache.Decide(policy, request);
     EXPECT_FALSE(cache.LastWasKept());
     EXPECT_EQ(CorsDecision::Outcome::NotExposed, given.outcome);
     EXPECT_NE(std::string::npos, given.reason.find(path));   // the reason names its own path
@@ -124,7 +124,7 @@ TEST(ActualDecisionCache, RefusedOriginIsKeptRefused)
   ActualDecisionCache cache;
   cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", "https://evil.example" } }));
   const CorsRequest request = Get("/dicom-web/studies/1", { { "Origin", "https://evil.example" } });
-  const CorsDecision& given = cache.Decide(policy, request);
+  const CorsDecision given = *cache.Decide(policy, request);
   EXPECT_TRUE(cache.LastWasKept());
   EXPECT_EQ(CorsDecision::Outcome::Refused, given.outcome);
   EXPECT_FALSE(Has(given.headers, "Access-Control-Allow-Origin"));
@@ -141,7 +141,7 @@ TEST(ActualDecisionCache, LongOriginFieldsAreNotKept)
   for (int i = 0; i < 2; i++)
   {
     const CorsRequest request = Get("/dicom-web/studies", { { "Origin", longOrigin } });
-    const CorsDecision& given = cache.Decide(policy, request);
+    const CorsDecision given = *cache.Decide(policy, request);
     EXPECT_FALSE(cache.LastWasKept());
     ExpectSameAsEvaluated(policy, request, given);
   }
@@ -150,4 +150,26 @@ TEST(ActualDecisionCache, LongOriginFieldsAreNotKept)
   cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", longOrigin } }));
   cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", VIEWER } }));
   EXPECT_FALSE(cache.LastWasKept());
+}
+
+
+TEST(ActualDecisionCache, DecisionGivenStaysWhatItWasWhateverTheNextCallDecides)
+{
+  // The gateway holds a request's decision through its relay (across co_await):
+  // the next request of the connection must not change it under its feet.
+  const Policy policy = MakePolicy(PolicySpec());
+  ActualDecisionCache cache;
+  const std::shared_ptr<const CorsDecision> first = cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", VIEWER } }));
+  const CorsDecision copy = *first;
+  cache.Decide(policy, Get("/dicom-web/studies", { { "Origin", "https://evil.example" } }));
+  cache.Decide(policy, Get("/elsewhere", { { "Origin", VIEWER } }));
+  EXPECT_EQ(CorsDecision::Outcome::Allowed, first->outcome);
+  EXPECT_EQ(copy.outcome, first->outcome);
+  EXPECT_EQ(copy.reason, first->reason);
+  ASSERT_EQ(copy.headers.size(), first->headers.size());
+  for (std::size_t i = 0; i < copy.headers.size(); i++)
+  {
+    EXPECT_EQ(copy.headers[i].name, first->headers[i].name);
+    EXPECT_EQ(copy.headers[i].value, first->headers[i].value);
+  }
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <limits>
 
 using namespace OrthancCors;
 
@@ -120,4 +121,12 @@ TEST(HeaderSection, EmptyLinesBeforeTheRequestCountAgainstTheLimit)
     emptyLines += "\r\n";
   }
   EXPECT_EQ(HeaderSectionScan::Status::TooLarge, ScanHeaderSection(emptyLines, 1024).status);
+}
+
+
+TEST(ChunkSizeLine, SizeInHexThenCrLf)
+{
+  EXPECT_EQ("0\r\n", ChunkSizeLine(0).View());
+  EXPECT_EQ("10000\r\n", ChunkSizeLine(65536).View());
+  EXPECT_EQ("ffffffffffffffff\r\n", ChunkSizeLine(std::numeric_limits<std::size_t>::max()).View());
 }
