@@ -105,6 +105,9 @@ namespace OrthancCors
             Json::UInt64(folder.maxBytesOnOrthancPort / (1024 * 1024));
         }
         entry[Folder::FRAME_ANCESTORS] = ToJson(folder.framePolicy.GetAncestors());
+        entry[Folder::SERVE_HIDDEN_FILES] = folder.serveHiddenFiles;
+        // The effective pattern, the default one included, so that an administrator sees it.
+        entry[Folder::IMMUTABLE_NAME_PATTERN] = folder.immutableNames.GetText();
         Json::Value frameHeaders(Json::objectValue);
         for (const HttpHeader& header : GetFramingHeaders(folder))
         {

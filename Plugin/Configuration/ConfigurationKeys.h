@@ -92,6 +92,8 @@ namespace OrthancCors::ConfigurationKeys
     inline constexpr const char* PUBLIC = "Public";
     inline constexpr const char* MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT = "MaximumFileSizeOnOrthancPort";   // MiB
     inline constexpr const char* FRAME_ANCESTORS = "FrameAncestors";
+    inline constexpr const char* SERVE_HIDDEN_FILES = "ServeHiddenFiles";
+    inline constexpr const char* IMMUTABLE_NAME_PATTERN = "ImmutableNamePattern";
 
     // Written by the describer only: the headers that say who may frame the folder.
     inline constexpr const char* FRAME_HEADERS = "FrameHeaders";

@@ -33,6 +33,18 @@ namespace OrthancCors
                                "\"credentialless\" or \"off\"");
     }
 
+    ImmutableNamePattern ParseImmutableNamePattern(const Json::Value& value, const std::string& key)
+    {
+      try
+      {
+        return ImmutableNamePattern::Parse(ReadString(value, key));
+      }
+      catch (const std::invalid_argument& e)
+      {
+        throw ConfigurationError(key, e.what());
+      }
+    }
+
     FolderSettings ReadFolder(const std::string& prefix, const Json::Value& entry, const std::string& key)
     {
       FolderSettings folder;
@@ -46,7 +58,8 @@ namespace OrthancCors
       {
         const ConfigurationObject object(entry, key);
         object.RefuseUnknownKeys({ PATH, SINGLE_PAGE_APPLICATION, CROSS_ORIGIN_ISOLATION, PUBLIC,
-                                   MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT, FRAME_ANCESTORS });
+                                   MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT, FRAME_ANCESTORS, SERVE_HIDDEN_FILES,
+                                   IMMUTABLE_NAME_PATTERN });
 
         if (!object.Has(PATH))
         {
@@ -69,6 +82,12 @@ namespace OrthancCors
         folder.maxBytesOnOrthancPort = static_cast<uint64_t>(object.GetInteger(
           MAXIMUM_FILE_SIZE_ON_ORTHANC_PORT, FolderSettings::DEFAULT_MAX_MEBIBYTES_ON_ORTHANC_PORT, 1, 4095,
           "in MiB, and Orthanc's plugin SDK sends bodies below 4 GiB")) * 1024 * 1024;
+        folder.serveHiddenFiles = object.GetBoolean(SERVE_HIDDEN_FILES, false);
+        if (object.Has(IMMUTABLE_NAME_PATTERN))
+        {
+          folder.immutableNames = ParseImmutableNamePattern(object.Get(IMMUTABLE_NAME_PATTERN),
+                                                            object.KeyOf(IMMUTABLE_NAME_PATTERN));
+        }
       }
       else
       {

@@ -10,7 +10,8 @@
 namespace OrthancCors
 {
   // Reads "Cors.Folders": { "/prefix": "/path" } or { "/prefix": { "Path",
-  // "SinglePageApplication", "CrossOriginIsolation", "Public" } }. Prefixes are normalized to
+  // "SinglePageApplication", "CrossOriginIsolation", "Public", "FrameAncestors",
+  // "MaximumFileSizeOnOrthancPort", "ServeHiddenFiles", "ImmutableNamePattern" } }. Prefixes are normalized to
   // end with "/"; "/" is served on the gateway only, so it is refused when the
   // gateway is disabled (it would silently serve nothing). Paths must be readable
   // directories and are stored canonical. In the order of the configuration: the

@@ -1,37 +1,38 @@
 #include "CachePolicy.h"
 
-#include <algorithm>
+#include "MimeTypes.h"
+
+#include <stdexcept>
 
 namespace OrthancCors
 {
   namespace
   {
-    const size_t MIN_HEXADECIMAL_HASH = 8;
-    const size_t MIN_BASE64_HASH = 16;
+    // The pieces of the default pattern. Each lookahead stays within its hash part,
+    // which is followed by '.' (an extension), a character none of them accepts.
 
-    bool IsDigit(char c)
-    {
-      return c >= '0' && c <= '9';
-    }
+    // A date is no hash ("report-2024010a.pdf").
+    const char* const NOT_A_YEAR = "(?!(?:19|20)[0-9]{2})";
 
-    bool IsLower(char c)
-    {
-      return c >= 'a' && c <= 'z';
-    }
+    const char* const LONG_HEXADECIMAL_HASH = "(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{16,64}";
 
-    bool IsUpper(char c)
-    {
-      return c >= 'A' && c <= 'Z';
-    }
+    // Two digits and two letters, so that a number with a letter ("0001234b") is no hash.
+    const char* const SHORT_HEXADECIMAL_HASH = "(?=[a-f]*[0-9][a-f]*[0-9])(?=[0-9]*[a-f][0-9]*[a-f])[0-9a-f]{8}";
 
-    bool IsHexadecimalLetter(char c)
-    {
-      return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
+    // No four lower-case letters in a row, so that words ("CT-Cardiac2.png", "MR-T2-Brain.png") are no hash.
+    const char* const BASE64URL_HASH =
+      "(?=[A-Za-z0-9_-]{0,7}[A-Z])(?=[A-Za-z0-9_-]{0,7}[a-z])(?=[A-Za-z0-9_-]{0,7}[0-9])"
+      "(?![A-Za-z0-9_-]{0,4}[a-z]{4})[A-Za-z0-9_-]{8}";
 
-    bool IsBase64UrlCharacter(char c)
+    const char* const EXTENSIONS = "(?:\\.[A-Za-z0-9]+)+";
+
+    // Built on first use: the pieces are plain literals, so that no order of static
+    // initialization between files matters.
+    std::string MakeDefaultPattern()
     {
-      return IsDigit(c) || IsLower(c) || IsUpper(c) || c == '-' || c == '_';
+      return std::string("(?:") + NOT_A_YEAR + LONG_HEXADECIMAL_HASH +
+        "|.+[.-]" + NOT_A_YEAR + "(?:" + LONG_HEXADECIMAL_HASH + "|" + SHORT_HEXADECIMAL_HASH + ")" +
+        "|.+-" + NOT_A_YEAR + BASE64URL_HASH + ")" + EXTENSIONS;
     }
 
     std::string_view LastPathSegment(std::string_view path)
@@ -40,92 +41,67 @@ namespace OrthancCors
       return slash == std::string_view::npos ? path : path.substr(slash + 1);
     }
 
-    // Whether `predicate` holds for one of the parts of `text` between `separators`.
-    template <typename Predicate>
-    bool AnyPart(std::string_view text, std::string_view separators, Predicate predicate)
+    bool IsPage(std::string_view fileName)
     {
-      size_t start = 0;
-      while (start <= text.size())
-      {
-        size_t end = text.find_first_of(separators, start);
-        if (end == std::string_view::npos)
-        {
-          end = text.size();
-        }
-        if (predicate(text.substr(start, end - start)))
-        {
-          return true;
-        }
-        start = end + 1;
-      }
-      return false;
-    }
-
-    bool IsHexadecimalHash(std::string_view part)
-    {
-      return part.size() >= MIN_HEXADECIMAL_HASH &&
-        std::all_of(part.begin(), part.end(), [](char c) { return IsDigit(c) || IsHexadecimalLetter(c); }) &&
-        std::any_of(part.begin(), part.end(), IsDigit) &&
-        std::any_of(part.begin(), part.end(), IsHexadecimalLetter);
-    }
-
-    // Lower-case, upper-case or digit: the classes a random string keeps switching between.
-    int CharacterClass(char c)
-    {
-      return IsLower(c) ? 0 : IsUpper(c) ? 1 : 2;
-    }
-
-    // Random base64url characters change class about two times in three; words and
-    // numbers ("CT-Coronary-Arteries-2", "cornerstoneWADOImageLoader2") rarely do.
-    bool IsBase64UrlHash(std::string_view part)
-    {
-      if (part.size() < MIN_BASE64_HASH ||
-          !std::all_of(part.begin(), part.end(), IsBase64UrlCharacter) ||
-          !std::any_of(part.begin(), part.end(), IsDigit) ||
-          !std::any_of(part.begin(), part.end(), IsLower) ||
-          !std::any_of(part.begin(), part.end(), IsUpper))
-      {
-        return false;
-      }
-
-      // '-' and '_' separate words in ordinary names: only alphanumerics are compared.
-      size_t alphanumerics = 0;
-      size_t changes = 0;
-      int previousClass = -1;
-      for (char c : part)
-      {
-        if (c == '-' || c == '_')
-        {
-          continue;
-        }
-        const int currentClass = CharacterClass(c);
-        if (previousClass != -1 && currentClass != previousClass)
-        {
-          changes++;
-        }
-        previousClass = currentClass;
-        alphanumerics++;
-      }
-      return changes * 3 >= alphanumerics;
+      const std::string extension = GetLowerCaseExtension(fileName);
+      return extension == ".html" || extension == ".htm";
     }
   }
 
 
-  bool HasContentHashInName(std::string_view fileName)
+  ImmutableNamePattern::ImmutableNamePattern(std::string text, std::shared_ptr<const boost::regex> regex) :
+    text_(std::move(text)),
+    regex_(std::move(regex))
+  {
+  }
+
+
+  const ImmutableNamePattern& ImmutableNamePattern::GetDefault()
+  {
+    static const ImmutableNamePattern defaultPattern = Parse(MakeDefaultPattern());
+    return defaultPattern;
+  }
+
+
+  ImmutableNamePattern ImmutableNamePattern::Parse(const std::string& expression)
+  {
+    try
+    {
+      return ImmutableNamePattern(expression, std::make_shared<const boost::regex>(expression, boost::regex::perl));
+    }
+    catch (const boost::regex_error& e)
+    {
+      throw std::invalid_argument(std::string("invalid regular expression: ") + e.what());
+    }
+  }
+
+
+  bool ImmutableNamePattern::Matches(std::string_view fileName) const
   {
     const std::string_view name = LastPathSegment(fileName);
-    return AnyPart(name, ".-_", IsHexadecimalHash) ||
-      AnyPart(name, ".", IsBase64UrlHash);
+    if (IsPage(name))
+    {
+      return false;
+    }
+    try
+    {
+      return boost::regex_match(name.begin(), name.end(), *regex_);
+    }
+    catch (const std::runtime_error&)
+    {
+      // Boost.Regex gives up on catastrophic backtracking by throwing: revalidating is the safe side.
+      return false;
+    }
   }
 
 
-  std::string GetCacheControl(std::string_view fileName, bool allowCache)
+  std::string GetCacheControl(std::string_view fileName, const ImmutableNamePattern& immutableNames, bool allowCache)
   {
     if (!allowCache)
     {
       return "no-store";
     }
-    if (HasContentHashInName(fileName))
+    if (immutableNames.Matches(fileName))
     {
       return "public, max-age=31536000, immutable";
     }

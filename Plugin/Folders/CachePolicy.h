@@ -1,29 +1,57 @@
 #pragma once
 
+#include <boost/regex.hpp>
+
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace OrthancCors
 {
-  // Whether a file name carries a content hash, i.e. a new build gives the file a
-  // new name, so browsers may keep it for a year without asking again. Detected:
-  //   - a part of 8 or more hexadecimal characters, with at least one digit and one
-  //     letter, between '.', '-' or '_' ("app.096daabbdde29bd851ab.bundle.js",
-  //     "chunk-5f3a9c1b.js", "0ddf166f7a343eda.wasm");
-  //   - a dot-separated part of 16 or more characters of [A-Za-z0-9_-] mixing
-  //     digits, upper- and lower-case letters as randomly as a base64url hash does
-  //     (changing character class at least every third character on average:
-  //     "main.Xk3_b9QzR2mWv8Lp.js", not "CT-Coronary-Arteries-2.png").
-  // Conservative on purpose: taking a name for hashed when it is not would leave
-  // browsers with a stale file for a year ("apple-touch-icon-1024x1024.png",
-  // "1602.css", "report-20240101.pdf" are not hashed); missing a hash only costs a
-  // revalidation.
-  bool HasContentHashInName(std::string_view fileName);
+  // The file names that a build gives a content hash of their own, so that a new
+  // build gives the file a new name and browsers may keep it for a year without
+  // asking again: a Boost.Regex matched against the whole file name (the last path
+  // segment). Never a page (".html", ".htm"): its URL is the one users open, so a
+  // new build must replace it under the same name. Immutable; cheap to copy.
+  class ImmutableNamePattern
+  {
+  public:
+    // The default: a name part of its own, after a name and '.' or '-' and before the
+    // extensions, that a bundler writes as a hash:
+    //   - 16 to 64 lower-case hexadecimal characters with a digit and a letter, also as
+    //     the whole name (webpack "app.bundle.0f6159c501addfe9.js", "0ddf166f7a343eda.wasm");
+    //   - 8 of them with two digits and two letters (Create React App's
+    //     "main.3f2c1a9b.chunk.js", Parcel's "index.2f4a1b3c.js", "index-4f8d2b1a.js");
+    //   - after '-', 8 base64url characters with an upper-case letter, a lower-case
+    //     letter and a digit, but no four lower-case letters in a row (Rollup and
+    //     Vite: "index-BGx6Y3kQ.js"; not "CT-Cardiac2.png");
+    // and never starting with a year (19xx, 20xx). So a dated or numbered name
+    // ("report-20240101a.pdf", "invoice-0001234b.pdf") and a bare hexadecimal name
+    // ("cafe1234.js") are not hashed: taking a name for hashed when it is not leaves
+    // browsers with a stale file for a year, missing a hash only costs a revalidation.
+    static const ImmutableNamePattern& GetDefault();
+
+    // Throws std::invalid_argument for an expression Boost.Regex refuses. The empty
+    // expression matches no file name.
+    static ImmutableNamePattern Parse(const std::string& expression);
+
+    const std::string& GetText() const { return text_; }
+
+    // `fileName` may be a path: only its last segment is examined.
+    bool Matches(std::string_view fileName) const;
+
+  private:
+    ImmutableNamePattern(std::string text, std::shared_ptr<const boost::regex> regex);
+
+    std::string text_;
+    std::shared_ptr<const boost::regex> regex_;
+  };
 
   // The Cache-Control value for a served file (a name or a path):
   //   - "no-store" when `allowCache` is false;
-  //   - "public, max-age=31536000, immutable" for a content-hashed name;
+  //   - "public, max-age=31536000, immutable" for a name `immutableNames` matches;
   //   - "no-cache" (always revalidate, with the ETag) for everything else, notably
   //     index.html and app-config.js, which keep their names across builds.
-  std::string GetCacheControl(std::string_view fileName, bool allowCache);
+  std::string GetCacheControl(std::string_view fileName, const ImmutableNamePattern& immutableNames,
+                              bool allowCache);
 }

@@ -213,6 +213,13 @@ namespace OrthancCors
     const std::string relativePath = decodedPath.size() > folder.prefix.size() ?
       decodedPath.substr(folder.prefix.size()) : std::string();
 
+    // A hidden path answers as a missing file, and a navigation gets no index.html
+    // either: the answer must not tell whether ".git/config" exists.
+    if (!folder.serveHiddenFiles && IsHiddenPath(relativePath))
+    {
+      return std::nullopt;
+    }
+
     if (std::optional<FolderResponse> response = ServeFile(folder, relativePath, request, port))
     {
       return FromFolder(std::move(*response), folder);
@@ -322,7 +329,7 @@ namespace OrthancCors
     }
     response.headers.push_back({"Content-Length", std::to_string(bodyBytes)});
     response.headers.push_back({"Vary", "Accept-Encoding"});
-    response.headers.push_back({"Cache-Control", GetCacheControl(fileName, allowCache_)});
+    response.headers.push_back({"Cache-Control", GetCacheControl(fileName, folder.immutableNames, allowCache_)});
     if (generateETag_)
     {
       response.headers.push_back({"ETag", entityTag});

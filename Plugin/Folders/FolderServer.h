@@ -69,13 +69,15 @@ namespace OrthancCors
     // extension-less path under a single-page folder and not under a relay prefix,
     // the folder's index.html; (3) std::nullopt: relay the request to Orthanc. Only
     // GET and HEAD are served; a path refused by DecodeRequestPath is relayed too
-    // (it never names a file of a folder; Orthanc answers it).
+    // (it never names a file of a folder; Orthanc answers it), and so is a hidden
+    // path (IsHiddenPath) of a folder that does not serve hidden files.
     std::optional<FolderResponse> ServeOnGateway(const FolderRequest& request) const;
 
     // For the Orthanc REST callback of the mounted folders (every folder but "/",
     // which is served on the gateway only): always answers, 405 (Allow: GET, HEAD)
     // for other methods, 404 when the path is refused, under no mounted folder, or
-    // names nothing in the folder with the longest matching prefix; 501 when the
+    // names nothing in the folder with the longest matching prefix (a hidden path
+    // of a folder that does not serve hidden files included); 501 when the
     // body (the whole file or the requested range) exceeds the folder's
     // maxBytesOnOrthancPort. The body is in memory.
     FolderResponse ServeMounted(const FolderRequest& request) const;

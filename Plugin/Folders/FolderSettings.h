@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../Policy/FramePolicy.h"
+#include "CachePolicy.h"
 
 #include <cstdint>
 #include <string>
@@ -31,6 +32,12 @@ namespace OrthancCors
     // Orthanc's plugin SDK answers from one buffer in memory: on Orthanc's own port,
     // an answer whose body would exceed this is refused (the gateway streams any size).
     uint64_t maxBytesOnOrthancPort = DEFAULT_MAX_MEBIBYTES_ON_ORTHANC_PORT * 1024 * 1024;
+    // Whether paths with a segment starting with '.' (".git/config", ".htpasswd") are
+    // served: a build folder or a copied checkout holds such files without meaning to
+    // publish them. ".well-known" is served either way.
+    bool serveHiddenFiles = false;
+    // The file names a browser may keep for a year without asking again.
+    ImmutableNamePattern immutableNames = ImmutableNamePattern::GetDefault();
 
     static constexpr uint64_t DEFAULT_MAX_MEBIBYTES_ON_ORTHANC_PORT = 64;
   };

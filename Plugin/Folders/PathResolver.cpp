@@ -9,6 +9,8 @@ namespace OrthancCors
 {
   namespace
   {
+    const std::string_view WELL_KNOWN = ".well-known";
+
     // Characters that never appear in a file name we are willing to serve,
     // whether they arrive raw or percent-encoded.
     bool IsForbiddenCharacter(unsigned char c)
@@ -141,6 +143,16 @@ namespace OrthancCors
       }
     }
     return encoded;
+  }
+
+
+  bool IsHiddenPath(std::string_view relativePath)
+  {
+    const bool visible = ForEachSegment(relativePath, [](std::string_view segment, bool /* isLast */)
+    {
+      return segment.empty() || segment.front() != '.' || segment == WELL_KNOWN;
+    });
+    return !visible;
   }
 
 

@@ -25,6 +25,12 @@ namespace OrthancCors
   // (and still refuses it when it is hostile).
   std::string EncodeDecodedPath(std::string_view decodedPath);
 
+  // Whether `relativePath` (inside a folder: '/'-separated segments, no leading '/',
+  // already decoded) names a hidden file or passes through a hidden directory: a
+  // segment starting with '.' (".git/config", ".htpasswd", ".env"), other than
+  // ".well-known" (RFC 8615: published on purpose).
+  bool IsHiddenPath(std::string_view relativePath);
+
   // Finds the regular file `relativePath` ('/'-separated segments, no leading '/',
   // as produced from DecodeRequestPath) inside `folder`. Symbolic links are followed,
   // but the file they lead to must lie inside the folder's canonical path. Returns

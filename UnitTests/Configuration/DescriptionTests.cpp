@@ -54,6 +54,8 @@ namespace OrthancCors
     EXPECT_EQ("require-corp", description["Folders"]["/ohif/"]["CrossOriginIsolation"].asString());
     EXPECT_FALSE(description["Folders"]["/ohif/"]["Public"].asBool());
     EXPECT_EQ(64u, description["Folders"]["/ohif/"]["MaximumFileSizeOnOrthancPort"].asUInt());
+    EXPECT_FALSE(description["Folders"]["/ohif/"]["ServeHiddenFiles"].asBool());
+    EXPECT_EQ(ImmutableNamePattern::GetDefault().GetText(), description["Folders"]["/ohif/"]["ImmutableNamePattern"].asString());
     EXPECT_EQ("application/wasm", description["Extensions"][".wasm"].asString());
     EXPECT_EQ(8080, description["Upstream"]["HttpPort"].asInt());
     EXPECT_EQ("/dicom-web/", description["Upstream"]["DicomWebRoot"].asString());
@@ -86,7 +88,8 @@ namespace OrthancCors
       "RejectForeignOrigins": false,
       "Gateway": { "Port": 9443, "SslEnabled": true, "SslCertificate": )" + Quoted(pem) + R"(, "Threads": 2 },
       "Folders": { "/": { "Path": )" + Quoted(viewer) + R"(, "SinglePageApplication": true,
-                          "FrameAncestors": [ "https://ehr.example", "https://*.portal.example" ] } },
+                          "FrameAncestors": [ "https://ehr.example", "https://*.portal.example" ],
+                          "ServeHiddenFiles": true, "ImmutableNamePattern": "[^.]+\\.bundle\\.[0-9a-f]{16}\\.js" } },
       "Extensions": { ".wasm": "application/wasm" }, "AllowCache": false, "GenerateETag": false })"));
 
     // What the description adds beyond the "Cors" keys.
@@ -100,5 +103,7 @@ namespace OrthancCors
 
     const Json::Value second = DescribeConfiguration(ParseCors(section.toStyledString()));
     EXPECT_EQ(first, second) << first.toStyledString() << second.toStyledString();
+    EXPECT_TRUE(second["Folders"]["/"]["ServeHiddenFiles"].asBool());
+    EXPECT_EQ("[^.]+\\.bundle\\.[0-9a-f]{16}\\.js", second["Folders"]["/"]["ImmutableNamePattern"].asString());
   }
 }

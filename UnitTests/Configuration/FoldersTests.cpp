@@ -17,6 +17,8 @@ namespace OrthancCors
     EXPECT_EQ(CrossOriginIsolation::Off, configuration.folders[0].crossOriginIsolation);
     EXPECT_FALSE(configuration.folders[0].isPublic);
     EXPECT_EQ(64u * 1024 * 1024, configuration.folders[0].maxBytesOnOrthancPort);
+    EXPECT_FALSE(configuration.folders[0].serveHiddenFiles);
+    EXPECT_EQ(ImmutableNamePattern::GetDefault().GetText(), configuration.folders[0].immutableNames.GetText());
   }
 
   TEST(Folders, MaximumFileSizeOnOrthancPortIsReadInMebibytes)
@@ -64,6 +66,54 @@ namespace OrthancCors
     EXPECT_EQ(CrossOriginIsolation::Credentialless, configuration.folders[1].crossOriginIsolation);
     EXPECT_EQ(CrossOriginIsolation::Off, configuration.folders[2].crossOriginIsolation);
   }
+
+  TEST(Folders, ServeHiddenFilesIsReadPerFolder)
+  {
+    TemporaryDirectory temporary;
+    const std::string viewer = Quoted(temporary.MakeDirectory("viewer"));
+    const Configuration configuration = ParseCors(R"({ "Folders": {
+      "/a/": { "Path": )" + viewer + R"(, "ServeHiddenFiles": true },
+      "/b/": { "Path": )" + viewer + R"(, "ServeHiddenFiles": false } } })");
+    ASSERT_EQ(2u, configuration.folders.size());
+    EXPECT_TRUE(configuration.folders[0].serveHiddenFiles);
+    EXPECT_FALSE(configuration.folders[1].serveHiddenFiles);
+  }
+
+
+  TEST(Folders, ServeHiddenFilesThatIsNotABooleanStopsNamingTheKey)
+  {
+    TemporaryDirectory temporary;
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/a/": { "Path": )" + Quoted(temporary.MakeDirectory("viewer")) +
+                              R"(, "ServeHiddenFiles": "yes" } } })",
+                              "Cors.Folders[\"/a/\"].ServeHiddenFiles"));
+  }
+
+
+  TEST(Folders, ImmutableNamePatternReplacesTheDefaultForItsFolder)
+  {
+    TemporaryDirectory temporary;
+    const std::string viewer = Quoted(temporary.MakeDirectory("viewer"));
+    const Configuration configuration = ParseCors(R"({ "Folders": {
+      "/a/": { "Path": )" + viewer + R"(, "ImmutableNamePattern": "[a-z]+\\.v[0-9]+\\.js" },
+      "/b/": { "Path": )" + viewer + R"(, "ImmutableNamePattern": "" } } })");
+    ASSERT_EQ(2u, configuration.folders.size());
+    EXPECT_EQ("[a-z]+\\.v[0-9]+\\.js", configuration.folders[0].immutableNames.GetText());
+    EXPECT_TRUE(configuration.folders[0].immutableNames.Matches("viewer.v3.js"));
+    EXPECT_FALSE(configuration.folders[0].immutableNames.Matches("app.bundle.0f6159c501addfe9.js"));
+    EXPECT_FALSE(configuration.folders[1].immutableNames.Matches("app.bundle.0f6159c501addfe9.js"));
+  }
+
+
+  TEST(Folders, InvalidImmutableNamePatternStopsNamingTheKey)
+  {
+    TemporaryDirectory temporary;
+    const std::string viewer = Quoted(temporary.MakeDirectory("viewer"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/a/": { "Path": )" + viewer + R"(, "ImmutableNamePattern": "app.(bundle" } } })",
+                              "Cors.Folders[\"/a/\"].ImmutableNamePattern", "invalid regular expression"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Folders": { "/a/": { "Path": )" + viewer + R"(, "ImmutableNamePattern": [ "x" ] } } })",
+                              "Cors.Folders[\"/a/\"].ImmutableNamePattern", "expected a string"));
+  }
+
 
   TEST(Folders, FolderPathMustBeAnExistingDirectory)
   {

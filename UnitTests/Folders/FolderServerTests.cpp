@@ -1,4 +1,5 @@
 #include "Folders/FolderServer.h"
+#include "Folders/PathResolver.h"
 #include "TemporaryDirectory.h"
 
 #include <gtest/gtest.h>
@@ -209,6 +210,33 @@ namespace OrthancCors
     const auto server = MakeServer(true, CrossOriginIsolation::Off, false);
     EXPECT_EQ("no-store", Value(Get(*server, std::string("/ohif/") + HASHED_BUNDLE), "Cache-Control"));
     EXPECT_EQ("no-store", Value(Get(*server, "/ohif/index.html"), "Cache-Control"));
+  }
+
+
+  TEST_F(FolderServerTest, DatedNamesAreRevalidatedWithTheirETag)
+  {
+    directory_.Write("viewer/report-20240101a.pdf", "%PDF-1.4");
+    directory_.Write("viewer/export-20240115b.json", "{}");
+    const auto server = MakeServer();
+    for (const char* target : { "/ohif/report-20240101a.pdf", "/ohif/export-20240115b.json" })
+    {
+      const FolderResponse response = Get(*server, target);
+      EXPECT_EQ("no-cache", Value(response, "Cache-Control")) << target;
+      const FolderResponse revalidated = Get(*server, target, { { "If-None-Match", Value(response, "ETag") } });
+      EXPECT_EQ(304, revalidated.status) << target;
+      EXPECT_EQ("no-cache", Value(revalidated, "Cache-Control")) << target;
+    }
+  }
+
+
+  TEST_F(FolderServerTest, TheFolderImmutableNamePatternDecidesWhichNamesAreImmutable)
+  {
+    directory_.Write("viewer/viewer-v3.13.2.js", "versioned");
+    FolderSettings folder = Folder("/ohif/", directory_.GetPath() / "viewer");
+    folder.immutableNames = ImmutableNamePattern::Parse("viewer-v[0-9.]+\\.js");
+    FolderServer server({ folder }, {}, true, true, {});
+    EXPECT_EQ("public, max-age=31536000, immutable", Value(Get(server, "/ohif/viewer-v3.13.2.js"), "Cache-Control"));
+    EXPECT_EQ("no-cache", Value(Get(server, std::string("/ohif/") + HASHED_BUNDLE), "Cache-Control"));
   }
 
 
@@ -514,6 +542,110 @@ namespace OrthancCors
     }
     EXPECT_FALSE(inconsistent);
     EXPECT_EQ("version-49", Get(*server, "/ohif/data.txt").body.GetMemory());
+  }
+
+
+  // --- Hidden files ------------------------------------------------------------
+
+  class HiddenFileTest : public FolderServerTest
+  {
+  protected:
+    void SetUp() override
+    {
+      FolderServerTest::SetUp();
+      directory_.Write("viewer/.git/config", "[remote \"origin\"] url = secret");
+      directory_.Write("viewer/.htpasswd", "admin:secret");
+      directory_.Write("viewer/assets/.env", "TOKEN=secret");
+      directory_.Write("viewer/.well-known/security.txt", "Contact: mailto:security@example");
+    }
+
+    std::unique_ptr<FolderServer> MakeServerOfHiddenFiles(bool serveHiddenFiles)
+    {
+      FolderSettings folder = Folder("/ohif/", directory_.GetPath() / "viewer", true);
+      folder.serveHiddenFiles = serveHiddenFiles;
+      return std::make_unique<FolderServer>(std::vector<FolderSettings>{ folder },
+                                            std::map<std::string, std::string>(), true, true,
+                                            std::vector<std::string>());
+    }
+  };
+
+  // Every spelling of a path through a hidden file or directory, as a client sends it.
+  const char* const HIDDEN_TARGETS[] = {
+    "/ohif/.git/config", "/ohif/.htpasswd", "/ohif/assets/.env", "/ohif/%2egit/config", "/ohif/%2Ehtpasswd",
+    "/ohif/.git/", "/ohif/.git", "/ohif/.git/index.html",
+    "/ohif/.well-known/.htpasswd", "/ohif/.missing", "/ohif/.missing/route"
+  };
+
+
+  TEST_F(HiddenFileTest, HiddenPathsAreNotFoundOnTheOrthancPortEvenForANavigation)
+  {
+    const auto server = MakeServerOfHiddenFiles(false);
+    for (const char* target : HIDDEN_TARGETS)
+    {
+      for (const HttpHeaders& headers : { HttpHeaders(), NAVIGATION })
+      {
+        const FolderResponse response = Get(*server, target, headers);
+        EXPECT_EQ(404, response.status) << target;
+        EXPECT_EQ(std::string::npos, response.body.GetMemory().find("secret")) << target;
+        EXPECT_EQ(std::string::npos, response.body.GetMemory().find("viewer")) << target;   // no index.html
+        EXPECT_TRUE(Has(response, "Content-Security-Policy")) << target;   // a missing file of the folder
+      }
+    }
+  }
+
+
+  TEST_F(HiddenFileTest, HiddenPathsAreRelayedByTheGatewayEvenForANavigation)
+  {
+    // As a missing file is: Orthanc answers it (404, or its own refusal for a client it lets not in).
+    const auto server = MakeServerOfHiddenFiles(false);
+    for (const char* target : HIDDEN_TARGETS)
+    {
+      EXPECT_FALSE(server->ServeOnGateway(Request("GET", target)).has_value()) << target;
+      EXPECT_FALSE(server->ServeOnGateway(Request("GET", target, NAVIGATION)).has_value()) << target;
+      EXPECT_FALSE(server->ServeOnGateway(Request("HEAD", target)).has_value()) << target;
+    }
+  }
+
+
+  TEST_F(HiddenFileTest, HiddenPathsAreRefusedAsOrthancDecodesThem)
+  {
+    // Orthanc hands its callbacks the decoded path: "%2egit" arrives as ".git".
+    const auto server = MakeServerOfHiddenFiles(false);
+    EXPECT_EQ(404, Get(*server, EncodeDecodedPath("/ohif/.git/config")).status);
+    EXPECT_EQ(404, Get(*server, EncodeDecodedPath("/ohif/.htpasswd")).status);
+  }
+
+
+  TEST_F(HiddenFileTest, WellKnownFilesAreServed)
+  {
+    const auto server = MakeServerOfHiddenFiles(false);
+    const FolderResponse response = Get(*server, "/ohif/.well-known/security.txt");
+    EXPECT_EQ(200, response.status);
+    EXPECT_EQ("Contact: mailto:security@example", response.body.GetMemory());
+    const auto onGateway = server->ServeOnGateway(Request("GET", "/ohif/%2ewell-known/security.txt"));
+    ASSERT_TRUE(onGateway.has_value());
+    EXPECT_EQ(200, onGateway->status);
+  }
+
+
+  TEST_F(HiddenFileTest, DotsInsideNamesAreNotHidden)
+  {
+    directory_.Write("viewer/assets/icon.v2.png", "png");
+    directory_.Write("viewer/x./y", "y");
+    const auto server = MakeServerOfHiddenFiles(false);
+    EXPECT_EQ(200, Get(*server, "/ohif/assets/icon.v2.png").status);
+    EXPECT_EQ(200, Get(*server, "/ohif/x./y").status);
+  }
+
+
+  TEST_F(HiddenFileTest, ServeHiddenFilesServesThemOnBothPorts)
+  {
+    const auto server = MakeServerOfHiddenFiles(true);
+    EXPECT_EQ("admin:secret", Get(*server, "/ohif/.htpasswd").body.GetMemory());
+    EXPECT_EQ("TOKEN=secret", Get(*server, "/ohif/assets/%2eenv").body.GetMemory());
+    const auto onGateway = server->ServeOnGateway(Request("GET", "/ohif/.git/config"));
+    ASSERT_TRUE(onGateway.has_value());
+    EXPECT_EQ(200, onGateway->status);
   }
 
 

@@ -83,7 +83,7 @@ namespace OrthancCors
       { "/site/sub/", "sub index" },
       { "/site/with%20space.txt", "space" },
       { "/site/unicode-%C3%A9.txt", "unicode" },
-      { "/site/..data.txt", "dots in a name" },
+      { "/site/data..txt", "dots in a name" },
       { "/site/100%25.txt", "percent" },
       { "/site/%252e%252e/secret.txt", "literal %2e%2e folder" },
       { "/site/link-inside.js", "app" },
@@ -106,7 +106,7 @@ namespace OrthancCors
         base_.Write("site/sub/index.html", "sub index");
         base_.Write("site/with space.txt", "space");
         base_.Write("site/unicode-\xc3\xa9.txt", "unicode");
-        base_.Write("site/..data.txt", "dots in a name");
+        base_.Write("site/data..txt", "dots in a name");
         base_.Write("site/100%.txt", "percent");
         base_.Write("site/%2e%2e/secret.txt", "literal %2e%2e folder");
         base_.Symlink(base_.GetPath() / "secret.txt", "site/link-to-secret.txt");
@@ -275,6 +275,26 @@ namespace OrthancCors
       EXPECT_FALSE(DecodeRequestPath(EncodeDecodedPath(path)).has_value()) << path;
     }
     EXPECT_FALSE(DecodeRequestPath(EncodeDecodedPath(std::string("/ohif/a\0b", 9))).has_value());
+  }
+
+
+  TEST(IsHiddenPath, ASegmentStartingWithADotIsHidden)
+  {
+    for (const char* path : { ".git/config", ".htpasswd", ".env", "assets/.env", "a/.b/c", ".git/", "...",
+                              ".well-known/.htpasswd", ".Well-Known/x" })
+    {
+      EXPECT_TRUE(IsHiddenPath(path)) << path;
+    }
+  }
+
+
+  TEST(IsHiddenPath, WellKnownAndDotsInsideNamesAreNotHidden)
+  {
+    for (const char* path : { ".well-known/security.txt", ".well-known/acme-challenge/token", "a/.well-known/x",
+                              "app.bundle.js", "assets/icon.v2.png", "x./y", "", "sub/", "index.html" })
+    {
+      EXPECT_FALSE(IsHiddenPath(path)) << path;
+    }
   }
 
 

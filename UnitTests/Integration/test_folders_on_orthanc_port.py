@@ -3,6 +3,8 @@ through the plugin's REST callback, against a real Orthanc: MIME types, ETag and
 304, cache lifetimes by file name, precompressed siblings (and how they get along
 with Orthanc's own HttpCompressionEnabled), single-page fallback, cross-origin
 isolation, and no file outside the folder, whatever the spelling of the path.
+Hidden files (issue 30, finding 3) and cache lifetimes (finding 5) on both ports,
+Orthanc's and the gateway's, in a "Public" folder: HiddenFilesAndCacheLifetimesOnBothPorts.
 
 Measured with Orthanc 1.10.1 and 1.13.0 (what these tests rely on):
 - civetweb percent-decodes the path once, then removes dot segments and merges
@@ -30,7 +32,8 @@ import tempfile
 import time
 import zlib
 
-from orthanc_cors_tools.orthanc import orthanc_at_least
+from orthanc_cors_tools.orthanc import orthanc_at_least, wait_until_http_ready
+from orthanc_cors_tools.raw_http import free_port
 from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_ORIGIN = "http://localhost:3000"
@@ -49,6 +52,13 @@ FILE_JS_BROTLI = b"not really brotli, but only the client decodes it"
 THEME_CSS = b"/* theme */\n" + b".viewport { color: #fff; }\n" * 200
 SECRET = b"TOP-SECRET-OUTSIDE-THE-FOLDER\n"
 PASSWD_MARKER = b"root:x:0:0"
+# Inside the folder, but hidden: a checkout's .git, a web server's password file.
+GIT_CONFIG = b'[remote "origin"]\n\turl = https://deploy:TOP-SECRET-TOKEN@git.example/viewer.git\n'
+HTPASSWD = b"admin:$apr1$TOP-SECRET-HASH\n"
+WELL_KNOWN = b"Contact: mailto:security@hospital.example\n"
+HIDDEN_PATHS = (".git/config", ".htpasswd", "%2egit/config", "%2Ehtpasswd", ".git/", ".git")
+# Names a browser must not keep for a year (before: "immutable" for the three of them).
+DATED_NAMES = ("report-20240101a.pdf", "export-20240115b.json", "cafe1234.html")
 
 
 def write(path, content):
@@ -72,6 +82,11 @@ def make_viewer_tree(root):
     write(os.path.join(viewer, "sub", "data.json"), b'{"answer": 42}\n')
     write(os.path.join(viewer, "%41.txt"), b"a file whose name holds a percent sign\n")
     write(os.path.join(viewer, "A.txt"), b"the letter A\n")
+    write(os.path.join(viewer, ".git", "config"), GIT_CONFIG)
+    write(os.path.join(viewer, ".htpasswd"), HTPASSWD)
+    write(os.path.join(viewer, ".well-known", "x"), WELL_KNOWN)
+    for name in DATED_NAMES:
+        write(os.path.join(viewer, name), b"dated content of " + name.encode() + b"\n")
     os.symlink("/etc/passwd", os.path.join(viewer, "passwd.js"))
     os.symlink(os.path.join(root, "secret.txt"), os.path.join(viewer, "secret-link.txt"))
     os.symlink("file.js", os.path.join(viewer, "inside-link.js"))
@@ -201,6 +216,15 @@ class FoldersOnOrthancPort(FolderTestCase):
         for path in ("/viewer/index.html", "/viewer/app-config.js", "/viewer/"):
             with self.subTest(path=path):
                 self.assertEqual(self.get(path).header("Cache-Control"), "no-cache")
+
+    def test_dated_names_are_revalidated_with_their_etag(self):
+        for name in DATED_NAMES:
+            with self.subTest(name=name):
+                response = self.get("/viewer/" + name)
+                self.assertEqual(response.status, 200, response)
+                self.assertEqual(response.header("Cache-Control"), "no-cache")
+                revalidated = self.get("/viewer/" + name, {"If-None-Match": response.header("ETag")})
+                self.assertEqual(revalidated.status, 304, revalidated)
 
     # ---- precompressed siblings -----------------------------------------------------------
 
@@ -373,6 +397,18 @@ class FoldersOnOrthancPort(FolderTestCase):
                 self.assertEqual(response.status, 404, response)
                 self.assertNothingFromOutside(response)
 
+    def test_hidden_files_are_404_even_for_a_navigation(self):
+        for path in HIDDEN_PATHS:
+            for headers in ({}, {"Sec-Fetch-Mode": "navigate", "Accept": "text/html"}):
+                with self.subTest(path=path, headers=headers):
+                    response = self.get("/viewer/" + path, headers)
+                    self.assertEqual(response.status, 404, response)
+                    self.assertNotIn(b"TOP-SECRET", response.body)
+                    self.assertNotEqual(response.body, INDEX)
+
+    def test_well_known_is_served(self):
+        self.assertServedFromTheFolder(self.get("/viewer/.well-known/x"), WELL_KNOWN)
+
     def test_double_encoded_dot_segments_reaching_the_callback_are_404(self):
         # "%252e%252e" reaches the callback as "%2e%2e": a name, never decoded again.
         for path in ("/viewer/%252e%252e/", "/viewer/%252e%252e/secret.txt"):
@@ -427,3 +463,87 @@ class FoldersWithOrthancCompressionDisabled(FolderTestCase):
         self.assertServedFromTheFolder(response, HASHED)
         self.assertEqual(response.header_values("Content-Encoding"), [])
 
+
+class HiddenFilesAndCacheLifetimesOnBothPorts(FolderTestCase):
+    """A "Public" folder served on Orthanc's port and on the gateway, the gateway's
+    root folder, and a folder that opts in to its hidden files."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.make_folders()
+        cls.gateway_port = free_port()
+        cls.orthanc = cls.start_class_orthanc(cors={
+            "AllowedOrigins": [ALLOWED_ORIGIN],
+            "Gateway": {"Port": cls.gateway_port},
+            "Folders": {
+                "/viewer": {"Path": cls.viewer, "SinglePageApplication": True, "Public": True},
+                "/": {"Path": cls.viewer, "SinglePageApplication": True, "Public": True},
+                "/opted-in": {"Path": cls.viewer, "Public": True, "ServeHiddenFiles": True,
+                              "ImmutableNamePattern": "report-[0-9]+[a-z]\\.pdf"},
+            },
+        })
+        wait_until_http_ready(cls.gateway_port)
+
+    def both_ports(self):
+        return (("Orthanc", None), ("gateway", self.gateway_port))
+
+    def test_hidden_files_are_404_on_both_ports_even_for_a_navigation(self):
+        for (name, port) in self.both_ports():
+            for path in HIDDEN_PATHS:
+                for headers in ({}, {"Sec-Fetch-Mode": "navigate", "Accept": "text/html"}):
+                    with self.subTest(port=name, path=path, headers=headers):
+                        response = self.orthanc.request("GET", "/viewer/" + path, headers=headers, port=port)
+                        self.assertEqual(response.status, 404, response)
+                        self.assertNotIn(b"TOP-SECRET", response.body)
+                        self.assertNotEqual(response.body, INDEX)
+
+    def test_hidden_files_of_the_gateways_root_folder_are_404_even_for_a_navigation(self):
+        for path in HIDDEN_PATHS:
+            for headers in ({}, {"Sec-Fetch-Mode": "navigate", "Accept": "text/html"}):
+                with self.subTest(path=path, headers=headers):
+                    response = self.orthanc.request("GET", "/" + path, headers=headers, port=self.gateway_port)
+                    self.assertEqual(response.status, 404, response)
+                    self.assertNotIn(b"TOP-SECRET", response.body)
+                    self.assertNotEqual(response.body, INDEX)
+
+    def test_well_known_is_served_on_both_ports(self):
+        for (name, port) in self.both_ports():
+            with self.subTest(port=name):
+                response = self.orthanc.request("GET", "/viewer/.well-known/x", port=port)
+                self.assertServedFromTheFolder(response, WELL_KNOWN)
+        self.assertServedFromTheFolder(self.orthanc.request("GET", "/.well-known/x", port=self.gateway_port),
+                                       WELL_KNOWN)
+
+    def test_a_folder_with_serve_hidden_files_serves_them_on_both_ports(self):
+        for (name, port) in self.both_ports():
+            with self.subTest(port=name):
+                self.assertServedFromTheFolder(self.orthanc.request("GET", "/opted-in/.htpasswd", port=port),
+                                               HTPASSWD)
+                self.assertServedFromTheFolder(self.orthanc.request("GET", "/opted-in/%2egit/config", port=port),
+                                               GIT_CONFIG)
+
+    def test_only_bundler_hashed_names_are_immutable_on_both_ports(self):
+        for (name, port) in self.both_ports():
+            with self.subTest(port=name):
+                hashed = self.orthanc.request("GET", "/viewer/" + HASHED_NAME, port=port)
+                self.assertEqual(hashed.header("Cache-Control"), "public, max-age=31536000, immutable")
+                for dated in DATED_NAMES:
+                    response = self.orthanc.request("GET", "/viewer/" + dated, port=port)
+                    self.assertEqual(response.status, 200, response)
+                    self.assertEqual(response.header("Cache-Control"), "no-cache", dated)
+                    self.assertIsNotNone(response.header("ETag"), dated)
+
+    def test_a_folder_immutable_name_pattern_replaces_the_default_on_both_ports(self):
+        for (name, port) in self.both_ports():
+            with self.subTest(port=name):
+                report = self.orthanc.request("GET", "/opted-in/report-20240101a.pdf", port=port)
+                self.assertEqual(report.header("Cache-Control"), "public, max-age=31536000, immutable")
+                bundle = self.orthanc.request("GET", "/opted-in/" + HASHED_NAME, port=port)
+                self.assertEqual(bundle.header("Cache-Control"), "no-cache")
+
+    def test_policy_shows_each_folders_hidden_files_and_immutable_name_pattern(self):
+        folders = self.orthanc.api("GET", "/cors/policy")["Folders"]
+        self.assertFalse(folders["/viewer/"]["ServeHiddenFiles"])
+        self.assertTrue(folders["/opted-in/"]["ServeHiddenFiles"])
+        self.assertEqual(folders["/opted-in/"]["ImmutableNamePattern"], "report-[0-9]+[a-z]\\.pdf")
+        self.assertTrue(folders["/viewer/"]["ImmutableNamePattern"])
