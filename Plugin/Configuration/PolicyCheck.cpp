@@ -1,5 +1,6 @@
 #include "PolicyCheck.h"
 
+#include "../Common/TargetPath.h"
 #include "../Folders/FolderHeaders.h"
 #include "../Folders/PathResolver.h"
 #include "../Policy/CorsEvaluation.h"
@@ -187,7 +188,7 @@ namespace OrthancCors
 
     const Policy& policy = configuration.policy;
     Json::Value answer(Json::objectValue);
-    const RoutePolicy* route = policy.FindRoute(path.substr(0, path.find('?')));
+    const RoutePolicy* route = policy.FindRoute(TargetPath(path));
     answer["Route"] = route ? Json::Value(route->prefix) : Json::Value(Json::nullValue);
 
     const bool preflightRequired = !IsCorsSafelistedMethod(method) || !requestedHeaders.empty();

@@ -1,6 +1,7 @@
 #include "PathResolver.h"
 
 #include "../Common/HexDigit.h"
+#include "../Common/TargetPath.h"
 
 #include <algorithm>
 #include <system_error>
@@ -68,11 +69,7 @@ namespace OrthancCors
 
   std::optional<std::string> DecodeRequestPath(std::string_view target)
   {
-    const size_t queryStart = target.find_first_of("?#");
-    if (queryStart != std::string_view::npos)
-    {
-      target = target.substr(0, queryStart);
-    }
+    target = TargetPath(target);
 
     if (target.empty() || target.front() != '/')
     {
@@ -120,29 +117,6 @@ namespace OrthancCors
       return std::nullopt;
     }
     return decoded;
-  }
-
-
-  std::string EncodeDecodedPath(std::string_view decodedPath)
-  {
-    static const char HEX[] = "0123456789ABCDEF";
-    std::string encoded;
-    encoded.reserve(decodedPath.size());
-    for (char c : decodedPath)
-    {
-      const unsigned char byte = static_cast<unsigned char>(c);
-      if (byte <= 0x20 || byte >= 0x7f || c == '%' || c == '?' || c == '#')
-      {
-        encoded.push_back('%');
-        encoded.push_back(HEX[byte >> 4]);
-        encoded.push_back(HEX[byte & 0x0f]);
-      }
-      else
-      {
-        encoded.push_back(c);
-      }
-    }
-    return encoded;
   }
 
 

@@ -7,9 +7,9 @@
 
 namespace OrthancCors
 {
-  // Turns the path of a request-target into the decoded path used for lookups:
-  // the query is dropped, percent-escapes are decoded exactly once, and anything
-  // that could name a file outside a folder is refused (std::nullopt):
+  // Turns the path of a request-target (TargetPath: no query, no fragment) into the
+  // decoded path used for lookups: percent-escapes are decoded exactly once, and
+  // anything that could name a file outside a folder is refused (std::nullopt):
   //   - a target that does not start with '/' (absolute-form, "*", empty);
   //   - an invalid escape ("%", "%2", "%zz");
   //   - an encoded '/', '\' or NUL ("%2f", "%5c", "%00"), a raw '\', a control character;
@@ -18,12 +18,6 @@ namespace OrthancCors
   // A '%' that survives the decoding ("%252e" -> "%2e") is a literal character of a
   // file name, never decoded again. The result starts with '/' and may end with '/'.
   std::optional<std::string> DecodeRequestPath(std::string_view target);
-
-  // For callers that only have an already decoded path (Orthanc hands its REST
-  // callbacks civetweb's decoded URI): percent-encodes '%', '?', '#', and bytes
-  // outside printable ASCII, so that DecodeRequestPath gives the same path back
-  // (and still refuses it when it is hostile).
-  std::string EncodeDecodedPath(std::string_view decodedPath);
 
   // Whether `relativePath` (inside a folder: '/'-separated segments, no leading '/',
   // already decoded) names a hidden file or passes through a hidden directory: a

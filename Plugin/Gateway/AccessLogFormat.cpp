@@ -1,6 +1,7 @@
 #include "AccessLogFormat.h"
 
 #include "../Common/HttpHeaders.h"
+#include "../Common/TargetPath.h"
 #include "../Policy/QueryString.h"
 
 #include <algorithm>
@@ -12,6 +13,13 @@ namespace OrthancCors
 {
   namespace
   {
+    // What ends a parameter: "&", ";" (some frameworks' URLs), "#" and "?" (Orthanc
+    // reads "?x=1#&token=t" as x and token), and blanks (a malformed request line).
+    constexpr std::string_view PARAMETER_ENDS = "&;#? \t";
+
+    // A secret's value runs over blanks: "?password=two words" hides both words.
+    constexpr std::string_view SECRET_VALUE_ENDS = "&;#?";
+
     // Substrings of a parameter name that mark a credential (lower case).
     constexpr std::array<std::string_view, 13> SECRET_NAME_PARTS = {
       "token", "jwt", "password", "passwd", "secret", "signature", "apikey", "api_key", "credential",
@@ -70,25 +78,31 @@ namespace OrthancCors
       line += '"';
     }
 
-    // The request line with the query's secrets masked: "METHOD target VERSION".
-    std::string MaskRequestLine(std::string_view requestLine)
+    // " HTTP/1.1" at the end of a request line, "" when the line has no version.
+    std::string_view VersionOf(std::string_view requestLine)
     {
-      const std::size_t firstSpace = requestLine.find(' ');
       const std::size_t lastSpace = requestLine.rfind(' ');
-      if (firstSpace == std::string_view::npos)
+      if (lastSpace == std::string_view::npos || !requestLine.substr(lastSpace + 1).starts_with("HTTP/"))
       {
-        return MaskSecretParameters(requestLine);
+        return {};
       }
-      const std::size_t targetEnd = (lastSpace > firstSpace) ? lastSpace : requestLine.size();
-      return std::string(requestLine.substr(0, firstSpace + 1)) +
-        MaskSecretParameters(requestLine.substr(firstSpace + 1, targetEnd - firstSpace - 1)) +
-        std::string(requestLine.substr(targetEnd));
+      return requestLine.substr(lastSpace);
     }
 
-    // Quoted, escaped, and (a query being there) with its secrets masked by `mask`.
+    // The whole line is masked, not a target split out of it: a line refused as
+    // malformed ("GET /a b?token=x HTTP/1.1", no version) is logged as received.
+    // The version is set apart, as a secret's value would run into it.
+    std::string MaskRequestLine(std::string_view requestLine)
+    {
+      const std::string_view version = VersionOf(requestLine);
+      return MaskSecretParameters(requestLine.substr(0, requestLine.size() - version.size())) +
+        std::string(version);
+    }
+
+    // Quoted, escaped, and (parameters being there) with its secrets masked by `mask`.
     void AppendQuotedMasked(std::string& line, std::string_view text, std::string (*mask)(std::string_view))
     {
-      if (text.find('?') == std::string_view::npos)
+      if (TargetPath(text).size() == text.size())
       {
         AppendQuoted(line, text);   // most requests: no copy
       }
@@ -134,44 +148,28 @@ namespace OrthancCors
   }
 
 
-  std::string MaskSecretParameters(std::string_view target)
+  std::string MaskSecretParameters(std::string_view text)
   {
-    const std::size_t question = target.find('?');
-    if (question == std::string_view::npos)
+    std::size_t position = TargetPath(text).size();
+    std::string masked(text.substr(0, position));
+    while (position < text.size())
     {
-      return std::string(target);
-    }
-    const std::size_t fragment = target.find('#', question);
-    const std::string_view query = target.substr(question + 1, fragment == std::string_view::npos ?
-                                                 std::string_view::npos : fragment - question - 1);
-    std::string masked(target.substr(0, question + 1));
-    std::size_t begin = 0;
-    for (;;)
-    {
-      // "&" separates parameters, and ";" in some frameworks' URLs.
-      const std::size_t end = std::min(query.find_first_of("&;", begin), query.size());
-      const std::string_view parameter = query.substr(begin, end - begin);
+      masked += text[position++];   // the separator before a parameter
+      const std::size_t end = std::min(text.find_first_of(PARAMETER_ENDS, position), text.size());
+      const std::string_view parameter = text.substr(position, end - position);
       const std::size_t equals = parameter.find('=');
       const std::string_view name = parameter.substr(0, equals);
       if (equals != std::string_view::npos && IsSecretName(name))
       {
         masked += name;
         masked += "=***";
+        position = std::min(text.find_first_of(SECRET_VALUE_ENDS, position), text.size());
       }
       else
       {
         masked += parameter;
+        position = end;
       }
-      if (end >= query.size())
-      {
-        break;
-      }
-      masked += query[end];
-      begin = end + 1;
-    }
-    if (fragment != std::string_view::npos)
-    {
-      masked += target.substr(fragment);
     }
     return masked;
   }

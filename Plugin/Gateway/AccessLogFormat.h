@@ -44,16 +44,21 @@ namespace OrthancCors
   // precision, as nginx's $request_time) and the CORS outcome:
   //   127.0.0.1 - - [02/Dec/2026:08:13:46 +0000] "GET /dicom-web/studies HTTP/1.1" 200 1234 "-" "curl/7.88.1" 0.003 cors-ok
   // The user is always "-" (nothing of Authorization is written); secrets in
-  // query strings are masked (MaskSecretParameters), in the target and the
-  // Referer; quotes, backslashes and control or non-ASCII bytes are escaped as
+  // parameters are masked (MaskSecretParameters), in the request line, well formed
+  // or not, and the Referer; quotes, backslashes and control or non-ASCII bytes are escaped as
   // \xHH, as nginx does. Ends with "\n".
   std::string FormatAccessLogLine(const AccessRecord& record);
 
-  // The query parameters (separated by "&" or ";") whose name, percent-decoded
+  // The parameters of a target, a URL or a request line whose name, percent-decoded
   // and case-insensitive, suggests a credential — "token", "access_token", "jwt",
-  // "apikey", "password", "signature" and the like — keep their name and get
-  // "***" as value.
-  std::string MaskSecretParameters(std::string_view target);
+  // "apikey", "password", "signature" and the like — keep their name and get "***"
+  // as value. Parameters are all that follows the TargetPath (the first "?" or "#"),
+  // separated by "&", ";", "#", "?" or a blank; a secret's value runs to the next
+  // "&", ";", "#" or "?":
+  //   "/studies?limit=1#&token=t"      -> "/studies?limit=1#&token=***"
+  //   "/a#access_token=t"              -> "/a#access_token=***"
+  //   "GET /a b?x=1 token=t u&y=2"     -> "GET /a b?x=1 token=***&y=2"
+  std::string MaskSecretParameters(std::string_view text);
 
   // The time as nginx's $time_local writes it: "02/Dec/2026:08:13:46 +0000"
   // (English month names whatever the locale; the local time zone).

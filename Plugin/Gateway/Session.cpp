@@ -472,7 +472,7 @@ namespace OrthancCors
     // Only answers that keep an HTTP/1.1 connection open are cached, as their head says.
     const auto& request = parser.get();
     const std::string_view target = AsStdView(request.target());
-    const RoutePolicy* route = policy.FindRoute(CorsRequest::PathOf(target));
+    const RoutePolicy* route = policy.FindRoute(TargetPath(target));
     const bool cacheable = route != nullptr && request.version() == 11 && ClientMayKeepAlive(parser, closing_);
     if (cacheable)
     {

@@ -2,6 +2,7 @@
 
 #include "CorsPlugin.h"
 #include "OrthancHttp.h"
+#include "../Common/TargetPath.h"
 #include "../Common/UriPrefix.h"
 #include "../Configuration/ConfigurationKeys.h"
 #include "../Folders/FolderServer.h"

@@ -2,6 +2,7 @@
 
 #include "CorsPlugin.h"
 #include "../Common/ExceptionBarrier.h"
+#include "../Common/TargetPath.h"
 #include "OrthancHttp.h"
 #include "../Policy/ForeignOriginGuard.h"
 
@@ -15,7 +16,8 @@ namespace OrthancCors
     // The method and request-target as the client sent them. Orthanc hands the
     // filter the method after its "_method" faking (GET arguments are parsed for
     // GET requests only, and the X-HTTP-Method-Override field wins over them) and
-    // the URI without query.
+    // the URI decoded, without query: a "#" or "?" left in it is a character of the
+    // path Orthanc routes, encoded again so that the guard judges that whole path.
     std::pair<std::string, std::string> RebuildRequest(OrthancPluginHttpMethod method,
                                                        const char* uri,
                                                        const HttpHeaders& headers,
@@ -23,6 +25,7 @@ namespace OrthancCors
                                                        const char* const* getArgumentsKeys,
                                                        const char* const* getArgumentsValues)
     {
+      const std::string target = EncodeDecodedPath(uri);
       if (GetAll(headers, "x-http-method-override").empty())
       {
         for (uint32_t i = 0; i < getArgumentsCount; i++)
@@ -30,11 +33,11 @@ namespace OrthancCors
           if (getArgumentsKeys[i] != nullptr && getArgumentsValues[i] != nullptr &&
               std::string_view(getArgumentsKeys[i]) == "_method" && getArgumentsValues[i][0] != '\0')
           {
-            return { "GET", std::string(uri) + "?_method=" + getArgumentsValues[i] };
+            return { "GET", target + "?_method=" + getArgumentsValues[i] };
           }
         }
       }
-      return { GetMethodName(method), uri };
+      return { GetMethodName(method), target };
     }
   }
 

@@ -183,7 +183,7 @@ namespace OrthancCors
     const CorsFieldViews views = CorsFieldViews::Of(fields);
     CorsRequest request;
     request.method = method;
-    request.path = PathOf(target);
+    request.path = TargetPath(target);
     request.origins.assign(views.origins.begin(), views.origins.end());
     request.requestMethods.assign(views.requestMethods.begin(), views.requestMethods.end());
     request.requestHeaders.assign(views.requestHeaders.begin(), views.requestHeaders.end());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../Common/HttpHeaders.h"
+#include "../Common/TargetPath.h"
 #include "Policy.h"
 
 #include <boost/container/small_vector.hpp>
@@ -16,13 +17,13 @@ namespace OrthancCors
   struct CorsRequest
   {
     std::string method;                            // as received, case-sensitive
-    std::string path;                              // request target path, without query
+    std::string path;                              // TargetPath of the request-target
     std::vector<std::string> origins;              // values of every Origin field
     std::vector<std::string> requestMethods;       // Access-Control-Request-Method fields
     std::vector<std::string> requestHeaders;       // Access-Control-Request-Headers fields
     std::vector<std::string> requestPrivateNetwork;// Access-Control-Request-Private-Network fields
 
-    // `target` is the request-target (origin-form), query included; it is cut at "?".
+    // `target` is the request-target (origin-form), query included; `path` is its TargetPath.
     static CorsRequest FromHeaders(std::string_view method,
                                    std::string_view target,
                                    const HttpHeaders& headers);
@@ -31,9 +32,6 @@ namespace OrthancCors
                                   const HttpFieldViews& fields);
 
     bool HasOrigin() const { return !origins.empty(); }
-
-    // The path of a request-target: cut at "?" or "#".
-    static std::string_view PathOf(std::string_view target) { return target.substr(0, target.find_first_of("?#")); }
 
     // OPTIONS with an Origin and an Access-Control-Request-Method (Fetch "CORS-preflight request").
     bool IsPreflight() const;

@@ -1,6 +1,7 @@
 #include "ForeignOriginGuard.h"
 
 #include "../Common/HostAndPort.h"
+#include "../Common/TargetPath.h"
 #include "Origin.h"
 #include "QueryString.h"
 
@@ -132,6 +133,8 @@ namespace OrthancCors
     }
     if (method == "GET")
     {
+      // Orthanc's arguments are all that follows the first "?", a "#" included:
+      // it runs "GET /x?a=1#&_method=DELETE" as a DELETE.
       const size_t question = target.find('?');
       if (question != std::string_view::npos)
       {
@@ -267,7 +270,7 @@ namespace OrthancCors
       }
     }
 
-    const std::string_view path = target.substr(0, target.find('?'));
+    const std::string_view path = TargetPath(target);
     const RoutePolicy* route = policy.FindRoute(path);
     if (route == nullptr)
     {

@@ -65,6 +65,8 @@ namespace OrthancCors
   //    origin (curl, scripts, servers, old browsers) is not a cross-origin browser
   //    request and is let through.
   //
+  // `target` is a request-target as a client sends it, judged by its TargetPath (on
+  // Orthanc's port, the decoded URI encoded again: EncodeDecodedPath).
   // `headers` are the request's fields; `orthancUsesTls` gives the scheme of
   // Orthanc's port when no X-Forwarded-Proto/Forwarded proto tells otherwise.
   GuardDecision CheckForeignOrigin(const Policy& policy,

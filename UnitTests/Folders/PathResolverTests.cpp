@@ -1,3 +1,4 @@
+#include "Common/TargetPath.h"
 #include "Folders/FolderServer.h"
 #include "Folders/PathResolver.h"
 #include "TemporaryDirectory.h"
@@ -245,6 +246,13 @@ namespace OrthancCors
     EXPECT_EQ("/a b/%2e.js", DecodeRequestPath("/a%20b/%252e.js?x=%2e%2e#frag").value_or("refused"));
     EXPECT_EQ("/", DecodeRequestPath("/").value_or("refused"));
     EXPECT_EQ("/dir/", DecodeRequestPath("/dir/").value_or("refused"));
+  }
+
+
+  TEST(DecodeRequestPath, PathEndsAtTheFirstQuestionMarkOrHash)
+  {
+    EXPECT_EQ("/ohif/index.html", DecodeRequestPath("/ohif/index.html#?x=1").value_or("refused"));
+    EXPECT_EQ("/ohif/app.js", DecodeRequestPath("/ohif/app.js#/../../secret").value_or("refused"));
   }
 
 

@@ -3,6 +3,7 @@
 // a file resolved in the test folder is always inside the folder's canonical path.
 
 #include "FuzzSupport.h"
+#include "Common/TargetPath.h"
 #include "Folders/PathResolver.h"
 
 #include <filesystem>

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <utility>
+#include <vector>
 
 using namespace OrthancCors;
 
@@ -120,12 +122,69 @@ TEST(AccessLogFormat, TokensInTheQueryAreMasked)
   EXPECT_EQ("/a?access%5Ftoken=***", MaskSecretParameters("/a?access%5Ftoken=abc"));
   // Names that merely resemble stay, as do values without names and the path.
   EXPECT_EQ("/token/abc?keyword=x&monkey=y&=z&flag", MaskSecretParameters("/token/abc?keyword=x&monkey=y&=z&flag"));
-  EXPECT_EQ("/a?token=***#frag?token=1", MaskSecretParameters("/a?token=x#frag?token=1"));
   EXPECT_EQ("/plain", MaskSecretParameters("/plain"));
   EXPECT_EQ("/a?x=1;token=***;y=2", MaskSecretParameters("/a?x=1;token=abc;y=2"));
   EXPECT_EQ("/a?AWSAccessKeyId=***&aws_access_key=***&private_key=***&keyboard=q",
             MaskSecretParameters("/a?AWSAccessKeyId=AK&aws_access_key=k&private_key=p&keyboard=q"));
   EXPECT_EQ("/a?", MaskSecretParameters("/a?"));
+}
+
+
+TEST(AccessLogFormat, HashQuestionMarkAndBlanksSeparateParametersAfterTheFirstQuestionMark)
+{
+  // Orthanc reads "?limit=1#&token=t" as limit ("1#") and token: the token is live.
+  EXPECT_EQ("/dicom-web/studies?limit=1#&token=***", MaskSecretParameters("/dicom-web/studies?limit=1#&token=t"));
+  EXPECT_EQ("/a?token=***#frag?token=***", MaskSecretParameters("/a?token=x#frag?token=1"));
+  EXPECT_EQ("/a?next=/b?token=***", MaskSecretParameters("/a?next=/b?token=x"));
+  EXPECT_EQ("/a?x=1 token=***", MaskSecretParameters("/a?x=1 token=x"));
+}
+
+TEST(AccessLogFormat, ParametersBeginAtAHashWithoutQuestionMark)
+{
+  // Where the TargetPath ends: "#access_token=" is where OAuth puts a token.
+  EXPECT_EQ("/a#access_token=***&expires_in=3600", MaskSecretParameters("/a#access_token=x&expires_in=3600"));
+  EXPECT_EQ("/tools/x#?token=***", MaskSecretParameters("/tools/x#?token=x"));
+  EXPECT_EQ("/a#frag", MaskSecretParameters("/a#frag"));
+}
+
+TEST(AccessLogFormat, SecretValueRunsOverBlanksToTheNextSeparator)
+{
+  EXPECT_EQ("/a?password=***&b=2", MaskSecretParameters("/a?password=two words&b=2"));
+}
+
+TEST_F(UtcZone, MalformedRequestLinesAreMaskedAsReceived)
+{
+  AccessRecord record;
+  record.began = SomeTime();
+  record.status = 505;
+  const std::vector<std::pair<std::string, std::string>> lines = {
+    { "GET /a b?token=SEKRET HTTP/1.1", "GET /a b?token=*** HTTP/1.1" },
+    { "GET /dicom-web/studies?limit=1 token=SEKRET HTTP/1.1", "GET /dicom-web/studies?limit=1 token=*** HTTP/1.1" },
+    { "GET /a?token=SEKRET", "GET /a?token=***" },
+    { "GET /a?password=SEKRET SEKRET HTTP/1.1", "GET /a?password=*** HTTP/1.1" },
+    { "GET /a#&token=SEKRET HTTP/1.1", "GET /a#&token=*** HTTP/1.1" },
+    { "/a?token=SEKRET", "/a?token=***" },
+  };
+  for (const auto& [received, logged] : lines)
+  {
+    record.requestLine = received;
+    const std::string line = FormatAccessLogLine(record);
+    EXPECT_EQ(std::string::npos, line.find("SEKRET")) << line;
+    EXPECT_NE(std::string::npos, line.find("\"" + logged + "\"")) << line;
+  }
+}
+
+TEST_F(UtcZone, TokenAfterAHashIsMaskedInTheRequestLineAndTheReferer)
+{
+  AccessRecord record;
+  record.began = SomeTime();
+  record.requestLine = "GET /dicom-web/studies?limit=1#&token=SEKRET HTTP/1.1";
+  record.referer = "https://viewer.example/#access_token=SEKRET";
+  record.status = 200;
+  const std::string line = FormatAccessLogLine(record);
+  EXPECT_EQ(std::string::npos, line.find("SEKRET")) << line;
+  EXPECT_NE(std::string::npos, line.find("\"GET /dicom-web/studies?limit=1#&token=*** HTTP/1.1\"")) << line;
+  EXPECT_NE(std::string::npos, line.find("\"https://viewer.example/#access_token=***\"")) << line;
 }
 
 

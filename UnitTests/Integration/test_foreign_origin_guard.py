@@ -253,6 +253,15 @@ class ForeignOriginGuard(GuardTestCase):
         self.assertEqual(response.status, 403, response)
         self.assertEqual(stored, set())
 
+    def test_allowed_origin_is_judged_on_the_whole_path_orthanc_routes(self):
+        # Orthanc decodes "%23", "%3F" and "%25" into its path ("/dicom-web#/studies" is
+        # no DICOMweb path; "%2E%2E" is no dot segment): none of these is under /dicom-web/.
+        for path in ("/dicom-web%23/studies", "/dicom-web%3F/studies", "/dicom-web%23",
+                     "/instances/%252E%252E/dicom-web/studies"):
+            response, stored = self.upload({"Origin": ALLOWED_ORIGIN, "Content-Type": "text/plain"}, path)
+            self.assertEqual((path, response.status), (path, 403), response)
+            self.assertEqual(stored, set())
+
     # ---- the log ----------------------------------------------------------------------
 
     def test_refusal_is_logged_once_per_origin_as_a_warning_with_the_reason(self):

@@ -12,7 +12,7 @@ import time
 import unittest
 
 from orthanc_cors_tools.dicom_data import create_ct_series
-from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request
+from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request, raw_exchange, status_of
 from orthanc_cors_tools.testing import OrthancTestCase
 
 ALLOWED_ORIGIN = "http://viewer.example"
@@ -75,6 +75,16 @@ class GatewayObservability(OrthancTestCase):
                 return lines
             time.sleep(0.05)
 
+    def wait_for_log_lines_containing(self, text, count, skip):
+        """The lines past the first `skip` that hold `text`, once there are `count` (the lines of
+        the tests before may still be landing)."""
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            lines = [line for line in self.log_lines()[skip:] if text in line]
+            if len(lines) >= count or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
+
     def wait_for_deltas(self, before, expected):
         """Polls the metrics until every expected delta is reached (the counts land just after
         the answer); returns the deltas of every metric then."""
@@ -123,6 +133,26 @@ class GatewayObservability(OrthancTestCase):
         # Under no route: relayed to Orthanc (which refuses GET there), not exposed cross-origin.
         self.assertEqual((fields[3]["request"], fields[3]["outcome"]),
                          ("GET /tools/find?token=*** HTTP/1.1", "not-exposed"))
+
+    def test_tokens_after_a_hash_and_in_a_malformed_request_line_are_masked(self):
+        already = len(self.log_lines()) if os.path.exists(self.access_log) else 0
+        # Orthanc reads "?PatientID=P#&token=" as the arguments PatientID ("P#") and token.
+        response = self.request("GET", "/dicom-web/studies?PatientID=P#&token=SEKRET", {"Origin": ALLOWED_ORIGIN})
+        self.assertEqual(response.status, 200)
+        # A space in the target: refused as malformed, logged as received.
+        answer = raw_exchange(self.gateway_port,
+                              b"GET /dicom-web/studies?limit=1 token=SEKRET HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        self.assertEqual(status_of(answer), 505, answer)
+
+        lines = self.wait_for_log_lines_containing("token=", 2, already)
+        self.assertEqual(len(lines), 2, lines)
+        self.assertNotIn("SEKRET", "\n".join(lines))
+        fields = [LINE.match(line) for line in lines]
+        self.assertTrue(all(fields), lines)
+        self.assertEqual((fields[0]["request"], fields[0]["outcome"]),
+                         ("GET /dicom-web/studies?PatientID=P#&token=*** HTTP/1.1", "cors-ok"))
+        self.assertEqual((fields[1]["request"], fields[1]["status"], fields[1]["outcome"]),
+                         ("GET /dicom-web/studies?limit=1 token=*** HTTP/1.1", "505", "-"))
 
     def test_access_log_is_reopened_after_logrotate_moves_it(self):
         self.request("GET", "/dicom-web/studies")

@@ -1,5 +1,6 @@
 #include "PolicyFixtures.h"
 
+#include "Common/TargetPath.h"
 #include "Policy/ForeignOriginGuard.h"
 
 #include <gtest/gtest.h>
@@ -124,6 +125,36 @@ TEST(ForeignOriginGuard, AllowedOriginIsRefusedOutsideItsRoutes)
   EXPECT_FALSE(Check("POST", "/dicom-web/../tools/execute-script", headers).allowed);
 }
 
+TEST(ForeignOriginGuard, UnsafeRequestIsJudgedByThePathBeforeItsFirstQuestionMarkOrHash)
+{
+  const HttpHeaders headers = { { "origin", "https://viewer.example" }, { "host", "pacs:8042" } };
+  EXPECT_TRUE(Check("POST", "/dicom-web#/studies", headers).allowed);
+
+  const GuardDecision hashThenRoute = Check("POST", "/instances#/dicom-web/", headers);
+  EXPECT_FALSE(hashThenRoute.allowed);
+  EXPECT_NE(std::string::npos, hashThenRoute.reason.find(" /instances is under no route")) << hashThenRoute.reason;
+
+  const GuardDecision hashThenQuery = Check("POST", "/tools/x#?", headers);
+  EXPECT_FALSE(hashThenQuery.allowed);
+  EXPECT_NE(std::string::npos, hashThenQuery.reason.find(" /tools/x is under no route")) << hashThenQuery.reason;
+}
+
+TEST(ForeignOriginGuard, PathOrthancDecodedIsJudgedWholeHashQuestionMarkAndPercentIncluded)
+{
+  // Orthanc routes "/dicom-web#/studies" (sent as "/dicom-web%23/studies") as a path
+  // of its own, and "/instances/%2E%2E/dicom-web/studies" (sent with "%252E") is not
+  // "/dicom-web/studies": the filter hands the guard these paths encoded again.
+  const HttpHeaders headers = { { "origin", "https://viewer.example" }, { "host", "pacs:8042" } };
+  for (const char* decodedPath : { "/dicom-web#/studies", "/dicom-web?/studies", "/dicom-web#",
+                                   "/instances/%2E%2E/dicom-web/studies" })
+  {
+    EXPECT_FALSE(Check("POST", EncodeDecodedPath(decodedPath), headers).allowed) << decodedPath;
+  }
+  EXPECT_TRUE(Check("POST", EncodeDecodedPath("/dicom-web/studies"), headers).allowed);
+  // Nor does a "?" of that path hide the "_method" the filter puts back after it.
+  EXPECT_EQ("DELETE", GetEffectiveMethod("GET", EncodeDecodedPath("/instances/x?") + "?_method=DELETE", {}).method);
+}
+
 TEST(ForeignOriginGuard, AllowedOriginIsRefusedForMethodNotInItsRoute)
 {
   const GuardDecision decision = Check("DELETE", "/dicom-web/studies/1",
@@ -209,6 +240,14 @@ TEST(EffectiveMethod, UnderscoreMethodOnlyOverridesAGet)
   const EffectiveMethod effective = GetEffectiveMethod("POST", "/i?_method=DELETE", {});
   EXPECT_EQ("POST", effective.method);
   EXPECT_FALSE(effective.IsOverridden());
+}
+
+TEST(EffectiveMethod, UnderscoreMethodAfterAHashIsReadAsOrthancReadsArguments)
+{
+  // Orthanc's arguments are all that follows the first "?": "1#" is the value of "x".
+  EXPECT_EQ("DELETE", GetEffectiveMethod("GET", "/instances/x?x=1#&_method=DELETE", {}).method);
+  EXPECT_EQ("DELETE", GetEffectiveMethod("GET", "/instances/x#?_method=DELETE", {}).method);
+  EXPECT_FALSE(GetEffectiveMethod("GET", "/instances/x#_method=DELETE", {}).IsOverridden());
 }
 
 TEST(EffectiveMethod, MethodOverrideHeaderOverridesAnyMethod)
