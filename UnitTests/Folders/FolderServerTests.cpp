@@ -1,3 +1,4 @@
+#include "Common/TargetPath.h"
 #include "Folders/FolderServer.h"
 #include "Folders/PathResolver.h"
 #include "TemporaryDirectory.h"
