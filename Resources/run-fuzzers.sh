@@ -13,7 +13,7 @@ SOURCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${ORTHANC_CORS_FUZZ_BUILD_DIR:-$SOURCE_DIR/build-fuzz}"
 TOTAL_SECONDS="${FUZZ_SECONDS:-60}"
 JOBS="${JOBS:-$(nproc)}"
-TARGETS=(Configuration Origin Evaluation PathResolver ByteRange GatewayRequest ChunkedFraming)
+TARGETS=(Configuration Origin Evaluation PathResolver ByteRange GatewayRequest ChunkedFraming HeadSerializer)
 
 if ! command -v clang++ >/dev/null 2>&1 || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
   SUDO=""
