@@ -26,8 +26,8 @@ namespace OrthancCors
         break;
       }
       next_ += 2;
+      scan_.begin = next_;
     }
-    scan_.begin = next_;
     return requestLineFound_;
   }
 

@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -70,31 +71,50 @@ namespace
     }
   }
 
-  // The fields Beast read, which must be `headers` then the framing field added.
+  // The values of the fields named `name` (any case), in order.
   template <typename Fields>
-  void CheckFieldsReadBack(const Fields& parsed, const HttpHeaders& headers, BodyFraming framing)
+  std::vector<std::string> ValuesRead(const Fields& parsed, const std::string& name)
   {
-    std::vector<std::pair<std::string, std::string>> read;
+    std::vector<std::string> values;
     for (const auto& field : parsed)
     {
-      read.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      if (EqualsIgnoringCase(std::string(field.name_string()), name))
+      {
+        values.emplace_back(field.value());
+      }
     }
-    std::size_t expected = headers.size();
+    return values;
+  }
+
+  // The fields Beast read are `headers` and the framing field added. (Beast
+  // keeps the fields of one name together, in their order, so that is what is
+  // compared: each name's values in order.)
+  // `connection`: the Connection field the serializer adds, if any.
+  template <typename Fields>
+  void CheckFieldsReadBack(const Fields& parsed, const HttpHeaders& headers, BodyFraming framing,
+                           const std::string& connection = "")
+  {
     const bool hasLength = !GetAll(headers, "Content-Length").empty();
-    if (framing.kind == BodyFraming::Kind::Chunked || (framing.kind == BodyFraming::Kind::Length && !hasLength))
+    const std::size_t added =
+      (framing.kind == BodyFraming::Kind::Chunked || (framing.kind == BodyFraming::Kind::Length && !hasLength) ? 1 : 0) +
+      (connection.empty() ? 0 : 1);
+    const auto count = static_cast<std::size_t>(std::distance(parsed.begin(), parsed.end()));
+    Require(count == headers.size() + added, "every field is read back, and the framing field: " +
+            std::to_string(count) + " read, " + std::to_string(headers.size()) + " + " + std::to_string(added) + " written");
+    for (const HttpHeader& header : headers)
     {
-      expected++;
-    }
-    Require(read.size() >= expected, "every field is read back");
-    for (std::size_t i = 0; i < headers.size(); i++)
-    {
-      Require(read[i].first == headers[i].name && read[i].second == headers[i].value,
-              "field " + std::to_string(i) + " is read back as written");
+      Require(ValuesRead(parsed, header.name) == GetAll(headers, header.name),
+              "the fields named " + header.name + " are read back as written, in order");
     }
     if (framing.kind == BodyFraming::Kind::Chunked)
     {
-      Require(read[headers.size()].first == "Transfer-Encoding" && read[headers.size()].second == "chunked",
-              "the chunked framing field follows the fields");
+      Require(ValuesRead(parsed, "Transfer-Encoding") == std::vector<std::string>{"chunked"},
+              "the chunked framing field is written");
+    }
+    if (!connection.empty())
+    {
+      Require(ValuesRead(parsed, "Connection") == std::vector<std::string>{connection},
+              "the Connection field is written when the version's default does not hold");
     }
   }
 }
@@ -134,6 +154,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     http::request_parser<http::empty_body> parser;
     parser.eager(false);
+    parser.body_limit(boost::none);   // any Content-Length: only the head is read
     parser.put(boost::asio::buffer(head->data(), head->size()), error);
     Require(!error && parser.is_header_done(), "Beast parses the request head written: " + error.message());
     Require(std::string(parser.get().method_string()) == method, "the method is read back");
@@ -153,13 +174,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     http::response_parser<http::empty_body> parser;
     parser.eager(false);
+    parser.body_limit(boost::none);
     parser.skip(true);   // the head only
     parser.put(boost::asio::buffer(head->data(), head->size()), error);
     Require(!error && parser.is_header_done(), "Beast parses the response head written: " + error.message());
     Require(static_cast<int>(parser.get().result_int()) == status, "the status is read back");
     Require(reason.empty() || std::string(parser.get().reason()) == reason, "the reason is read back");
     Require(parser.get().version() == version, "the version is read back");
-    CheckFieldsReadBack(parser.get(), headers, framing);
+    const std::string connection = (version >= 11 && !keepAlive) ? "close" :
+      ((version < 11 && keepAlive) ? "keep-alive" : "");
+    CheckFieldsReadBack(parser.get(), headers, framing, connection);
   }
   return 0;
 }

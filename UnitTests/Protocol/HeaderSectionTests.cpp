@@ -120,6 +120,7 @@ TEST(HeaderSection, ScanInPiecesFindsWhatOneScanFinds)
     "\r\r\nGET / HTTP/1.1\r\n\r\n",
     "GET / HTTP/1.1\n\nHost: a\r\n\r\n",
     std::string(1030, '\r'),
+    "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r",   // (found by the fuzzer: empty lines, then a CR alone)
   };
   for (const std::string& request : requests)
   {
