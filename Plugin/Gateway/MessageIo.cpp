@@ -158,6 +158,19 @@ namespace OrthancCors
     }
 
 
+    std::size_t WriteNow(AnyStream& stream, std::span<const boost::asio::const_buffer> pieces, ErrorCode& failure)
+    {
+      if (stream.GetTls() != nullptr)
+      {
+        return 0;
+      }
+      boost::beast::buffers_suffix<std::span<const boost::asio::const_buffer>> remaining(pieces);
+      const std::size_t written = WriteWithoutWaiting(stream.Tcp().socket(), remaining, failure);
+      stream.GetTraffic().bytesWritten += written;
+      return written;
+    }
+
+
     Awaitable<std::pair<ErrorCode, std::uint64_t>> WriteFramedPiece(AnyStream& stream,
                                                                     std::chrono::steady_clock::duration timeout,
                                                                     std::string_view head,

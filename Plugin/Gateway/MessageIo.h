@@ -208,6 +208,10 @@ namespace OrthancCors
                                                                     bool chunked,
                                                                     bool last);
 
+    // What of `pieces` the socket takes now, without waiting (plain TCP only: 0
+    // on TLS); `failure` is set when the connection is broken.
+    std::size_t WriteNow(AnyStream& stream, std::span<const boost::asio::const_buffer> pieces, ErrorCode& failure);
+
     // Counts in the stream's Traffic a relayed response whose head (`headSize`
     // bytes) went in a write of `written` bytes.
     void CountResponseHead(AnyStream& stream, int status, std::size_t headSize, std::uint64_t written);

@@ -117,6 +117,15 @@ namespace OrthancCors
         co_return co_await AnswerError(400, "malformed request body: " + bufferError.message());
     }
 
+    // The head is the same for every attempt: refused before any connection is taken.
+    const std::optional<std::string> head = SerializeRequestHead(AsStdView(received.method_string()),
+                                                                 AsStdView(received.target()),
+                                                                 upstreamHeaders_, UpstreamFraming());
+    if (!head)
+    {
+      co_return co_await AnswerError(400, "the request has a field, method or target that cannot be relayed as it is");
+    }
+
     for (unsigned int attempt = 0; ; ++attempt)
     {
       bool reused = false;
@@ -127,7 +136,7 @@ namespace OrthancCors
       bodyBytesSent_ = 0;
 
       ConnectionFate fate = ConnectionFate::Close;
-      Attempt step = co_await SendRequest(reader, MayRetry(reused, attempt), fate);
+      Attempt step = co_await SendRequest(reader, *head, MayRetry(reused, attempt), fate);
       if (step == Attempt::Sent)
       {
         step = co_await RelayResponse(MayRetry(reused, attempt), fate);
@@ -161,49 +170,44 @@ namespace OrthancCors
   }
 
 
-  boost::asio::awaitable<Relay::Attempt> Relay::SendRequest(RequestBodyReader& reader, bool mayRetry,
-                                                            ConnectionFate& fate)
+  BodyFraming Relay::UpstreamFraming() const
   {
-    const auto& received = client_.parser.get();
-    const bool whole = bodyState_ == BodyState::None || bodyState_ == BodyState::Whole;
-    const bool chunked = !whole && client_.parser.chunked();
-
     // Orthanc 1.10.1 accepts chunked uploads (measured on /instances and STOW-RS);
     // a chunked body whole here is sent with its length. Without a length,
     // Orthanc would read a POST body until the connection closes.
-    BodyFraming framing = BodyFraming::AsIs();
-    const http::verb method = received.method();
-    if (!whole)
+    const RequestParser& parser = client_.parser;
+    const http::verb method = parser.get().method();
+    if (bodyState_ == BodyState::Started || bodyState_ == BodyState::Unread)
     {
-      framing = chunked ? BodyFraming::Chunked() : BodyFraming::Length(*client_.parser.content_length());
+      return parser.chunked() ? BodyFraming::Chunked() : BodyFraming::Length(*parser.content_length());
     }
-    else if (bodyState_ == BodyState::Whole || client_.parser.chunked() || client_.parser.content_length() ||
-             method == http::verb::post || method == http::verb::put || method == http::verb::patch)
+    if (bodyState_ == BodyState::Whole || parser.chunked() || parser.content_length() ||
+        method == http::verb::post || method == http::verb::put || method == http::verb::patch)
     {
-      framing = BodyFraming::Length(body_.size());
+      return BodyFraming::Length(body_.size());
     }
+    return BodyFraming::AsIs();
+  }
 
-    const std::optional<std::string> head = SerializeRequestHead(AsStdView(received.method_string()),
-                                                                 AsStdView(received.target()),
-                                                                 upstreamHeaders_, framing);
-    if (!head)
-    {
-      fate = co_await AnswerError(400, "the request has a field, method or target that cannot be relayed as it is");
-      co_return Attempt::Done;
-    }
+
+  boost::asio::awaitable<Relay::Attempt> Relay::SendRequest(RequestBodyReader& reader, std::string_view head,
+                                                            bool mayRetry, ConnectionFate& fate)
+  {
+    const bool whole = bodyState_ == BodyState::None || bodyState_ == BodyState::Whole;
+    const bool chunked = !whole && client_.parser.chunked();
 
     error_code sendError;
     if (whole)
     {
       // The whole request is here (most have no body): one write.
-      sendError = co_await MessageIo::WriteRequest(upstream_.Stream(), context_.upstreamTimeout, *head,
+      sendError = co_await MessageIo::WriteRequest(upstream_.Stream(), context_.upstreamTimeout, head,
                                                    boost::asio::buffer(body_.data(), body_.size()));
       bodyBytesSent_ = sendError ? 0 : body_.size();
     }
     else
     {
-      sendError = (co_await MessageIo::WriteRequest(upstream_.Stream(), context_.upstreamTimeout, *head,
-                                                    boost::asio::const_buffer()));
+      sendError = co_await MessageIo::WriteRequest(upstream_.Stream(), context_.upstreamTimeout, head,
+                                                   boost::asio::const_buffer());
     }
     if (sendError)
     {
@@ -448,8 +452,6 @@ namespace OrthancCors
       fate = co_await AnswerError(502, "Orthanc's answer has a field or reason that cannot be relayed as it is");
       co_return Attempt::Done;
     }
-    context_.metrics.CountRelayedStatus(status);
-
     // Orthanc's connection is given back as soon as its answer is read, before
     // the client has all of it.
     bool released = false;
@@ -467,6 +469,8 @@ namespace OrthancCors
       // (Orthanc has sent it all: its thread is free already.)
       const std::size_t bodySize = bodyless ? 0 : static_cast<std::size_t>(*length);
       upstream_.Stream().Tcp().expires_never();
+      context_.metrics.CountRelayedStatus(status);
+      pumped.headWritten = true;
       if (const error_code error = co_await MessageIo::WriteSerializedResponse(
             client_.stream, context_.idleTimeout, static_cast<int>(status), *head,
             std::string_view(static_cast<const char*>(upstream_.Buffer().data().data()), bodySize)))
@@ -474,10 +478,27 @@ namespace OrthancCors
         pumped.outcome = PumpResult::Outcome::WriteFailed;
         pumped.error = error;
       }
-      else
+      // Orthanc's exchange is complete whatever the client did.
+      upstream_.Buffer().consume(bodySize);
+      releaseUpstream();
+    }
+    else if (length && *length <= chunk_.size())
+    {
+      // A body that fits the connection's chunk (QIDO and metadata answers, most
+      // of them): read whole at Orthanc's pace, then written with the head at once.
+      pumped = co_await ReadSmallBody(static_cast<std::size_t>(*length));
+      if (pumped.outcome == PumpResult::Outcome::Done)
       {
-        upstream_.Buffer().consume(bodySize);
         releaseUpstream();
+        context_.metrics.CountRelayedStatus(status);
+        pumped.headWritten = true;
+        if (const error_code error = co_await MessageIo::WriteSerializedResponse(
+              client_.stream, context_.idleTimeout, static_cast<int>(status), *head,
+              std::string_view(chunk_.data(), static_cast<std::size_t>(*length))))
+        {
+          pumped.outcome = PumpResult::Outcome::WriteFailed;
+          pumped.error = error;
+        }
       }
     }
     else
@@ -490,6 +511,22 @@ namespace OrthancCors
         length ? std::optional<std::uint64_t>(*length) : std::nullopt, clientFraming,
         SpoolCounters{context_.metrics.responsesSpilled, context_.metrics.responsesUnbuffered}, releaseUpstream);
       WarnOfTemporaryFileFailure(spool);
+      if (pumped.headWritten)
+      {
+        context_.metrics.CountRelayedStatus(status);
+      }
+    }
+
+    if (pumped.outcome == PumpResult::Outcome::ReadFailed && !pumped.headWritten)
+    {
+      // Orthanc failed before the first byte of its body: nothing is sent yet,
+      // the client gets a readable 502 (or 504) instead of a closed connection.
+      if (!released)
+      {
+        upstream_.Close();
+      }
+      fate = co_await AnswerUpstreamFailure(pumped.error, "the response of Orthanc was cut before its body");
+      co_return Attempt::Done;
     }
 
     // From here on the status is sent (or the client is gone): a failure can only
@@ -513,13 +550,38 @@ namespace OrthancCors
   }
 
 
+  boost::asio::awaitable<PumpResult> Relay::ReadSmallBody(std::size_t length)
+  {
+    PumpResult result;
+    boost::beast::flat_buffer& early = upstream_.Buffer();
+    std::size_t filled = boost::asio::buffer_copy(boost::asio::buffer(chunk_.data(), length), early.data());
+    early.consume(filled);
+    while (filled < length)
+    {
+      upstream_.Stream().Tcp().expires_after(context_.upstreamTimeout);
+      auto [error, read] = co_await MessageIo::ReadSome(upstream_.Stream(),
+                                                        boost::asio::buffer(chunk_.data() + filled, length - filled));
+      filled += read;
+      if (error)
+      {
+        result.outcome = PumpResult::Outcome::ReadFailed;
+        result.error = error;   // end of stream included: the body is cut short
+        break;
+      }
+    }
+    upstream_.Stream().Tcp().expires_never();
+    co_return result;
+  }
+
+
   void Relay::WarnOfTemporaryFileFailure(const ResponseSpool& spool) const
   {
     if (!spool.FileFailure().empty())
     {
-      context_.WarnUpstreamFailure("an answer could not use a temporary file in " +
+      context_.WarnUpstreamFailure("an answer's temporary file in " +
                                    ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::RESPONSE_TEMPORARY_FOLDER) +
-                                   " (" + spool.FileFailure() + "): it went at its client's pace");
+                                   " failed (" + spool.FileFailure() + ")" +
+                                   (spool.Failed() ? ": the answer was cut" : ": the answer went on at its client's pace"));
     }
   }
 

@@ -98,9 +98,13 @@ namespace OrthancCors
     // limits count it all.
     boost::asio::awaitable<BodyOutcome> BufferBody(RequestBodyReader& reader, boost::system::error_code& error);
 
-    // The request's head and body to Orthanc: in one write when the body is
+    // How the request's body is framed towards Orthanc, from bodyState_.
+    BodyFraming UpstreamFraming() const;
+
+    // The request's `head` and body to Orthanc: in one write when the body is
     // whole here, else the head then StreamBody.
-    boost::asio::awaitable<Attempt> SendRequest(RequestBodyReader& reader, bool mayRetry, ConnectionFate& fate);
+    boost::asio::awaitable<Attempt> SendRequest(RequestBodyReader& reader, std::string_view head, bool mayRetry,
+                                                ConnectionFate& fate);
 
     // body_, then the rest from the client (after "100 Continue" if the client
     // waits for it), a chunk at a time, framed as `chunked` says.
@@ -111,6 +115,10 @@ namespace OrthancCors
     boost::asio::awaitable<boost::system::error_code> LetClientSend();
 
     boost::asio::awaitable<Attempt> RelayResponse(bool mayRetry, ConnectionFate& fate);
+
+    // The rest of a body of `length` bytes, at most the chunk's size, read into
+    // the chunk after the bytes that came with Orthanc's head.
+    boost::asio::awaitable<PumpResult> ReadSmallBody(std::size_t length);
 
     // Through the throttle: a temporary file that could not be made or written.
     void WarnOfTemporaryFileFailure(const ResponseSpool& spool) const;

@@ -31,5 +31,6 @@ namespace OrthancCors
     Outcome outcome = Outcome::Done;
     boost::system::error_code error;
     std::size_t bodyBytes = 0;   // body bytes written to the sink (framing aside)
+    bool headWritten = false;    // the message's head reached the sink: a failure can only cut it
   };
 }

@@ -204,7 +204,7 @@ namespace OrthancCors
     {
       GiveBackBlock(std::move(segments_.front().block));
       memoryBlocks_--;
-      segments_.pop_front();
+      segments_.erase(segments_.begin());
     }
     if (segments_.empty())
     {
@@ -263,7 +263,7 @@ namespace OrthancCors
       GiveBackBlock(std::move(front.block));
       memoryBlocks_--;
     }
-    segments_.pop_front();
+    segments_.erase(segments_.begin());
     ForgetFileIfDrained();
   }
 

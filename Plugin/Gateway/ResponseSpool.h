@@ -2,10 +2,11 @@
 
 #include "../Common/Metrics.h"
 
+#include <boost/container/small_vector.hpp>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -111,7 +112,8 @@ namespace OrthancCors
     TemporaryFileBudget& budget_;
     const std::size_t maxBlocks_;
 
-    std::deque<Segment> segments_;
+    // Oldest first; a few at a time (memory blocks, file ranges between them).
+    boost::container::small_vector<Segment, 8> segments_;
     std::size_t memoryBlocks_ = 0;    // blocks among segments_
     std::vector<std::unique_ptr<char[]>> spareBlocks_;
     uint64_t pendingBytes_ = 0;

@@ -1,5 +1,7 @@
 #include "HeadSerializer.h"
 
+#include <algorithm>
+#include <array>
 #include <ostream>   // (needed by Beast's status.hpp, which does not include it)
 
 #include <boost/beast/http/status.hpp>
@@ -8,10 +10,41 @@ namespace OrthancCors
 {
   namespace
   {
+    // What each byte is, looked up rather than computed: every head the gateway
+    // writes is checked byte by byte.
+    struct ByteClasses
+    {
+      std::array<bool, 256> token{};     // tchar (RFC 9110, 5.6.2)
+      std::array<bool, 256> control{};   // a control character other than a tab, or DEL
+    };
+
+    constexpr ByteClasses MakeByteClasses()
+    {
+      ByteClasses classes;
+      for (int byte = 0; byte < 256; byte++)
+      {
+        const bool letterOrDigit = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+          (byte >= '0' && byte <= '9');
+        const std::string_view symbols = "!#$%&'*+-.^_`|~";
+        classes.token[byte] = letterOrDigit || symbols.find(static_cast<char>(byte)) != std::string_view::npos;
+        classes.control[byte] = (byte < 0x20 && byte != '\t') || byte == 0x7f;
+      }
+      return classes;
+    }
+
+    constexpr ByteClasses BYTE_CLASSES = MakeByteClasses();
+
     bool IsControl(char c)
     {
-      const auto byte = static_cast<unsigned char>(c);
-      return (byte < 0x20 && c != '\t') || byte == 0x7f;
+      return BYTE_CLASSES.control[static_cast<unsigned char>(c)];
+    }
+
+    bool IsTokenText(std::string_view text)
+    {
+      return !text.empty() && std::all_of(text.begin(), text.end(), [](char c)
+      {
+        return BYTE_CLASSES.token[static_cast<unsigned char>(c)];
+      });
     }
 
     bool IsSerializableReason(std::string_view reason)
@@ -48,7 +81,7 @@ namespace OrthancCors
       bool hasLength = false;
       for (const HttpHeader& header : headers)
       {
-        if (!IsToken(header.name) || !IsSerializableFieldValue(header.value))
+        if (!IsTokenText(header.name) || !IsSerializableFieldValue(header.value))
         {
           return false;
         }
@@ -75,14 +108,7 @@ namespace OrthancCors
     {
       return false;
     }
-    for (char c : value)
-    {
-      if (IsControl(c))
-      {
-        return false;
-      }
-    }
-    return true;
+    return std::none_of(value.begin(), value.end(), IsControl);
   }
 
 
@@ -137,7 +163,7 @@ namespace OrthancCors
                                                   const HttpHeaders& headers,
                                                   BodyFraming framing)
   {
-    if (!IsToken(method) || !IsSerializableTarget(target))
+    if (!IsTokenText(method) || !IsSerializableTarget(target))
     {
       return std::nullopt;
     }

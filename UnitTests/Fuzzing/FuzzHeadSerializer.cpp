@@ -135,8 +135,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     std::string name = input.ConsumeRandomLengthString(16);
     std::string value = input.ConsumeRandomLengthString(64);
     // Framing and connection fields are the serializer's to write: not given to it.
+    // (Beast reads Proxy-Connection as Connection, a list of tokens.)
     if (EqualsIgnoringCase(name, "Transfer-Encoding") || EqualsIgnoringCase(name, "Content-Length") ||
-        EqualsIgnoringCase(name, "Connection"))
+        EqualsIgnoringCase(name, "Connection") || EqualsIgnoringCase(name, "Proxy-Connection"))
     {
       name = "X-" + name;
     }

@@ -250,11 +250,12 @@ TEST(GatewayUpstreamFailure, SilentOrthancGives504AfterUpstreamTimeout)
 }
 
 
-TEST(GatewayUpstreamFailure, ResponseCutAfterItsHeaderClosesTheClientConnection)
+TEST(GatewayUpstreamFailure, LargeResponseCutAfterSomeOfItsBodyClosesTheClientConnection)
 {
+  // Past one chunk, an answer is sent as it comes: Orthanc's cut reaches the client as a cut.
   FakeUpstream upstream([](FakeUpstream::Exchange& exchange)
   {
-    exchange.Send("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly ten b");
+    exchange.Send("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n" + std::string(100000, 'b'));
     exchange.closeAfter = true;
   });
   RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
@@ -263,5 +264,60 @@ TEST(GatewayUpstreamFailure, ResponseCutAfterItsHeaderClosesTheClientConnection)
   EXPECT_FALSE(response.complete);
   EXPECT_EQ(200u, response.status);
   EXPECT_EQ("connection closed in the body", response.error);
-  EXPECT_EQ(10u, response.bodyBytes);
+  EXPECT_EQ(100000u, response.bodyBytes);
+}
+
+
+TEST(GatewayUpstreamFailure, SmallResponseCutInItsBodyGives502)
+{
+  // An answer that fits one chunk is read whole before any of it is sent: a cut
+  // one is answered with a readable 502 instead of a truncated body.
+  FakeUpstream upstream([](FakeUpstream::Exchange& exchange)
+  {
+    exchange.Send("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly ten b");
+    exchange.closeAfter = true;
+  });
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  const ReceivedMessage response = Send(gateway.GetPort(), Get("/dicom-web/studies"));
+  ASSERT_TRUE(response.complete) << response.error;
+  EXPECT_EQ(502u, response.status);
+  EXPECT_EQ(ALLOWED_ORIGIN, response.Get("Access-Control-Allow-Origin"));
+}
+
+
+TEST(GatewayUpstreamFailure, ResponseCutBeforeItsFirstBodyByteGives502)
+{
+  // The head of an answer goes with its first body bytes: when Orthanc closes
+  // before any, nothing is sent yet, and the client reads why.
+  FakeUpstream upstream([](FakeUpstream::Exchange& exchange)
+  {
+    exchange.Send("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n");
+    exchange.closeAfter = true;
+  });
+  RunningGateway gateway(MakeTestConfiguration(upstream.GetPort()));
+
+  const ReceivedMessage response = Send(gateway.GetPort(), Get("/dicom-web/studies"));
+  ASSERT_TRUE(response.complete) << response.error;
+  EXPECT_EQ(502u, response.status);
+  EXPECT_EQ(ALLOWED_ORIGIN, response.Get("Access-Control-Allow-Origin"));
+  EXPECT_TRUE(gateway.GetLogger().Contains("warning", "cut before its body"));
+}
+
+
+TEST(GatewayUpstreamFailure, OrthancSilentAfterItsHeadGives504AfterUpstreamTimeout)
+{
+  FakeUpstream upstream([](FakeUpstream::Exchange& exchange)
+  {
+    exchange.Send("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n");
+    exchange.Stall();
+  });
+  auto configuration = MakeTestConfiguration(upstream.GetPort());
+  configuration->gateway.upstreamTimeoutSeconds = 1;
+  RunningGateway gateway(configuration);
+
+  const ReceivedMessage response = Send(gateway.GetPort(), Get("/dicom-web/studies"));
+  ASSERT_TRUE(response.complete) << response.error;
+  EXPECT_EQ(504u, response.status);
+  EXPECT_EQ(ALLOWED_ORIGIN, response.Get("Access-Control-Allow-Origin"));
 }
