@@ -4,7 +4,6 @@
 
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <openssl/evp.h>
@@ -53,6 +52,11 @@ namespace OrthancCors
                                                       const std::string& target,
                                                       const HttpHeaders& headers)
     {
+      const std::optional<std::string> head = SerializeRequestHead("GET", target, headers, BodyFraming::AsIs());
+      if (!head)
+      {
+        co_return FolderAccessVerdict{};   // (the client's fields were checked: not reached)
+      }
       for (unsigned int attempt = 0; ; ++attempt)
       {
         bool reused = false;
@@ -66,19 +70,14 @@ namespace OrthancCors
           co_return FolderAccessVerdict{};
         }
 
-        http::request<http::empty_body> request(http::verb::get, target, 11);
-        MessageIo::InsertFields(request, headers);
-        request.keep_alive(true);
-        http::request_serializer<http::empty_body> serializer(request);
-
         http::response_parser<http::string_body> parser;
         parser.header_limit(PROBE_HEADER_LIMIT);
         parser.body_limit(PROBE_BODY_LIMIT);
 
-        upstream.Stream().Tcp().expires_after(context.upstreamTimeout);
-        error_code error;
+        error_code error = co_await MessageIo::WriteRequest(upstream.Stream(), context.upstreamTimeout, *head,
+                                                            boost::asio::const_buffer());
+        upstream.Stream().Tcp().expires_after(context.upstreamTimeout);   // (for the whole answer)
         std::size_t bytes = 0;
-        std::tie(error, bytes) = co_await MessageIo::Write(upstream.Stream(), serializer);
         while (!error && !parser.is_done())
         {
           std::tie(error, bytes) = co_await MessageIo::ReadSomeBody(upstream.Stream(), upstream.Buffer(), parser);

@@ -59,15 +59,6 @@ namespace OrthancCors
       return headers;
     }
 
-    template <typename Fields>
-    void InsertFields(Fields& fields, const HttpHeaders& headers)
-    {
-      for (const HttpHeader& header : headers)
-      {
-        fields.insert(header.name, header.value);
-      }
-    }
-
     inline std::string_view AsStdView(boost::beast::string_view text)
     {
       return std::string_view(text.data(), text.size());
@@ -140,32 +131,6 @@ namespace OrthancCors
     Awaitable<Transfer> ReadSomeBody(AnyStream& stream, boost::beast::flat_buffer& buffer, Parser& parser)
     {
       return stream.Visit([&](auto& s) { return http::async_read_some(s, buffer, parser, AS_TUPLE); });
-    }
-
-    template <typename Serializer>
-    Awaitable<Transfer> WriteHeader(AnyStream& stream, Serializer& serializer)
-    {
-      using Message = std::decay_t<decltype(serializer.get())>;
-      if constexpr (!Message::is_request::value)
-      {
-        AnyStream::Traffic& traffic = stream.GetTraffic();
-        traffic.responses++;
-        traffic.lastStatus = serializer.get().result_int();
-      }
-      const Transfer result = co_await stream.Visit([&](auto& s) { return http::async_write_header(s, serializer, AS_TUPLE); });
-      stream.GetTraffic().bytesWritten += std::get<1>(result);
-      stream.GetTraffic().headBytesWritten += std::get<1>(result);
-      co_return result;
-    }
-
-    // Writes what the serializer holds until it has nothing left: the whole
-    // buffer_body chunk, or the end of the message.
-    template <typename Serializer>
-    Awaitable<Transfer> Write(AnyStream& stream, Serializer& serializer)
-    {
-      const Transfer result = co_await stream.Visit([&](auto& s) { return http::async_write(s, serializer, AS_TUPLE); });
-      stream.GetTraffic().bytesWritten += std::get<1>(result);
-      co_return result;
     }
 
     // A serialized request head and its body, in one write within `timeout`.

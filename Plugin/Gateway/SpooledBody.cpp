@@ -104,6 +104,10 @@ namespace OrthancCors
       // unwritten part first; false when some is left (or the client is gone).
       bool WriteWhatTheClientTakesNow();
 
+      // The head's unwritten part, then what the client's socket takes now of
+      // `bytes`; returns how many of `bytes` went (a broken connection is noted).
+      std::size_t WriteNowAfterTheHead(std::span<const char> bytes);
+
       // Orthanc's next bytes into `space`: those read with its head first.
       MessageIo::Awaitable<MessageIo::Transfer> ReadSome(std::span<char> space, bool knownLength);
 
@@ -180,11 +184,7 @@ namespace OrthancCors
         }
 
         ends_.upstream.stream.Tcp().expires_after(ends_.upstream.timeout);
-        // (A body of known length, its early bytes taken, is read from the socket
-        // directly: one coroutine layer less for each piece of a large answer.)
-        const auto [error, got] = (length && ends_.upstreamBuffer.size() == 0) ?
-          co_await MessageIo::ReadSome(ends_.upstream.stream, boost::asio::buffer(space.data(), space.size())) :
-          co_await ReadSome(space, length.has_value());
+        const auto [error, got] = co_await ReadSome(space, length.has_value());
         spool_.CommitInput(got);
         if (spool_.UsedFile() && !usedFile)
         {
@@ -219,6 +219,28 @@ namespace OrthancCors
     }
 
 
+    std::size_t Pipeline::WriteNowAfterTheHead(std::span<const char> bytes)
+    {
+      const std::array<boost::asio::const_buffer, 2> pieces{
+        boost::asio::buffer(head_.data(), head_.size()), boost::asio::buffer(bytes.data(), bytes.size())};
+      error_code failure;
+      const std::size_t written = MessageIo::WriteNow(ends_.client.stream, pieces, failure);
+      if (written > 0 && !head_.empty())
+      {
+        CountHead(written);
+      }
+      const std::size_t headWritten = std::min(written, head_.size());
+      head_.remove_prefix(headWritten);
+      written_.bodyBytes += written - headWritten;
+      if (failure)
+      {
+        written_.outcome = PumpResult::Outcome::WriteFailed;
+        written_.error = failure;
+      }
+      return written - headWritten;
+    }
+
+
     bool Pipeline::WriteWhatTheClientTakesNow()
     {
       if (framing_ == ClientFraming::Chunked)
@@ -232,26 +254,9 @@ namespace OrthancCors
         {
           return false;
         }
-        const std::array<boost::asio::const_buffer, 2> pieces{
-          boost::asio::buffer(head_.data(), head_.size()), boost::asio::buffer(piece.data(), piece.size())};
-        error_code failure;
-        const std::size_t written = MessageIo::WriteNow(ends_.client.stream, pieces, failure);
-        if (written > 0 && !head_.empty())
-        {
-          CountHead(written);
-        }
-        const std::size_t headWritten = std::min(written, head_.size());
-        head_.remove_prefix(headWritten);
-        const std::size_t bodyWritten = written - headWritten;
-        spool_.ConsumeOutput(bodyWritten);
-        written_.bodyBytes += bodyWritten;
-        if (failure)
-        {
-          written_.outcome = PumpResult::Outcome::WriteFailed;
-          written_.error = failure;
-          return false;
-        }
-        if (bodyWritten < piece.size())
+        const std::size_t written = WriteNowAfterTheHead(piece);
+        spool_.ConsumeOutput(written);
+        if (written < piece.size() || written_.outcome != PumpResult::Outcome::Done)
         {
           return false;
         }
@@ -268,25 +273,10 @@ namespace OrthancCors
       {
         return 0;   // the head waits for the first body byte
       }
-      const std::array<boost::asio::const_buffer, 2> pieces{
-        boost::asio::buffer(head_.data(), head_.size()), boost::asio::buffer(early.data().data(), earlySize)};
-      error_code failure;
-      const std::size_t written = MessageIo::WriteNow(ends_.client.stream, pieces, failure);
-      if (written > 0)
-      {
-        CountHead(written);
-      }
-      const std::size_t headWritten = std::min(written, head_.size());
-      const std::size_t bodyWritten = written - headWritten;
-      head_.remove_prefix(headWritten);
-      early.consume(bodyWritten);
-      written_.bodyBytes += bodyWritten;
-      if (failure)
-      {
-        written_.outcome = PumpResult::Outcome::WriteFailed;
-        written_.error = failure;
-      }
-      return bodyWritten;
+      const std::size_t written = WriteNowAfterTheHead(
+        std::span<const char>(static_cast<const char*>(early.data().data()), earlySize));
+      early.consume(written);
+      return written;
     }
 
 
@@ -309,7 +299,7 @@ namespace OrthancCors
       // An answer Orthanc cuts is written as far as it came (then the connection
       // closes, as it would from Orthanc): a client gets the head whenever Orthanc
       // sent a body byte, whatever the timing, and otherwise a 502 from the relay.
-      while (written_.outcome == PumpResult::Outcome::Done && !spool_.Failed())
+      while (written_.outcome == PumpResult::Outcome::Done)
       {
         const std::span<const char> piece = spool_.PeekOutput();
         if (spool_.Failed())
@@ -329,15 +319,7 @@ namespace OrthancCors
           continue;
         }
 
-        // (WritePiece's work inline: one coroutine layer less for each piece.)
-        const auto [error, written] = co_await MessageIo::WriteFramedPiece(
-          ends_.client.stream, ends_.client.timeout, head_, piece, framing_ == ClientFraming::Chunked, false);
-        if (!head_.empty())
-        {
-          CountHead(written);
-          head_ = {};
-        }
-        if (error)
+        if (const error_code error = co_await WritePiece(piece, false))
         {
           written_.outcome = PumpResult::Outcome::WriteFailed;
           written_.error = error;
