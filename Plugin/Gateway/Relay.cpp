@@ -503,12 +503,19 @@ namespace OrthancCors
     }
     else
     {
+      // (Not a conditional expression among co_await's arguments: there GCC 12
+      // dereferenced the empty length of a chunked answer, as a Debug build's
+      // assertion showed.)
+      std::optional<std::uint64_t> bodyLength;
+      if (length)
+      {
+        bodyLength = *length;
+      }
       ResponseSpool spool(context_.responseSpool, context_.temporaryFiles);
       pumped = co_await RelaySpooledBody(
         SpooledBodyEnds{BodyEnd{upstream_.Stream(), context_.upstreamTimeout}, upstream_.Buffer(), *parser,
                         BodyEnd{client_.stream, context_.idleTimeout}},
-        spool, *head, static_cast<int>(status),
-        length ? std::optional<std::uint64_t>(*length) : std::nullopt, clientFraming,
+        spool, *head, static_cast<int>(status), bodyLength, clientFraming,
         SpoolCounters{context_.metrics.responsesSpilled, context_.metrics.responsesUnbuffered}, releaseUpstream);
       WarnOfTemporaryFileFailure(spool);
       if (pumped.headWritten)
