@@ -1,6 +1,7 @@
 #include "HttpHeaders.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -268,16 +269,30 @@ namespace OrthancCors
   }
 
 
+  namespace
+  {
+    // tchar (RFC 9110, 5.6.2), looked up: every head the gateway writes is checked name by name.
+    constexpr std::array<bool, 256> MakeTokenBytes()
+    {
+      std::array<bool, 256> token{};
+      const std::string_view symbols = "!#$%&'*+-.^_`|~";
+      for (int byte = 0; byte < 256; byte++)
+      {
+        token[byte] = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') ||
+          symbols.find(static_cast<char>(byte)) != std::string_view::npos;
+      }
+      return token;
+    }
+
+    constexpr std::array<bool, 256> TOKEN_BYTES = MakeTokenBytes();
+  }
+
+
   bool IsToken(std::string_view text)
   {
-    static const std::string_view TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
-    return !text.empty() &&
-      std::all_of(text.begin(), text.end(), [](char c)
-      {
-        return (c >= 'a' && c <= 'z') ||
-          (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9') ||
-          TOKEN_SYMBOLS.find(c) != std::string_view::npos;
-      });
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c)
+    {
+      return TOKEN_BYTES[static_cast<unsigned char>(c)];
+    });
   }
 }

@@ -10,41 +10,23 @@ namespace OrthancCors
 {
   namespace
   {
-    // What each byte is, looked up rather than computed: every head the gateway
-    // writes is checked byte by byte.
-    struct ByteClasses
+    // A control character other than a tab, or DEL, looked up: every byte of
+    // every head the gateway writes is checked.
+    constexpr std::array<bool, 256> MakeControlBytes()
     {
-      std::array<bool, 256> token{};     // tchar (RFC 9110, 5.6.2)
-      std::array<bool, 256> control{};   // a control character other than a tab, or DEL
-    };
-
-    constexpr ByteClasses MakeByteClasses()
-    {
-      ByteClasses classes;
+      std::array<bool, 256> control{};
       for (int byte = 0; byte < 256; byte++)
       {
-        const bool letterOrDigit = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-          (byte >= '0' && byte <= '9');
-        const std::string_view symbols = "!#$%&'*+-.^_`|~";
-        classes.token[byte] = letterOrDigit || symbols.find(static_cast<char>(byte)) != std::string_view::npos;
-        classes.control[byte] = (byte < 0x20 && byte != '\t') || byte == 0x7f;
+        control[byte] = (byte < 0x20 && byte != '\t') || byte == 0x7f;
       }
-      return classes;
+      return control;
     }
 
-    constexpr ByteClasses BYTE_CLASSES = MakeByteClasses();
+    constexpr std::array<bool, 256> CONTROL_BYTES = MakeControlBytes();
 
     bool IsControl(char c)
     {
-      return BYTE_CLASSES.control[static_cast<unsigned char>(c)];
-    }
-
-    bool IsTokenText(std::string_view text)
-    {
-      return !text.empty() && std::all_of(text.begin(), text.end(), [](char c)
-      {
-        return BYTE_CLASSES.token[static_cast<unsigned char>(c)];
-      });
+      return CONTROL_BYTES[static_cast<unsigned char>(c)];
     }
 
     bool IsSerializableReason(std::string_view reason)
@@ -81,7 +63,7 @@ namespace OrthancCors
       bool hasLength = false;
       for (const HttpHeader& header : headers)
       {
-        if (!IsTokenText(header.name) || !IsSerializableFieldValue(header.value))
+        if (!IsToken(header.name) || !IsSerializableFieldValue(header.value))
         {
           return false;
         }
@@ -163,7 +145,7 @@ namespace OrthancCors
                                                   const HttpHeaders& headers,
                                                   BodyFraming framing)
   {
-    if (!IsTokenText(method) || !IsSerializableTarget(target))
+    if (!IsToken(method) || !IsSerializableTarget(target))
     {
       return std::nullopt;
     }
