@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The four entry points Orthanc looks up; everything else lives in CorsPlugin.
 
 #include "Common/ExceptionBarrier.h"

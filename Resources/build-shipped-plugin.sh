@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Builds the plugin as it ships: STATIC_BUILD (JsonCpp compiled in, so that the
 # library needs nothing but the C/C++ runtime and OpenSSL and loads into the
 # orthancteam image as into Debian's Orthanc), RelWithDebInfo. Installs the build

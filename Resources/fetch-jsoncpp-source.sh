@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Fetches JsonCpp's upstream tarball (libjsoncpp_1.9.5.orig.tar.gz) from Debian's
 # source package, for STATIC_BUILD: Debian ships no static libjsoncpp, and the
 # orthancteam Docker image ships another JsonCpp than Debian's.

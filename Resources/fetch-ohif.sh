@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Fetches the published OHIF viewer build (npm package @ohif/app, its dist/) into
 # a cache folder and prints the path of dist/. Downloads only when not cached.
 #

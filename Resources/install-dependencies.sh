@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Installs, from Debian's archive, what building and testing the plugin needs.
 # Idempotent: packages already present are not reinstalled; apt-get update runs
 # only when something is missing.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Installs what the end-to-end suite needs beyond the integration tests:
 #   - Debian's `chromium` (the browser the suite drives; never a browser downloaded
 #     by Playwright, which cannot be fetched where CI runs),

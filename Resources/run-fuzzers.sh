@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Builds the libFuzzer targets (UnitTests/Fuzzing, FUZZING=ON, Debian's clang) in
 # build-fuzz and runs each for a bounded time, starting from the seed corpus kept
 # in the repository (never modified: new inputs go to a scratch folder). Prints

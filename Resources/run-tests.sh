@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The project's test command: installs what is missing (Debian packages), builds
 # the plugin as it ships (STATIC_BUILD) and runs every test — unit tests, and
 # integration tests against a real Orthanc with the real DICOMweb plugin. Then the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The main job: installs what is missing, builds the plugin, and starts Orthanc with
 # the plugin and DICOMweb, a sample CT study, and OHIF reading it in each deployment
 # shape (Resources/Demo/demo.py). Prints the URLs; Ctrl-C stops everything.

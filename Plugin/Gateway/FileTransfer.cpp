@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 #include "FileTransfer.h"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>

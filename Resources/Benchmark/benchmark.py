@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Benchmark: Orthanc direct, nginx as a CORS proxy, and this plugin's gateway, side by
 side in one run on this machine, loopback only.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Counts the user-space instructions a request costs the gateway (on its own thread),
 # Orthanc and nginx, with callgrind (count_instructions.py: what it measures and how).
 # Installs what is missing (Orthanc and its DICOMweb plugin, valgrind, nginx-light).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """User-space instructions a request, counted by callgrind: the gateway's own thread apart
 from Orthanc's, and nginx (one worker, the benchmark's configuration) for the same requests.
 Instruction counts are repeatable on a machine whose requests/s move by 20% between rounds:

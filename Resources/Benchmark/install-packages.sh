@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Installs those of the Debian packages named that are missing (apt-get update only then),
 # for the benchmark's tools: nginx-light, wrk, valgrind...
 #

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 'use strict';
 // The user-level figure: how long the published OHIF viewer (served from its own
 // origin) takes to show the first image of a series, and to have fetched every slice

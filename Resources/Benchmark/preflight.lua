@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- wrk script: a CORS preflight as a browser sends it before a DICOMweb call that
 -- carries Authorization (e.g. a viewer launched with a bearer token).
 wrk.method = "OPTIONS"

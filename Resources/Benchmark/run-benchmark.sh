@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Benchmarks the plugin's gateway against Orthanc direct and nginx as a CORS proxy,
 # side by side on this machine (loopback only), and prints one Markdown table a workload.
 #

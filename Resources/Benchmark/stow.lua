@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- wrk script: STOW-RS, the same multipart/related body (one DICOM instance) posted
 -- over and over. Orthanc answers each one (the instance is already stored after the
 -- first: it still parses the upload and answers the STOW-RS response).

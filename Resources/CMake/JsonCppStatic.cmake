@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # STATIC_BUILD: JsonCpp 1.9.5 compiled into the plugin, so that the plugin needs no
 # libjsoncpp.so (the orthancteam Docker image ships another JsonCpp than Debian's).
 # Debian ships no static JsonCpp: the upstream tarball comes from Debian's source

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The demo: Orthanc with this plugin and DICOMweb, a sample CT study, and the OHIF
 viewer reading it in three deployment shapes:
   1. OHIF on its own origin (a static server), reading Orthanc through the gateway:

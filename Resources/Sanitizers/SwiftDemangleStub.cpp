@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Preloaded after libasan into a non-instrumented Orthanc (orthanc-with-sanitizers.sh).
 //
 // Why: when libasan is preloaded, its initialization looks up "swift_demangle" with

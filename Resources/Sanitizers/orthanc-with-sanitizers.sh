@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Runs Debian's Orthanc (not instrumented) so that it can load a plugin built with
 # SANITIZERS=ON. The integration tests use it through ORTHANC_BINARY, which the
 # harness reads (see Resources/run-tests.sh):

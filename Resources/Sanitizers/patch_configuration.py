@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Writes a copy of an Orthanc configuration file with "MallocArenaMax": 0, for
 orthanc-with-sanitizers.sh: ASan makes mallopt() fail, and Orthanc stops when
 mallopt(M_ARENA_MAX) fails; 0 tells it not to call mallopt at all.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Makes (once) a Debian sid root holding the Orthanc that users of the orthancteam
 # image run: Orthanc 1.13.0 with DICOMweb 1.24, which sid packages too. Prints its
 # path. Cached under .cache/ and reused; made in a temporary folder and renamed,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Runs the Orthanc of the Debian sid root that make-root.sh made (Orthanc 1.13.0,
 # DICOMweb 1.24) with the arguments given, as if it were the machine's Orthanc: the
 # integration and end-to-end tests use it through ORTHANC_BINARY (Resources/run-tests.sh):

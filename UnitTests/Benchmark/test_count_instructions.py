@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Resources/Benchmark/count-instructions.sh as a user runs it, with few requests, so that it
 cannot rot: every row is printed, the gateway's thread is told apart from Orthanc's (a
 preflight costs Orthanc next to nothing, a QIDO search millions), nginx is counted. Never a

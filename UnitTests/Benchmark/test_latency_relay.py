@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The benchmark's WAN relay (orthanc_cors_tools.latency_relay), run as the benchmark runs
 it (a child process) in front of an echo server on loopback: every byte arrives, in
 order, both ways; a request's answer comes back no sooner than one round trip later

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The benchmark's quick run (Resources/Benchmark/run-benchmark.sh --quick) completes and
 writes its Markdown: one table a workload, a row of figures for each contender that
 takes part, and the ratios. Nothing here looks at how fast anything was."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The README's first command as a user runs it: Resources/start-demo.sh, non-interactively,
 in a process group of its own as a terminal would start it. Waits for the URLs it prints,
 checks each answers as it says, then stops it as Ctrl-C does (SIGINT to the whole process

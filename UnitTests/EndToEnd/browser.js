@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 'use strict';
 // Headless Chromium (Debian's) driven by playwright-core, and a recorder of what the
 // page sees on the network and in its console: the evidence the scenarios assert on.

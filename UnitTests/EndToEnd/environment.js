@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 'use strict';
 // Starts environment.py (Orthanc with DICOMweb and this plugin, test studies, OHIF's
 // static servers) and hands its description to the tests. Stopping it closes its

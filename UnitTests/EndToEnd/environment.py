@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The servers the end-to-end suite drives a browser against, started on free
 loopback ports; prints one JSON line describing them, then runs until its standard
 input closes (the Node test that spawned it ended, however it ended) or SIGTERM,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 'use strict';
 // What a user does in OHIF 3.13, as steps: the study list, then the study in the
 // basic viewer, then the image in the viewport. The selectors come from OHIF's DOM:

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 'use strict';
 // The published OHIF viewer, in headless Chromium, reading a CT study from a real
 // Orthanc through this plugin: on another origin, with Orthanc's authentication,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 'use strict';
 // What a screenshot of the viewport says about the image in it.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 'use strict';
 // The image check the scenarios rely on must tell a rendered CT slice from a blank,
 // flat or coloured viewport, and decode every PNG filter Chromium may use.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 'use strict';
 // A minimal PNG decoder for Chromium's screenshots (8-bit greyscale, RGB or RGBA,
 // not interlaced): enough to look at the pixels a test has captured, with Node's

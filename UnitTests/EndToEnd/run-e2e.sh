@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The end-to-end suite: OHIF in headless Chromium against a real Orthanc with this
 # plugin. Sets up what it needs (Debian's chromium, playwright-core and OHIF's build
 # from npm, cached under .cache/ between runs), then runs node's test runner.

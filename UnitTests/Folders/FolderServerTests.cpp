@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 #include "Common/TargetPath.h"
 #include "Folders/FolderServer.h"
 #include "Folders/PathResolver.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 #include "Folders/FolderBody.h"
 #include "Folders/OpenFile.h"
 #include "TemporaryDirectory.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Range and If-Range of a served file. Input: the representation's size on the
 // first 8 bytes (little-endian), then the Range field's value, then after a
 // newline, If-Range's. Invariants: a partial selection lies inside the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The chunked-framing limits (issue 18, finding 2). Input: a chunked request body,
 // fed to Beast's request parser the way the gateway's RequestBodyReader feeds it
 // (the read size bounded by GetRoomForPendingFraming while the parser waits for

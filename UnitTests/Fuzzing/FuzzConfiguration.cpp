@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Configuration parsing: JSON text (Orthanc's whole configuration) -> ParseConfiguration.
 // Invariants: anything wrong is a ConfigurationError naming a "Cors" key (never
 // another exception, a crash or a hang); an accepted configuration describes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Preflight and actual-request evaluation from raw header bytes. Input: a request
 // line "METHOD target" then header lines "Name: value", separated by LF (a CR, NUL
 // or any other byte stays inside the value, as if a lenient parser let it through).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The gateway's handling of a request header, from raw bytes, as Session does it
 // (no network): ScanHeaderSection (also in pieces) -> Beast request_parser -> ValidateRequest ->
 // CorsRequest -> preflight or actual-request decision -> headers relayed to Orthanc.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The one head serializer of the gateway (Protocol/HeadSerializer), from raw
 // bytes: a request or a response head with arbitrary method, target, status,
 // reason, field names and values, and framing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Origin parsing and pattern matching. Input: an Origin header value, optionally
 // preceded by "pattern\n" (one AllowedOrigins entry to parse and match with).
 // Invariants: a parsed origin serializes back to exactly the input (only exact

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Folder path resolution. Input: a request-target. Invariants: a decoded path
 // starts with '/', has no "." or ".." segment, no empty segment, no NUL or '\';
 // a file resolved in the test folder is always inside the folder's canonical path.

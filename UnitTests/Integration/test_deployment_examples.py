@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The deployment examples work as shipped: Configuration.json.example (comments and
 all), the orthancteam Docker recipe (Resources/Docker/: its ORTHANC__CORS__...
 environment variables and its orthanc.json, merged the way the image merges them;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The diagnostics on Orthanc's own port, against a real Orthanc: GET /cors/policy
 (the effective policy) and POST /cors/check (would a browser on this origin be
 allowed this request, and if not, exactly why). Both are same-origin only: they

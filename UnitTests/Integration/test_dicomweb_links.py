@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Every link of the DICOMweb plugin's answers, fetched through the gateway, points
 at the gateway's origin as the browser named it: RetrieveURL (0008,1190) of QIDO-RS
 studies, series and instances, and every BulkDataURI of WADO-RS metadata, over plain

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """DNS rebinding (issue 18, finding 5), against a real Orthanc.
 
 A page on rebind.evil.example whose DNS name the attacker re-points at the server

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Faults on Orthanc's side of the gateway, with a real Orthanc (1.10.1 and 1.13.0: README, Compatibility):
 
 - Orthanc stalls (a Lua script that keeps it busy past Cors.Gateway.UpstreamTimeout):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Folders served by the gateway answer as Orthanc's own port does (issue 18, finding 3).
 
 With AuthenticationEnabled, Orthanc's port answers a folder's files with 401 to a

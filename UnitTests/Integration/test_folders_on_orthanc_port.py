@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Folders served on Orthanc's own port (Cors.Folders with a prefix other than "/"),
 through the plugin's REST callback, against a real Orthanc: MIME types, ETag and
 304, cache lifetimes by file name, precompressed siblings (and how they get along

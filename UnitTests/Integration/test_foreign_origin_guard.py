@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The foreign-origin guard on Orthanc's own port (Cors.RejectForeignOrigins, on by
 default), against a real Orthanc.
 

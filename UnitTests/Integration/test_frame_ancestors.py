@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Who may show a folder's pages in a frame (Cors.Folders[...].FrameAncestors), against
 a real Orthanc, on both ports: every answer of a folder carries Content-Security-
 Policy frame-ancestors ('self' plus the listed origins) and, when only the same

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The gateway's own limits on what a client may make it hold or forward, on a
 real Orthanc (1.10.1 and 1.13.0: README, Compatibility) with the real DICOMweb plugin (issue 18):
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What an operator watches at the front door, with a real Orthanc and its DICOMweb plugin:
 the gateway's access log (Cors.Gateway.AccessLog) parsed back field by field, its rotation
 by logrotate's rename, and the plugin's metrics read from Orthanc's own

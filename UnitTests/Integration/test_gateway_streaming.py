@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The gateway's bounded buffers and clean stop, measured on a real Orthanc:
 
 - a WADO-RS retrieve of more than 200 MiB (large uncompressed CT instances made

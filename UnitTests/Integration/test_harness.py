@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Self-tests of the integration harness, with Orthanc and the DICOMweb plugin only
 (not this plugin): if these fail, no other integration result means anything."""
 

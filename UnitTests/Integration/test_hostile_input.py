@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Hostile input against a real Orthanc (1.10.1 and 1.13.0: README, Compatibility) with the real DICOMweb
 plugin and this plugin, through the gateway and on Orthanc's own port:
 

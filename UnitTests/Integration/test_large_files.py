@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Served files of any size against a real Orthanc: a sparse 3 GiB file (made with
 truncate, marker bytes written across the 2 GiB line) in a folder served on both
 ports.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Cross-site "HTTP method faking" (issue 18, finding 1), against a real Orthanc.
 
 Orthanc honours `?_method=DELETE` (and PUT) on a GET, and X-HTTP-Method-Override on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The plugin loads into a real Orthanc (Debian package, with the DICOMweb plugin),
 is listed as "cors", describes its policy, stays inactive without a "Cors" section,
 and makes Orthanc refuse to start on any bad configuration, naming the key."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Slow readers through the gateway, against a real Orthanc (issue 30, finding 1).
 
 Orthanc's HTTP server sends an answer on the thread that computed it: a relay

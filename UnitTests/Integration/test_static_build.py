@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What the plugin's shared library needs and exports (readelf).
 
 The orthancteam Docker image ships other JsonCpp and Boost versions than Debian:

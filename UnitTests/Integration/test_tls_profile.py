@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The gateway's TLS as a client on the network sees it, with a real Orthanc: Mozilla's
 "intermediate" profile (versions, suites, server order, ALPN), checked with the openssl
 command and with testssl.sh (Debian packages); certificate renewal without a restart;

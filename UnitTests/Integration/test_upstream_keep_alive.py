@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Uploads through the gateway after the browser's connection sat idle longer than
 Orthanc keeps its own keep-alive connections open (1 s: KeepAliveTimeout of Orthanc
 1.13, and 1.10's fixed value; Orthanc says "Keep-Alive: timeout=1").

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Checks that the modules of Plugin/ include only what they may.
 
 The rule lives in one place, the `add_core_module(Name DEPENDS ...)` lines of the top-level

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The layout check finds each kind of violation, and passes a tree that has none."""
 
 import os

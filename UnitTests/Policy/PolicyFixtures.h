@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
 #pragma once
 
 // Policies and requests built directly through the Policy/RoutePolicy

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // OHIF 3 app-config.js for shape 3: OHIF on the platform's origin
 // (https://viewer.platform.example) obtains a bearer token from the platform's OpenID
 // Connect provider and sends it as "Authorization: Bearer ..." on every DICOMweb

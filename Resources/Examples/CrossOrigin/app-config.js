@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // OHIF 3 app-config.js for shape 1: OHIF at https://viewer.hospital.example, DICOMweb
 // at Orthanc's gateway on another origin (see orthanc.json beside this file).
 window.config = {

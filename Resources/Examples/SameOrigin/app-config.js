@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // OHIF 3 app-config.js for shape 2: OHIF served by the gateway at "/", DICOMweb on the
 // same origin (relative URLs), no CORS involved. Replace dist/app-config.js with it.
 window.config = {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The Python shared by the integration tests (UnitTests/Integration), the end-to-end
 suite (UnitTests/EndToEnd), the demo (Resources/Demo), the benchmark
 (Resources/Benchmark) and the sanitizer wrapper (Resources/Sanitizers).

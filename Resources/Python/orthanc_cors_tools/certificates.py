@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Self-signed certificates for the gateway's TLS, made by the openssl command (Debian's
 openssl package, a test dependency): clients of such a gateway use
 raw_http.insecure_tls_context()."""

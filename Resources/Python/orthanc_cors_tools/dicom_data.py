@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Test data without any download: a small CT series created through Orthanc's own
 REST API (POST /tools/create-dicom) from 16-bit greyscale PNG slices generated here."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What the tests read from the deployment examples of Resources/Examples/: the nginx
 directives of an example, and the embedded shape's portal page and headers, so that
 the end-to-end suite's portal is the example itself, not a copy that could drift."""

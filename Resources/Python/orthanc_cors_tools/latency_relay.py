@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A user-space TCP relay that adds a round-trip time, for the benchmark's WAN mode.
 
 The kernels the benchmark runs on may have no netem (tc qdisc ... netem delay), and it

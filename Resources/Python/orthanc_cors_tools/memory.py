@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A process's memory as Linux reports it in /proc/PID/status (the gateway runs in
 Orthanc's process, so this is how the tests and the benchmark bound its footprint)."""
 

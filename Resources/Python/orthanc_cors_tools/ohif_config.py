@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Writes OHIF app-config.js files pointing OHIF's DICOMweb data source at a server,
 and copies of OHIF's build with their own app-config.js, for a server (the gateway)
 that serves a folder's files as they are."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Runs a real Orthanc (Debian package) with the real DICOMweb plugin and this plugin.
 
 An OrthancInstance owns one Orthanc process on free loopback ports, with its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Orthanc's JSON files: configuration files may carry // and /* */ comments (Orthanc's
 JsonCpp reader accepts them, and so do the Docker image's scripts)."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Child processes that their parent stops itself, in order, rather than a terminal.
 
 A terminal's Ctrl-C signals its whole foreground process group: a server started in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """HTTP/1.1 on the loopback interface, below http.client's level where the tests need
 it: requests that send exactly the given header lines, raw bytes in and out, and a
 parser of raw responses (status, header lines in received order, repeats kept)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A small static server for a single-page viewer on its own origin.
 
 Serves a folder, answers index.html for client-side routes (paths without a file

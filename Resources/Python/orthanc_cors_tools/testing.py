@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """unittest glue: one Orthanc per test, or one per test class, stopped when the test
 (or the class) ends and kept on disk when it failed."""
 

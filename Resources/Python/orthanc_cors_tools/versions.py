@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Prints the versions of the Orthanc that ORTHANC_BINARY runs and of its DICOMweb
 plugin, as the running server reports them; Resources/run-tests.sh prints them
 before each test run:
