@@ -40,6 +40,7 @@ DOCKER_DIR = os.path.join(SOURCE_DIR, "Resources", "Docker")
 DOCKERFILE = os.path.join(DOCKER_DIR, "Dockerfile")
 EXAMPLES_DIR = os.path.join(SOURCE_DIR, "Resources", "Examples")
 README = os.path.join(SOURCE_DIR, "README.md")
+SHAPES_DOCUMENT = os.path.join(SOURCE_DIR, "Resources", "Documentation", "DeploymentShapes.md")
 SHAPES = ["CrossOrigin", "SameOrigin", "BearerToken", "Embedded"]
 # The embedded shape serves the same OHIF build as shape 2, with its app-config.js.
 APP_CONFIG_OF_SHAPE = {"Embedded": "SameOrigin"}
@@ -553,14 +554,29 @@ class DeploymentShapes(DeploymentTestCase):
         self.assertEqual(dict(embedded_portal_headers()), {"Cross-Origin-Opener-Policy": "same-origin",
                                    "Cross-Origin-Embedder-Policy": "require-corp"})
 
-    def test_readme_shows_each_shape_configuration_verbatim(self):
-        with open(README, "r", encoding="utf-8") as source:
-            readme = source.read()
+    def test_documentation_shows_each_shape_configuration_verbatim(self):
+        with open(SHAPES_DOCUMENT, "r", encoding="utf-8") as source:
+            document = source.read()
         for shape in SHAPES:
             with self.subTest(shape=shape):
                 with open(os.path.join(EXAMPLES_DIR, shape, "orthanc.json"), "r", encoding="utf-8") as source:
-                    self.assertTrue(source.read().strip() in readme,
-                                    "README.md does not show Resources/Examples/%s/orthanc.json verbatim" % shape)
+                    self.assertTrue(source.read().strip() in document,
+                                    "%s does not show Resources/Examples/%s/orthanc.json verbatim"
+                                    % (SHAPES_DOCUMENT, shape))
+
+    def test_readme_quick_start_is_the_cross_origin_shape_verbatim(self):
+        # The configuration a newcomer copies from the README's first screen is one a test
+        # starts Orthanc with, and the OHIF data source beside it points at that gateway.
+        with open(README, "r", encoding="utf-8") as source:
+            quick_start = source.read().split("\n## ", 2)[1]
+        self.assertTrue(quick_start.startswith("Quick start"), quick_start[:40])
+        with open(os.path.join(EXAMPLES_DIR, "CrossOrigin", "orthanc.json"), "r", encoding="utf-8") as source:
+            self.assertIn(source.read().strip(), quick_start)
+        with open(os.path.join(EXAMPLES_DIR, "CrossOrigin", "app-config.js"), "r", encoding="utf-8") as source:
+            app_config = source.read()
+        for root in re.findall(r"(\w+Root): '([^']+)'", app_config):
+            with self.subTest(root=root[0]):
+                self.assertIn("%s: '%s'" % root, quick_start)
 
     @unittest.skipIf(shutil.which("node") is None, "node is not installed")
     def test_every_app_config_example_is_valid_javascript(self):

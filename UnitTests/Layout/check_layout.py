@@ -3,14 +3,15 @@
 """Checks that the modules of Plugin/ include only what they may.
 
 The rule lives in one place, the `add_core_module(Name DEPENDS ...)` lines of the top-level
-CMakeLists.txt; this check holds the sources and the README's module map to it:
+CMakeLists.txt; this check holds the sources and the module map of
+Resources/Documentation/Development.md to it:
 
 - a file of Plugin/<Module>/ includes headers of its own module and of the modules it depends
   on, directly or not, never of a module above it;
 - the Orthanc SDK (<orthanc/...>) is included only by the SDK layer (Plugin/OrthancPort/ and
   Plugin/Plugin.cpp);
 - JsonCpp (<json/...>) and OpenSSL (<openssl/...>) only where the module links them;
-- the README's table under "## Layout" names every module directory of Plugin/ and, for each
+- that document's table under "## Layout" names every module directory of Plugin/ and, for each
   core module, exactly the modules CMake lets it depend on directly.
 
 Usage: check_layout.py SOURCE_DIR. Prints every violation; exit status 1 if there is one.
@@ -105,12 +106,16 @@ def check_sources(source_dir, modules):
     return errors
 
 
+# The document whose "## Layout" table maps the modules.
+MODULE_MAP = 'Resources/Documentation/Development.md'
+
+
 def check_readme(source_dir, modules):
-    with open(os.path.join(source_dir, 'README.md'), encoding='utf-8') as f:
+    with open(os.path.join(source_dir, MODULE_MAP), encoding='utf-8') as f:
         readme = f.read()
     section = re.search(r'^## Layout\n(.*?)(?=^## )', readme, re.M | re.S)
     if not section:
-        return ['README.md: no "## Layout" section']
+        return [f'{MODULE_MAP}: no "## Layout" section']
     rows = {}
     for line in section.group(1).splitlines():
         cells = [cell.strip() for cell in line.strip().strip('|').split('|')]
@@ -122,15 +127,15 @@ def check_readme(source_dir, modules):
     directories = sorted(d for d in os.listdir(plugin_dir) if os.path.isdir(os.path.join(plugin_dir, d)))
     for directory in directories:
         if directory not in rows:
-            errors.append(f'README.md, Layout: no row for Plugin/{directory}/')
+            errors.append(f'{MODULE_MAP}, Layout: no row for Plugin/{directory}/')
     for name, listed in rows.items():
         if name not in directories:
-            errors.append(f'README.md, Layout: Plugin/{name}/ does not exist')
+            errors.append(f'{MODULE_MAP}, Layout: Plugin/{name}/ does not exist')
         elif name in modules:
             expected = {d[len('OrthancCors'):] for d in modules[name]
                         if d.startswith('OrthancCors') and d[len('OrthancCors'):] in modules}
             if listed != expected:
-                errors.append(f'README.md, Layout: Plugin/{name}/ may include {sorted(listed)} there, '
+                errors.append(f'{MODULE_MAP}, Layout: Plugin/{name}/ may include {sorted(listed)} there, '
                               f'{sorted(expected)} in CMakeLists.txt')
     return errors
 

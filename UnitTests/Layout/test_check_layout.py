@@ -33,7 +33,7 @@ class LayoutCheckTest(unittest.TestCase):
     def make_tree(self, files, readme=README):
         directory = tempfile.TemporaryDirectory()
         self.addCleanup(directory.cleanup)
-        tree = {'CMakeLists.txt': CMAKE_LISTS, 'README.md': readme,
+        tree = {'CMakeLists.txt': CMAKE_LISTS, 'Resources/Documentation/Development.md': readme,
                 'Plugin/Common/Text.h': '#include <string>\n',
                 'Plugin/Policy/Policy.h': '#include "../Common/Text.h"\n',
                 'Plugin/Configuration/Settings.h': '#include "../Common/Text.h"\n#include <json/value.h>\n',
@@ -89,7 +89,7 @@ class LayoutCheckTest(unittest.TestCase):
 
     def test_a_module_missing_from_the_readme_is_reported(self):
         self.assert_reported({'Plugin/Extra/Thing.h': '\n'},
-                             'README.md, Layout: no row for Plugin/Extra/',
+                             'Resources/Documentation/Development.md, Layout: no row for Plugin/Extra/',
                              'Plugin/Extra/ is not a module of CMakeLists.txt')
 
 
