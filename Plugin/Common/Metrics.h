@@ -42,7 +42,7 @@ namespace OrthancCors
     double value;
   };
 
-  // A metric's name and meaning, as the README lists them.
+  // A metric's name and meaning, as the configuration reference lists them.
   struct MetricDescription
   {
     std::string name;
@@ -107,7 +107,7 @@ namespace OrthancCors
     // Every metric, in the order of Describe().
     std::vector<MetricValue> Read() const;
 
-    // Every name and what it means (the README's list is checked against it).
+    // Every name and what it means (the list of Resources/Documentation/Configuration.md is checked against it).
     static std::vector<MetricDescription> Describe();
   };
 }

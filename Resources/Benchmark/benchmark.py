@@ -439,7 +439,7 @@ class Benchmark:
     def restart_orthanc(self, access_log=False, wan=None):
         """Orthanc again, on the same folder (its data kept) and ports, the gateway's
         access log on or off; with `wan` (a WanSetup), the gateway on TLS and serving
-        OHIF's build at its root, cross-origin isolated (shape 2 of the README), while
+        OHIF's build at its root, cross-origin isolated (shape 2 of Resources/Documentation/DeploymentShapes.md), while
         still relaying DICOMweb to the cross-origin viewer."""
         cors = copy.deepcopy(self.base_cors)
         if access_log:

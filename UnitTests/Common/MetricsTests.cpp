@@ -14,11 +14,12 @@ using namespace OrthancCors;
 
 namespace
 {
-  // README.md sits at the root of the source tree, two levels above this file.
-  std::string ReadReadme()
+  // The configuration reference, which lists the metrics, from the root of the source tree,
+  // two levels above this file.
+  std::string ReadConfigurationReference()
   {
     const std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "README.md";
+      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "Resources" / "Documentation" / "Configuration.md";
     std::ifstream file(path);
     std::stringstream content;
     content << file.rdbuf();
@@ -45,14 +46,14 @@ TEST(Metrics, NamesAreUniquePrefixedAndReadInTheOrderDescribed)
 }
 
 
-TEST(Metrics, ReadmeListsEveryMetricWithItsMeaning)
+TEST(Metrics, ConfigurationReferenceListsEveryMetricWithItsMeaning)
 {
-  const std::string readme = ReadReadme();
-  ASSERT_FALSE(readme.empty());
+  const std::string reference = ReadConfigurationReference();
+  ASSERT_FALSE(reference.empty());
   for (const MetricDescription& metric : CorsMetrics::Describe())
   {
-    EXPECT_NE(std::string::npos, readme.find("| `" + metric.name + "` | " + metric.meaning + " |"))
-      << metric.name << " is not in README.md's metrics table";
+    EXPECT_NE(std::string::npos, reference.find("| `" + metric.name + "` | " + metric.meaning + " |"))
+      << metric.name << " is not in Resources/Documentation/Configuration.md's metrics table";
   }
 }
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The gateway in front of a real Orthanc (1.10.1 and 1.13.0: README, Compatibility) with the real DICOMweb
+"""The gateway in front of a real Orthanc (1.10.1 and 1.13.0: Resources/Documentation/Operations.md, Compatibility) with the real DICOMweb
 plugin and authentication on (RegisteredUsers): preflights answered without
 credentials, DICOMweb relayed with the policy's headers on every status, links in
 the answers pointing at the gateway, uploads (chunked too) stored byte for byte,

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The gateway's own limits on what a client may make it hold or forward, on a
-real Orthanc (1.10.1 and 1.13.0: README, Compatibility) with the real DICOMweb plugin (issue 18):
+real Orthanc (1.10.1 and 1.13.0: Resources/Documentation/Operations.md, Compatibility) with the real DICOMweb plugin (issue 18):
 
 - chunk-size lines and trailer sections: 8 connections that each send a
   chunk-size line of 128 MiB that never ends are answered 400 and closed, and

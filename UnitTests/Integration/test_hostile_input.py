@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Hostile input against a real Orthanc (1.10.1 and 1.13.0: README, Compatibility) with the real DICOMweb
+"""Hostile input against a real Orthanc (1.10.1 and 1.13.0: Resources/Documentation/Operations.md, Compatibility) with the real DICOMweb
 plugin and this plugin, through the gateway and on Orthanc's own port:
 
 - a corpus of hostile Origin values (CRLF, NUL, non-ASCII, userinfo, trailing dots,

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Soak: at least 60 s of mixed load through the gateway at 128 connections, on a
-real Orthanc (1.10.1 and 1.13.0: README, Compatibility) with the real DICOMweb plugin: preflights, QIDO-RS
+real Orthanc (1.10.1 and 1.13.0: Resources/Documentation/Operations.md, Compatibility) with the real DICOMweb plugin: preflights, QIDO-RS
 searches, WADO-RS retrieves (checked byte for byte) and STOW-RS uploads, each
 connection kept alive and cycling through the four.
 
