@@ -12,7 +12,9 @@ set -euo pipefail
 
 BUILD_PACKAGES=(cmake g++ make pkg-config orthanc-dev libjsoncpp-dev libboost1.81-dev
                 libssl-dev libgtest-dev dpkg-dev)
-TEST_PACKAGES=(orthanc orthanc-dicomweb openssl testssl.sh curl python3 python3-yaml binutils)
+# python3-pip, -setuptools and -wheel: unit.python_package installs Resources/Python offline.
+TEST_PACKAGES=(orthanc orthanc-dicomweb openssl testssl.sh curl python3 python3-yaml
+               python3-pip python3-setuptools python3-wheel binutils)
 
 build_only=false
 list_only=false

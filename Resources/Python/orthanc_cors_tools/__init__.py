@@ -5,7 +5,10 @@ suite (UnitTests/EndToEnd), the demo (Resources/Demo), the benchmark
 
 It is found through PYTHONPATH=<source>/Resources/Python, which CTest and the scripts
 that run Python (start-demo.sh, run-benchmark.sh, run-e2e.sh, orthanc-with-sanitizers.sh)
-set; nothing edits sys.path.
+set; nothing edits sys.path. It also installs as a package, standard library only
+(Resources/Python/pyproject.toml): python3 -m pip install ./Resources/Python, offline
+with --no-build-isolation --no-index. Installed outside the source tree, `examples`
+reads the tree named by ORTHANC_CORS_SOURCE_DIR.
 
     orthanc       an Orthanc process with the DICOMweb plugin and this plugin
     testing       unittest glue around it (one Orthanc per test or per class)

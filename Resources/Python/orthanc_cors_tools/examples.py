@@ -6,7 +6,11 @@ the end-to-end suite's portal is the example itself, not a copy that could drift
 import os
 import re
 
-SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+# The source tree whose examples are read: the one this file is in (PYTHONPATH=
+# <source>/Resources/Python), or ORTHANC_CORS_SOURCE_DIR when the package is
+# installed elsewhere (pip install ./Resources/Python).
+SOURCE_DIR = os.environ.get("ORTHANC_CORS_SOURCE_DIR") or \
+    os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 EXAMPLES_DIR = os.path.join(SOURCE_DIR, "Resources", "Examples")
 EMBEDDED_DIR = os.path.join(EXAMPLES_DIR, "Embedded")
 # The iframe's src in Embedded/portal.html: the gateway of the example.
