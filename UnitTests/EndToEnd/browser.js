@@ -21,11 +21,61 @@ const CHROMIUM_ARGUMENTS = [
   '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic',
 ];
 
+// The storage feature Playwright turns off in every Chromium it launches
+// (microsoft/playwright#32230), and which Chromium ships on: a frame of another site
+// than the page's gets storage of its own, partitioned by the page's site. With it off,
+// and third-party cookies blocked (Chromium 156's default, measured: a fresh profile
+// and Playwright's contexts alike), such a frame is refused storage: reading
+// window.localStorage throws.
+const STORAGE_PARTITIONING = 'ThirdPartyStoragePartitioning';
+
+let playwrightDisabledFeatures;
+
+// Playwright's own --disable-features list, which it does not export: read once from
+// the command line of a Chromium it launched, as DevTools reports it (only to a
+// browser started with --enable-automation).
+async function disabledFeaturesOfPlaywright() {
+  if (!playwrightDisabledFeatures) {
+    const { chromium } = loadPlaywright();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
+      args: [...CHROMIUM_ARGUMENTS, '--enable-automation'] });
+    try {
+      const devTools = await browser.newBrowserCDPSession();
+      const { arguments: commandLine } = await devTools.send('Browser.getBrowserCommandLine');
+      const argument = commandLine.filter((text) => text.startsWith('--disable-features=')).pop();
+      playwrightDisabledFeatures = argument ? argument.slice('--disable-features='.length).split(',') : [];
+    } finally {
+      await browser.close();
+    }
+  }
+  return playwrightDisabledFeatures;
+}
+
 // A new browser per scenario: Playwright gives each launch a fresh --user-data-dir,
 // so no preflight cache, HTTP cache or storage crosses from one scenario to the next.
-async function launchBrowser() {
+//   sites: { hostResolverRules, secureOrigins } from environment.py: host names that
+//     Chromium resolves to the loopback servers (so that sites really differ: a site is
+//     the scheme and the registrable domain), and their http:// origins, which Chromium
+//     must treat as secure, as their https:// counterparts would be (cross-origin
+//     isolation, service workers);
+//   storagePartitioning: true gives Chromium its own default back (Playwright's
+//     --disable-features list without ThirdPartyStoragePartitioning); false makes a
+//     browser that refuses storage to frames of another site (the list with it,
+//     whatever a later Playwright does); left out, Playwright's list as it is. Chromium
+//     reads the last --disable-features it is given.
+async function launchBrowser({ sites = null, storagePartitioning } = {}) {
   const { chromium } = loadPlaywright();
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGUMENTS });
+  const args = [...CHROMIUM_ARGUMENTS];
+  if (sites) {
+    args.push(`--host-resolver-rules=${sites.hostResolverRules}`,
+      `--unsafely-treat-insecure-origin-as-secure=${sites.secureOrigins.join(',')}`);
+  }
+  if (storagePartitioning !== undefined) {
+    const others = (await disabledFeaturesOfPlaywright()).filter((name) => name !== STORAGE_PARTITIONING);
+    const features = storagePartitioning ? others : [...others, STORAGE_PARTITIONING];
+    args.push(`--disable-features=${features.join(',')}`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
 
 const CORS_CONSOLE_MESSAGE = /CORS policy|Access-Control-Allow-|Cross-Origin-(Embedder|Resource|Opener)-Policy/i;

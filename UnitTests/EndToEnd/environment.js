@@ -10,8 +10,8 @@ const { spawn } = require('node:child_process');
 const path = require('node:path');
 const readline = require('node:readline');
 
-const START_TIMEOUT_MS = 180_000;   // three Orthancs, three series, a hard-linked OHIF copy: ~15 s
-const STOP_TIMEOUT_MS = 90_000;     // Orthanc needs ~3.5 s to stop; the three stop in parallel
+const START_TIMEOUT_MS = 180_000;   // four Orthancs, four series, two hard-linked OHIF copies: ~20 s
+const STOP_TIMEOUT_MS = 90_000;     // Orthanc needs ~3.5 s to stop; the four stop in parallel
 
 async function startEnvironment({ ohifDist, workDir, slices }) {
   const child = spawn('python3', [path.join(__dirname, 'environment.py'), '--ohif', ohifDist, '--work', workDir,

@@ -8,8 +8,9 @@ according to the test runner's exit status.
 
     PYTHONPATH=Resources/Python python3 environment.py --ohif DIST --work DIR [--slices 8]
 
-Three Orthanc processes (Debian's Orthanc, the real DICOMweb plugin, this plugin),
-each with its own CT series created through Orthanc's REST API:
+Four Orthanc processes (Debian's Orthanc, the real DICOMweb plugin, this plugin),
+each with its own CT series created through Orthanc's REST API (the fourth, "fallback",
+is described below):
   - "open":     no authentication; the gateway lets the viewers' origins in;
   - "secured":  Orthanc's authentication on (RegisteredUsers);
   - "isolated": the gateway serves a copy of the unmodified OHIF build at "/", cross-origin
@@ -25,6 +26,16 @@ with its iframe on the isolated Orthanc's viewer (the study opened):
                    with the headers of Embedded/nginx.conf;
   - refusedPortal: not listed, and not isolated either, so that only frame-ancestors
                    can keep the viewer out of its frame.
+Those are all on 127.0.0.1: one site (a site is the scheme and the registrable domain;
+ports do not count). For sites that differ, the browser resolves host names of two
+registrable domains to the loopback servers (its --host-resolver-rules; "sites" in the
+description): the isolated Orthanc's viewer is also pacs.hospital.example, and three
+more portals, isolated as the embedded one, frame a viewer under such names:
+  - sameSitePortal:          portal.hospital.example, the viewer's site;
+  - crossSitePortal:         portal.elsewhere.example, another site;
+  - crossSiteFallbackPortal: portal.elsewhere.example, framing a fourth Orthanc, "fallback",
+                             whose OHIF copy's app-config.js ends with
+                             Resources/Examples/Embedded/storage-fallback.js.
 """
 
 import argparse
@@ -43,9 +54,19 @@ from orthanc_cors_tools.raw_http import LOOPBACK, basic_authorization, free_port
 
 USER, PASSWORD = "ohif", "e2e-secret"
 
+SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+STORAGE_FALLBACK = os.path.join(SOURCE_DIR, "Resources", "Examples", "Embedded", "storage-fallback.js")
 
-def origin(port):
-    return "http://%s:%d" % (LOOPBACK, port)
+# Host names of two registrable domains, which the browser resolves to the loopback
+# servers: the viewer's (the PACS) and its portal's, and a portal's of another site.
+PACS_HOST = "pacs.hospital.example"
+SAME_SITE_PORTAL_HOST = "portal.hospital.example"
+CROSS_SITE_PORTAL_HOST = "portal.elsewhere.example"
+HOST_RESOLVER_RULES = "MAP *.hospital.example %s, MAP *.elsewhere.example %s" % (LOOPBACK, LOOPBACK)
+
+
+def origin(port, host=LOOPBACK):
+    return "http://%s:%d" % (host, port)
 
 
 def authorization_script(dicomweb_root, authorization):
@@ -130,21 +151,39 @@ class Environment:
             output.write(app_config_text)
         return self.start_static_server(name, self.ohif_dist, port, app_config=path)
 
-    def start_portal(self, port, viewer_url, name, headers):
-        """The example's portal page, framing `viewer_url`, at "/" of its own origin."""
+    def start_portal(self, port, viewer_url, name, headers, host=LOOPBACK):
+        """The example's portal page, framing `viewer_url`, at "/" of its own origin
+        (`host` names it: the server listens on the loopback address whatever it is)."""
         root = os.path.join(self.work_dir, "portal-%s" % name)
         os.makedirs(root)
         with open(os.path.join(root, "index.html"), "w", encoding="utf-8") as output:
             output.write(embedded_portal_page(viewer_url))
-        return self.start_static_server("portal-" + name, root, port, headers=headers)
+        self.start_static_server("portal-" + name, root, port, headers=headers)
+        return origin(port, host)
+
+    def start_isolated_viewer(self, name, app_config_text, frame_ancestors):
+        """An Orthanc whose gateway serves a copy of OHIF at "/", cross-origin isolated,
+        framed by `frame_ancestors` only, and answering under PACS_HOST too."""
+        root = os.path.join(self.work_dir, "ohif-%s" % name.lower())
+        make_viewer_copy(self.ohif_dist, root, app_config_text)
+        return self.start_orthanc(
+            "OrthancCorsE2e" + name,
+            {"AllowedHosts": [PACS_HOST],
+             "Folders": {"/": {"Path": root, "SinglePageApplication": True,
+                               "CrossOriginIsolation": "require-corp",
+                               "FrameAncestors": frame_ancestors}}})
 
     # ---- the whole -------------------------------------------------------------------
 
     def start(self):
         os.makedirs(self.work_dir, exist_ok=True)
         viewer_ports = {name: free_port() for name in ("crossOrigin", "authenticated", "orthancDirect",
-                                                        "embedded", "refusedPortal")}
+                                                        "embedded", "refusedPortal", "sameSitePortal",
+                                                        "crossSitePortal", "crossSiteFallbackPortal")}
         viewer_origins = {name: origin(port) for (name, port) in viewer_ports.items()}
+        for (name, host) in (("sameSitePortal", SAME_SITE_PORTAL_HOST), ("crossSitePortal", CROSS_SITE_PORTAL_HOST),
+                             ("crossSiteFallbackPortal", CROSS_SITE_PORTAL_HOST)):
+            viewer_origins[name] = origin(viewer_ports[name], host)
 
         # The negative control's origin is allowed too: what it lacks is only the gateway.
         open_orthanc, open_gateway = self.start_orthanc(
@@ -154,19 +193,22 @@ class Environment:
             "OrthancCorsE2eSecured", {"AllowedOrigins": [viewer_origins["authenticated"]]},
             authentication_enabled=True, registered_users={USER: PASSWORD})
 
-        isolated_root = os.path.join(self.work_dir, "ohif-isolated")
-        make_viewer_copy(self.ohif_dist, isolated_root,
-                         make_app_config("/dicom-web", wado_uri_root="/wado",
-                                         friendly_name="Orthanc, same origin via the gateway"))
-        isolated_orthanc, isolated_gateway = self.start_orthanc(
-            "OrthancCorsE2eIsolated",
-            {"Folders": {"/": {"Path": isolated_root, "SinglePageApplication": True,
-                               "CrossOriginIsolation": "require-corp",
-                               "FrameAncestors": [viewer_origins["embedded"]]}}})
+        isolated_orthanc, isolated_gateway = self.start_isolated_viewer(
+            "Isolated", make_app_config("/dicom-web", wado_uri_root="/wado",
+                                        friendly_name="Orthanc, same origin via the gateway"),
+            [viewer_origins[name] for name in ("embedded", "sameSitePortal", "crossSitePortal")])
+        with open(STORAGE_FALLBACK, encoding="utf-8") as source:
+            storage_fallback = source.read()
+        fallback_orthanc, fallback_gateway = self.start_isolated_viewer(
+            "Fallback", make_app_config("/dicom-web", wado_uri_root="/wado",
+                                        friendly_name="Orthanc, with the storage fallback",
+                                        extra_script=storage_fallback),
+            [viewer_origins["crossSiteFallbackPortal"]])
 
         open_study = self.create_study(open_orthanc, "E2E^OPEN")
         secured_study = self.create_study(secured_orthanc, "E2E^SECURED")
         isolated_study = self.create_study(isolated_orthanc, "E2E^ISOLATED")
+        fallback_study = self.create_study(fallback_orthanc, "E2E^FALLBACK")
 
         open_root = origin(open_gateway) + "/dicom-web"
         secured_root = origin(secured_gateway) + "/dicom-web"
@@ -197,7 +239,24 @@ class Environment:
             scenarios[name] = dict(isolated_study, dicomWebRoot=isolated_viewer + "/dicom-web",
                                    framedViewer=isolated_viewer, framedUrl=framed_url,
                                    portal=self.start_portal(viewer_ports[name], framed_url, name, headers))
+
+        # The same viewers under the PACS's name, framed by portals of the same site and
+        # of another one, isolated as the embedded portal is.
+        secure_origins = []
+        for (name, gateway, study, portal_host) in (
+                ("sameSitePortal", isolated_gateway, isolated_study, SAME_SITE_PORTAL_HOST),
+                ("crossSitePortal", isolated_gateway, isolated_study, CROSS_SITE_PORTAL_HOST),
+                ("crossSiteFallbackPortal", fallback_gateway, fallback_study, CROSS_SITE_PORTAL_HOST)):
+            viewer = origin(gateway, PACS_HOST)
+            framed_url = "%s/viewer?StudyInstanceUIDs=%s" % (viewer, study["study"])
+            scenarios[name] = dict(study, dicomWebRoot=viewer + "/dicom-web", framedViewer=viewer,
+                                   framedUrl=framed_url,
+                                   portal=self.start_portal(viewer_ports[name], framed_url, name,
+                                                            embedded_portal_headers(), portal_host))
+            secure_origins += [viewer, scenarios[name]["portal"]]
         return {"scenarios": scenarios,
+                "sites": {"hostResolverRules": HOST_RESOLVER_RULES,
+                          "secureOrigins": sorted(set(secure_origins))},
                 "orthancLogs": {instance.name: instance.log_path for instance in self.orthancs}}
 
     def stop(self):
@@ -210,7 +269,7 @@ class Environment:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-        # Orthanc takes a few seconds to stop: stop the three at once.
+        # Orthanc takes a few seconds to stop: stop them all at once.
         problems = []
         threads = [threading.Thread(target=lambda i=instance: problems.append(self._stop_orthanc(i)))
                    for instance in self.orthancs]

@@ -12,11 +12,33 @@ const VIEWPORT_CANVAS = '[data-cy="viewport-pane"] canvas.cornerstone-canvas';
 const SLICE_COUNTER = '[data-cy="viewport-overlay-bottom-right"]';
 
 // OHIF starts a guided tour over the viewport the first time; mark it as seen, as
-// any returning user's browser has. Nothing else of OHIF is changed.
+// any returning user's browser has. Nothing else of OHIF is changed. The script runs in
+// every frame, the portals' included; where the browser refuses the frame storage it
+// does nothing, so that the refusal OHIF meets is its own, not an error of this script.
 async function skipOnboardingTour(context) {
   await context.addInitScript(() => {
-    window.localStorage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
+    let storage;
+    try {
+      storage = window.localStorage;
+    } catch (refused) {
+      return;
+    }
+    storage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
   });
+}
+
+// OHIF's tour, where nothing could mark it as seen (a frame whose storage is the
+// in-memory fallback of Embedded/storage-fallback.js): closes it as a user does, so
+// that it does not cover the viewport. Returns whether there was one.
+async function closeOnboardingTour(frame, timeoutMs = 15_000) {
+  const skip = frame.getByRole('button', { name: /^Skip all$/i });
+  try {
+    await skip.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch (notShown) {
+    return false;
+  }
+  await skip.first().click();
+  return true;
 }
 
 function studyRow(page, patientName) {
@@ -68,6 +90,6 @@ async function sliceCounter(page) {
 }
 
 module.exports = {
-  skipOnboardingTour, openStudyList, studyRow, waitForStudyInList, launchBasicViewer, waitForRenderedImage,
+  skipOnboardingTour, closeOnboardingTour, openStudyList, studyRow, waitForStudyInList, launchBasicViewer, waitForRenderedImage,
   sliceCounter,
 };

@@ -4,8 +4,10 @@
 // The published OHIF viewer, in headless Chromium, reading a CT study from a real
 // Orthanc through this plugin: on another origin, with Orthanc's authentication,
 // served by the gateway itself as one cross-origin-isolated origin, and embedded in
-// a portal's page of another origin (shape 4); and the negative controls: OHIF
-// pointed at Orthanc's own port, and a portal that FrameAncestors does not list.
+// a portal's page of another origin (shape 4), of the viewer's site and of another
+// site, in a browser that refuses storage to frames of another site and in one with
+// Chromium's default storage partitioning; and the negative controls: OHIF pointed at
+// Orthanc's own port, and a portal that FrameAncestors does not list.
 //
 // Run by run-e2e.sh (ctest -L e2e), which installs Chromium and playwright-core,
 // fetches OHIF and sets: E2E_NODE_DIR, E2E_OHIF_DIST, E2E_ARTIFACTS_DIR, E2E_WORK_DIR,
@@ -38,10 +40,11 @@ function artifact(scenario, name) {
 }
 
 // Runs `scenario` ({ page, recorder } => result) in a fresh browser (no cache, no
-// storage from another scenario; OHIF's tour marked as seen); saves a screenshot
-// on failure, and what the page saw on the network and in its console.
-async function inFreshBrowser(name, viewport, scenario) {
-  const browser = await launchBrowser();
+// storage from another scenario; OHIF's tour marked as seen; `launchOptions` as
+// launchBrowser takes them); saves a screenshot on failure, and what the page saw on
+// the network and in its console.
+async function inFreshBrowser(name, viewport, scenario, launchOptions = {}) {
+  const browser = await launchBrowser(launchOptions);
   let recorder;
   try {
     const context = await browser.newContext({ viewport });
@@ -105,13 +108,46 @@ function assertPreflightsAnswered(recorder, scenario) {
 
 // Opens the scenario's portal page and hands `inspect` the page, its recorder and
 // the iframe's frame (which an error page replaces when the frame is refused).
-async function inPortal(name, scenario, inspect) {
+async function inPortal(name, scenario, inspect, launchOptions = {}) {
   return inFreshBrowser(name, { width: 1280, height: 900 }, async ({ page, recorder }) => {
     await page.goto(scenario.portal + '/', { waitUntil: 'load' });
     const frame = await (await page.waitForSelector('iframe#viewer')).contentFrame();
     return inspect({ page, recorder, frame });
+  }, launchOptions);
+}
+
+// What a portal framing the viewer shows when it works: the portal isolated, the
+// study rendered in the frame, every request answered, the frame isolated too.
+async function assertRendersInFrame(name, scenario, { page, recorder, frame }, beforeImage = async () => {}) {
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), true,
+    'the portal is cross-origin isolated by the headers of Resources/Examples/Embedded/nginx.conf');
+  await frame.waitForURL((url) => url.href === scenario.framedUrl, { timeout: 30_000 });
+  await beforeImage(frame);
+  const { screenshot } = await ohif.waitForRenderedImage(frame);
+  fs.writeFileSync(artifact(name, 'viewport.png'), screenshot);
+  await recorder.waitForNetworkIdle(page);
+  await page.screenshot({ path: artifact(name, 'portal.png') });
+  assertCleanRun({ recorder, sliceCounter: await ohif.sliceCounter(frame) }, scenario);
+  assert.deepEqual(recorder.consoleErrors.filter((text) => FRAME_ANCESTORS_REFUSAL.test(text)), []);
+  assert.deepEqual(await frame.evaluate(() => [self.crossOriginIsolated, typeof SharedArrayBuffer]),
+    [true, 'function'], 'the viewer in the frame should be cross-origin isolated (SharedArrayBuffer)');
+}
+
+// Whether the frame's document may read window.localStorage (the browser's storage
+// for it: its own site's, or one partitioned by the portal's site).
+function frameStorageReadable(frame) {
+  return frame.evaluate(() => {
+    try {
+      return window.localStorage instanceof Storage;
+    } catch (refused) {
+      return false;
+    }
   });
 }
+
+// What Chromium throws, in the frame, at OHIF's first read of window.localStorage
+// when it refuses the frame storage.
+const STORAGE_REFUSAL = /Failed to read the 'localStorage' property from 'Window': Access is denied for this document/;
 
 // The frame-ancestors refusal Chromium prints in the portal's console: "Framing
 // '<viewer>/' violates the following Content Security Policy directive:
@@ -198,19 +234,87 @@ describe('OHIF in headless Chromium through the Cors plugin', { timeout: 900_000
     { timeout: SCENARIO_TIMEOUT_MS }, async () => {
       const scenario = environment.scenarios.embedded;
       const name = 'e-embedded-in-portal';
+      await inPortal(name, scenario, async (portal) => assertRendersInFrame(name, scenario, portal));
+    });
+
+  // Shape 4 across sites: portal.hospital.example and portal.elsewhere.example framing
+  // pacs.hospital.example. The browser of the next three scenarios refuses storage to a
+  // frame of another site than the page's: third-party cookies blocked (Chromium 156's
+  // default) and storage partitioning off (Playwright's default, see browser.js), where
+  // a Chromium with partitioning on gives such a frame storage of its own (the fourth).
+  const refusingBrowser = () => ({ sites: environment.sites, storagePartitioning: false });
+
+  test('OHIF embedded in a portal of its own site renders the study even where the browser refuses storage to frames of other sites',
+    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const scenario = environment.scenarios.sameSitePortal;
+      const name = 'g-same-site-portal';
+      await inPortal(name, scenario, async (portal) => {
+        await assertRendersInFrame(name, scenario, portal);
+        assert.equal(await frameStorageReadable(portal.frame), true,
+          'a frame of the page\'s own site has its storage: it is no third party');
+      }, refusingBrowser());
+    });
+
+  test('OHIF 3.13 embedded in a portal of another site stops at start-up where the browser refuses the frame storage: localStorage SecurityError, nothing rendered',
+    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const scenario = environment.scenarios.crossSitePortal;
+      const name = 'h-cross-site-portal-storage-refused';
       await inPortal(name, scenario, async ({ page, recorder, frame }) => {
-        assert.equal(await page.evaluate(() => self.crossOriginIsolated), true,
-          'the portal is cross-origin isolated by the headers of Resources/Examples/Embedded/nginx.conf');
+        // The frame was let in (FrameAncestors lists the portal) and its document loaded:
+        // what stops OHIF is the browser's refusal of storage, met by OHIF's own code.
         await frame.waitForURL((url) => url.href === scenario.framedUrl, { timeout: 30_000 });
-        const { screenshot } = await ohif.waitForRenderedImage(frame);
-        fs.writeFileSync(artifact(name, 'viewport.png'), screenshot);
+        const refusals = () => [...recorder.consoleErrors, ...recorder.pageErrors]
+          .filter((text) => STORAGE_REFUSAL.test(text) && text.includes(scenario.framedViewer));
+        const deadline = Date.now() + 60_000;
+        while (refusals().length === 0 && Date.now() < deadline) {
+          await page.waitForTimeout(100);
+        }
         await recorder.waitForNetworkIdle(page);
         await page.screenshot({ path: artifact(name, 'portal.png') });
-        assertCleanRun({ recorder, sliceCounter: await ohif.sliceCounter(frame) }, scenario);
+
+        assert.ok(refusals().length > 0, 'OHIF\'s read of localStorage should throw in the frame: '
+          + JSON.stringify({ consoleErrors: recorder.consoleErrors, pageErrors: recorder.pageErrors }));
+        console.log(`Chromium threw in the frame: ${refusals()[0].split('\n').slice(0, 2).join(' | ')}`);
+        assert.equal(await frameStorageReadable(frame), false, 'the browser refuses the frame storage');
         assert.deepEqual(recorder.consoleErrors.filter((text) => FRAME_ANCESTORS_REFUSAL.test(text)), []);
-        assert.deepEqual(await frame.evaluate(() => [self.crossOriginIsolated, typeof SharedArrayBuffer]),
-          [true, 'function'], 'the viewer in the frame should be cross-origin isolated (SharedArrayBuffer)');
-      });
+        // A black frame: OHIF's root element stays empty, no viewport, no study asked for.
+        assert.equal(await frame.evaluate(() => document.getElementById('root').childElementCount), 0,
+          'OHIF rendered nothing');
+        assert.equal(await frame.locator('[data-cy="viewport-pane"]').count(), 0);
+        assert.deepEqual(recorder.requestsTo(scenario.dicomWebRoot).map((entry) => entry.url), [],
+          'OHIF stopped before its first DICOMweb request');
+      }, refusingBrowser());
+    });
+
+  test('OHIF embedded in a portal of another site renders the study once app-config.js carries Embedded/storage-fallback.js, where the browser refuses the frame storage',
+    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const scenario = environment.scenarios.crossSiteFallbackPortal;
+      const name = 'i-cross-site-portal-storage-fallback';
+      await inPortal(name, scenario, async (portal) => {
+        // Nothing could mark the tour as seen in a store that lasts as long as the page:
+        // OHIF shows it, as to any new user, and the user closes it.
+        await assertRendersInFrame(name, scenario, portal, async (frame) => {
+          assert.equal(await ohif.closeOnboardingTour(frame), true, 'OHIF shows its tour to a user it cannot remember');
+        });
+        assert.equal(await portal.frame.evaluate(() => window.localStorage instanceof Storage), false,
+          'the frame runs on the in-memory store of storage-fallback.js, the browser\'s being refused');
+      }, refusingBrowser());
+    });
+
+  test('OHIF embedded in a portal of another site renders the study with Chromium\'s default storage partitioning, third-party cookies blocked',
+    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const scenario = environment.scenarios.crossSitePortal;
+      const name = 'j-cross-site-portal-partitioned-storage';
+      await inPortal(name, scenario, async (portal) => {
+        await assertRendersInFrame(name, scenario, portal);
+        // The frame has storage of its own, keyed by the portal's site: not the storage the
+        // viewer has when opened on its own, and its cookies are still refused.
+        assert.equal(await frameStorageReadable(portal.frame), true, 'partitioned storage for the frame');
+        assert.equal(await portal.frame.evaluate(() => {
+          document.cookie = 'e2e-probe=1; SameSite=None; Secure';
+          return document.cookie.includes('e2e-probe');
+        }), false, 'third-party cookies are blocked, Chromium 156\'s default');
+      }, { sites: environment.sites, storagePartitioning: true });
     });
 
   test('negative control: a portal that FrameAncestors does not list gets no viewer in its frame',
