@@ -3,6 +3,7 @@
 #include "Folders.h"
 
 #include "../Common/HttpHeaders.h"
+#include "../Common/PluginRoutes.h"
 #include "ConfigurationError.h"
 #include "ConfigurationKeys.h"
 #include "FileSystemChecks.h"
@@ -144,6 +145,15 @@ namespace OrthancCors
     {
       const std::string key = object.KeyOfEntry(prefix);
       CheckUriPrefix(prefix, key);
+
+      // On Orthanc's port the first REST callback to match a URI answers it: a folder
+      // there would take the plugin's routes, the gateway's access probe included.
+      if (IsPluginRoute(prefix))
+      {
+        throw ConfigurationError(key, "\"" + prefix + "\" is under \"" + std::string(PluginRoutes::PREFIX) +
+                                 "\", where the plugin answers its own routes (" + std::string(PluginRoutes::POLICY) +
+                                 ", " + std::string(PluginRoutes::CHECK) + "): mount the folder at another prefix");
+      }
 
       if (prefix == "/" && !gatewayEnabled)
       {

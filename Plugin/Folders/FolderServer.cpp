@@ -7,6 +7,7 @@
 #include "ContentNegotiation.h"
 #include "FolderHeaders.h"
 #include "PathResolver.h"
+#include "../Common/PluginRoutes.h"
 
 namespace OrthancCors
 {
@@ -146,7 +147,7 @@ namespace OrthancCors
       return std::nullopt;
     }
 
-    const FolderSettings* folder = folders_.Find(*decodedPath);
+    const FolderSettings* folder = FindFolderOnGateway(*decodedPath);
     if (folder == nullptr)
     {
       return std::nullopt;
@@ -186,14 +187,22 @@ namespace OrthancCors
   const FolderSettings* FolderServer::FindFolder(const std::string& target) const
   {
     const std::optional<std::string> decodedPath = DecodeRequestPath(target);
-    return decodedPath ? folders_.Find(*decodedPath) : nullptr;
+    return decodedPath ? FindFolderOnGateway(*decodedPath) : nullptr;
   }
 
 
   const FolderSettings* FolderServer::FindFolderOfPage(const std::string& decodedPath) const
   {
-    const FolderSettings* folder = folders_.Find(decodedPath);
+    const FolderSettings* folder = FindFolderOnGateway(decodedPath);
     return folder != nullptr && !IsUnderRelayPrefix(*folder, decodedPath) ? folder : nullptr;
+  }
+
+
+  const FolderSettings* FolderServer::FindFolderOnGateway(const std::string& decodedPath) const
+  {
+    // The plugin's own routes answer JSON to every client, a browser's navigation
+    // included: a folder at "/" must not take them for a file or a client-side route.
+    return IsPluginRoute(decodedPath) ? nullptr : folders_.Find(decodedPath);
   }
 
 

@@ -66,10 +66,12 @@ namespace OrthancCors
     FolderServer(const FolderServer&) = delete;
     FolderServer& operator=(const FolderServer&) = delete;
 
-    // For the gateway, with DESIGN.md's precedence: (1) an existing file inside the
-    // folder with the longest matching prefix; (2) for a GET/HEAD navigation to an
-    // extension-less path under a single-page folder and not under a relay prefix,
-    // the folder's index.html; (3) std::nullopt: relay the request to Orthanc. Only
+    // For the gateway, with DESIGN.md's precedence: (0) a path of the plugin's own
+    // routes (IsPluginRoute: "/cors/...") is never served from a folder, whatever
+    // the Accept header says; (1) an existing file inside the folder with the
+    // longest matching prefix; (2) for a GET/HEAD navigation to an extension-less
+    // path under a single-page folder and not under a relay prefix, the folder's
+    // index.html; (3) std::nullopt: relay the request to Orthanc. Only
     // GET and HEAD are served; a path refused by DecodeRequestPath is relayed too
     // (it never names a file of a folder; Orthanc answers it), and so is a hidden
     // path (IsHiddenPath) of a folder that does not serve hidden files.
@@ -88,13 +90,15 @@ namespace OrthancCors
     const std::vector<FolderSettings>& GetFolders() const;
 
     // The folder whose prefix is the longest to match the request-target's path,
-    // or nullptr: the one ServeOnGateway would answer from.
+    // or nullptr (a path of the plugin's own routes included): the one
+    // ServeOnGateway would answer from.
     const FolderSettings* FindFolder(const std::string& target) const;
 
     // The folder whose page a navigation to `decodedPath` (DecodeRequestPath's) shows
     // on the gateway: the folder with the longest prefix, or nullptr when none
-    // matches or a relay prefix more specific than that folder's covers the path
-    // (Orthanc answers it, unless the folder has a file of that very name).
+    // matches, the path is one of the plugin's own routes, or a relay prefix more
+    // specific than that folder's covers the path (Orthanc answers it, unless the
+    // folder has a file of that very name).
     const FolderSettings* FindFolderOfPage(const std::string& decodedPath) const;
 
   private:
@@ -104,6 +108,9 @@ namespace OrthancCors
       Orthanc    // bodies in memory, up to the folder's maxBytesOnOrthancPort
     };
 
+    // The folder with the longest prefix matching `decodedPath`, unless the path is
+    // one of the plugin's own routes.
+    const FolderSettings* FindFolderOnGateway(const std::string& decodedPath) const;
     bool IsUnderRelayPrefix(const FolderSettings& folder, const std::string& decodedPath) const;
     std::optional<FolderResponse> ServeInFolder(const FolderSettings& folder,
                                                 const std::string& decodedPath,

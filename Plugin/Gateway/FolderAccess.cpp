@@ -113,7 +113,7 @@ namespace OrthancCors
 
   std::string MakeFolderAccessTarget(const std::string& prefix)
   {
-    return std::string(FOLDER_ACCESS_ROUTE) + prefix;
+    return std::string(PluginRoutes::FOLDER_ACCESS) + prefix;
   }
 
 
@@ -201,7 +201,7 @@ namespace OrthancCors
     if (verdict.status != 0 && !FolderAccessCache::IsCacheable(verdict.status))
     {
       context.WarnUpstreamFailure("Orthanc answered " + std::to_string(verdict.status) + " to " +
-                                  std::string(FOLDER_ACCESS_ROUTE) + " for the folder " + prefix +
+                                  std::string(PluginRoutes::FOLDER_ACCESS) + " for the folder " + prefix +
                                   " (expected 200, 401 or 403): the folder is refused with 502");
     }
     context.folderAccess.Store(credentials, prefix, verdict);

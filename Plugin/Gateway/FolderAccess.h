@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include "../Common/PluginRoutes.h"
 #include "../Protocol/ErrorResponses.h"
 #include "FolderAccessCache.h"
 #include "Gateway.h"
@@ -19,7 +20,7 @@ namespace OrthancCors
 {
   // A folder served by the gateway is served only to a client that Orthanc would
   // let in on its own port: the gateway asks Orthanc with an "access probe", a GET
-  // of FOLDER_ACCESS_ROUTE (Gateway.h) carrying the client's header as a relayed
+  // of PluginRoutes::FOLDER_ACCESS (Common/PluginRoutes.h) carrying the client's header as a relayed
   // request would. The probe thus passes through Orthanc's HTTP authentication and
   // every plugin's incoming filter (authorization plugins). Folders with
   // "Public": true are served without asking.

@@ -8,16 +8,10 @@
 
 #include <cstdint>
 #include <memory>
-#include <string_view>
 
 namespace OrthancCors
 {
   class FolderServer;
-
-  // The route the plugin registers on Orthanc's own port for the gateway's folder
-  // access probe (FolderAccess.h): Orthanc lets a client reach it exactly when its
-  // authentication and authorization plugins let the client in.
-  constexpr std::string_view FOLDER_ACCESS_ROUTE = "/cors/folder-access";
 
   // The plugin's own HTTP(S) port: answers CORS preflights from the policy, serves
   // mounted folders, and relays everything else to Orthanc's HTTP server on loopback,

@@ -6,6 +6,7 @@
 #include "CallbackGuard.h"
 #include "FolderCallbacks.h"
 #include "IncomingFilter.h"
+#include "../Common/PluginRoutes.h"
 #include "../Configuration/ConfigurationError.h"
 #include "../Configuration/ConfigurationKeys.h"
 #include "../Configuration/RelayPrefixes.h"
@@ -202,11 +203,13 @@ namespace OrthancCors
                    "precompressed siblings (Orthanc compresses the files itself); the gateway serves them");
     }
 
-    OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/policy", GuardedRestCallback<AnswerPolicy>);
-    OrthancPluginRegisterRestCallbackNoLock(context_, "/cors/check", GuardedRestCallback<AnswerCheck>);
+    OrthancPluginRegisterRestCallbackNoLock(context_, std::string(PluginRoutes::POLICY).c_str(),
+                                            GuardedRestCallback<AnswerPolicy>);
+    OrthancPluginRegisterRestCallbackNoLock(context_, std::string(PluginRoutes::CHECK).c_str(),
+                                            GuardedRestCallback<AnswerCheck>);
     if (gateway_)
     {
-      const std::string route = MakeFolderRouteRegex(std::string(FOLDER_ACCESS_ROUTE) + "/");
+      const std::string route = MakeFolderRouteRegex(std::string(PluginRoutes::FOLDER_ACCESS) + "/");
       OrthancPluginRegisterRestCallbackNoLock(context_, route.c_str(), GuardedRestCallback<AnswerFolderAccess>);
     }
     OrthancPluginRegisterOnChangeCallback(context_, OnChange);

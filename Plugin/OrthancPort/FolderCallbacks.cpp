@@ -4,12 +4,12 @@
 
 #include "CorsPlugin.h"
 #include "OrthancHttp.h"
+#include "../Common/PluginRoutes.h"
 #include "../Common/TargetPath.h"
 #include "../Common/UriPrefix.h"
 #include "../Configuration/ConfigurationKeys.h"
 #include "../Folders/FolderServer.h"
 #include "../Folders/PathResolver.h"
-#include "../Gateway/Gateway.h"
 #include "../Policy/CorsEvaluation.h"
 
 #include <boost/regex.hpp>
@@ -85,7 +85,7 @@ namespace OrthancCors
     }
 
     // Orthanc hands callbacks the decoded path, without its final "/".
-    const std::string route(FOLDER_ACCESS_ROUTE);
+    const std::string route(PluginRoutes::FOLDER_ACCESS);
     const std::string path(url);
     const std::string prefix = WithTrailingSlash(path.size() > route.size() ? path.substr(route.size()) : "/");
 

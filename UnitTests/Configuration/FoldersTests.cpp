@@ -170,6 +170,19 @@ namespace OrthancCors
                               "Cors.Folders[\"/\"]", "served by the gateway only"));
   }
 
+  TEST(Folders, FolderCannotBeMountedWhereThePluginAnswersItsOwnRoutes)
+  {
+    TemporaryDirectory temporary;
+    const std::string path = Quoted(temporary.GetPath().string());
+    for (const char* prefix : { "/cors", "/cors/", "/cors/policy", "/cors/folder-access/x/" })
+    {
+      EXPECT_TRUE(CorsIsRefused(std::string(R"({ "Folders": { ")") + prefix + "\": " + path + " } }",
+                                std::string("Cors.Folders[\"") + prefix + "\"]",
+                                "where the plugin answers its own routes (/cors/policy, /cors/check)")) << prefix;
+    }
+    EXPECT_EQ(1u, ParseCors(R"({ "Folders": { "/corsair/": )" + path + " } }").folders.size());
+  }
+
   TEST(Folders, FolderPrefixesAreStoredWithTheirFinalSlash)
   {
     // In the order of the configuration: the folder server finds the longest match.

@@ -842,6 +842,42 @@ namespace OrthancCors
   }
 
 
+  // What Chromium sends when the address bar opens a URL.
+  const HttpHeaders BROWSER_NAVIGATION = {
+    { "Sec-Fetch-Mode", "navigate" }, { "Sec-Fetch-Dest", "document" },
+    { "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,"
+                "*/*;q=0.8,application/signed-exchange;v=b3;q=0.7" } };
+
+
+  TEST_F(RootFolderTest, PluginRoutesAreNeverAPageOfTheRootFolder)
+  {
+    const auto server = MakeRootServer();
+    for (const char* target : { "/cors/policy", "/cors/check", "/cors/folder-access/", "/cors/folder-access/docs/",
+                                "/cors", "/cors/unknown", "/cors/policy?x=1", "/cors/%70olicy", "/%63ors/policy" })
+    {
+      EXPECT_FALSE(server->ServeOnGateway(Request("GET", target, BROWSER_NAVIGATION)).has_value()) << target;
+      EXPECT_FALSE(server->ServeOnGateway(Request("HEAD", target, NAVIGATION)).has_value()) << target;
+      EXPECT_EQ(nullptr, server->FindFolder(target)) << target;
+    }
+    EXPECT_EQ(nullptr, server->FindFolderOfPage("/cors/policy"));
+    // Whole segments: a client-side route that only begins with the same letters is the viewer's.
+    const auto response = server->ServeOnGateway(Request("GET", "/corsair", BROWSER_NAVIGATION));
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ("<html>viewer</html>", response->body.GetMemory());
+  }
+
+
+  TEST_F(RootFolderTest, PluginRoutesAreNeverAFileOfTheRootFolder)
+  {
+    directory_.Write("viewer/cors/policy", "a file of the viewer");
+    directory_.Write("viewer/cors/index.html", "a page of the viewer");
+    const auto server = MakeRootServer();
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/cors/policy")).has_value());
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/cors/")).has_value());
+    EXPECT_FALSE(server->ServeOnGateway(Request("GET", "/cors/index.html")).has_value());
+  }
+
+
   TEST_F(RootFolderTest, FoldersAreListedLongestPrefixFirst)
   {
     const auto server = MakeRootServer();

@@ -7,8 +7,10 @@ describe the whole configuration, for the administrator."""
 import json
 import shutil
 import tempfile
+import unittest
 import uuid
 
+from orthanc_cors_tools.orthanc import OrthancInstance, wait_until_http_ready
 from orthanc_cors_tools.raw_http import free_port
 from orthanc_cors_tools.testing import OrthancTestCase
 
@@ -258,3 +260,72 @@ class PolicyWithAnotherDicomWebRoot(DiagnosticsTestCase):
         self.assertIs(answer["Allowed"], True, answer)
         self.assertEqual(answer["Route"], "/dicomweb-root/")
         self.assertIs(self.check_answer({"Origin": ALLOWED_ORIGIN, "Path": "/dicom-web/studies"})["Allowed"], False)
+
+
+# What Chromium sends when the address bar opens a URL (a top-level navigation).
+BROWSER_NAVIGATION = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,"
+              "*/*;q=0.8,application/signed-exchange;v=b3;q=0.7",
+    "Sec-Fetch-Mode": "navigate",
+    "Sec-Fetch-Dest": "document",
+    "Sec-Fetch-Site": "none",
+    "Sec-Fetch-User": "?1",
+    "Upgrade-Insecure-Requests": "1",
+}
+
+
+class PluginRoutesBesideARootFolder(DiagnosticsTestCase):
+    """A single-page folder at "/" on the gateway answers every navigation with its
+    index.html, except to the plugin's own routes (/cors/...): opened in a browser,
+    they answer as to a script, on both ports."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.gateway_port = free_port()
+        cls.folder = make_folder(cls)
+        cls.orthanc = cls.start_class_orthanc(cors={
+            "AllowedOrigins": [ALLOWED_ORIGIN],
+            "Gateway": {"Port": cls.gateway_port},
+            "Folders": {"/": {"Path": cls.folder, "SinglePageApplication": True}},
+        })
+        wait_until_http_ready(cls.gateway_port)
+
+    def navigate(self, path, port):
+        return self.orthanc.request("GET", path, headers=BROWSER_NAVIGATION, port=port)
+
+    def ports(self):
+        return {"gateway": self.gateway_port, "Orthanc's port": self.orthanc.http_port}
+
+    def test_control_a_navigation_to_a_client_side_route_gets_the_viewer(self):
+        response = self.navigate("/viewer/studies", self.gateway_port)
+        self.assertEqual(response.status, 200, response)
+        self.assertIn(b"<title>viewer</title>", response.body)
+
+    def test_policy_opened_in_a_browser_is_json_on_both_ports(self):
+        for (name, port) in self.ports().items():
+            with self.subTest(port=name):
+                response = self.navigate("/cors/policy", port)
+                self.assertEqual(response.status, 200, response)
+                self.assertTrue(response.header("Content-Type").startswith("application/json"), response)
+                self.assertIn("/", response.json()["Folders"])
+
+    def test_other_plugin_routes_opened_in_a_browser_are_never_the_viewer(self):
+        # /cors/check takes POST only; the access probe answers without a body; an
+        # unknown route under /cors/ is Orthanc's 404.
+        for path in ("/cors/check", "/cors/folder-access/", "/cors/unknown", "/cors"):
+            for (name, port) in self.ports().items():
+                with self.subTest(path=path, port=name):
+                    response = self.navigate(path, port)
+                    self.assertNotIn(b"<title>viewer</title>", response.body)
+                    self.assertEqual(response.status, self.navigate(path, self.orthanc.http_port).status)
+
+
+class FolderUnderThePluginRoutes(unittest.TestCase):
+
+    def test_folder_under_cors_stops_orthanc_naming_the_key(self):
+        instance = OrthancInstance(cors={"Gateway": {"Port": free_port()},
+                                         "Folders": {"/cors/": tempfile.gettempdir()}})
+        exit_code, log = instance.start_expecting_failure()
+        self.assertGreater(exit_code, 0, log[-3000:])
+        self.assertIn('Cors.Folders["/cors/"]: "/cors/" is under "/cors/", where the plugin answers its own routes',
+                      log)
