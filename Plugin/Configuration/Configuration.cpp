@@ -23,15 +23,6 @@ namespace OrthancCors
     // a larger value only says the configuration was misunderstood.
     const int64_t MAX_AGE_LIMIT = 86400;
 
-    std::vector<std::string> GetSectionKeys()
-    {
-      std::vector<std::string> keys = GetRouteSettingNames();
-      keys.insert(keys.end(), { MAX_AGE, ALLOW_PRIVATE_NETWORK, RESOURCE_POLICY, ROUTES,
-                                REJECT_FOREIGN_ORIGINS, ALLOWED_HOSTS, GATEWAY, FOLDERS, EXTENSIONS,
-                                ALLOW_CACHE, GENERATE_ETAG });
-      return keys;
-    }
-
     std::string ReadResourcePolicy(const ConfigurationObject& cors)
     {
       const std::string value = cors.GetString(RESOURCE_POLICY, "cross-origin");
@@ -83,6 +74,15 @@ namespace OrthancCors
     }
   }
 
+  std::vector<std::string> GetCorsSectionKeys()
+  {
+    std::vector<std::string> keys = GetRouteSettingNames();
+    keys.insert(keys.end(), { MAX_AGE, ALLOW_PRIVATE_NETWORK, RESOURCE_POLICY, ROUTES,
+                              REJECT_FOREIGN_ORIGINS, ALLOWED_HOSTS, GATEWAY, FOLDERS, EXTENSIONS,
+                              ALLOW_CACHE, GENERATE_ETAG });
+    return keys;
+  }
+
   std::optional<Configuration> ParseConfiguration(const Json::Value& orthancConfiguration)
   {
     if (orthancConfiguration.isNull() ||
@@ -100,7 +100,7 @@ namespace OrthancCors
     configuration.upstream = ReadOrthancSettings(orthancConfiguration);
 
     const ConfigurationObject cors(orthancConfiguration[CORS], CORS);
-    cors.RefuseUnknownKeys(GetSectionKeys());
+    cors.RefuseUnknownKeys(GetCorsSectionKeys());
 
     RoutePolicy sectionSettings = MakeDefaultRouteSettings();
     RouteSettingKeys sectionKeys;

@@ -98,6 +98,9 @@ namespace OrthancCors
   // folder prefix but "/" (a default never exposes the whole of Orthanc).
   std::optional<Configuration> ParseConfiguration(const Json::Value& orthancConfiguration);
 
+  // Every key the "Cors" section accepts (its objects, such as "Gateway", list their own).
+  std::vector<std::string> GetCorsSectionKeys();
+
   // The effective policy and settings as JSON, for GET /cors/policy: the "Cors"
   // key names, every route with all its effective fields, paths (never file
   // contents), plus "Upstream" (what was read from Orthanc's own settings),

@@ -3,6 +3,7 @@
 #include "ConfigurationObject.h"
 
 #include "ConfigurationError.h"
+#include "EnvironmentSpelling.h"
 #include "KeySuggestion.h"
 
 #include <algorithm>
@@ -150,7 +151,19 @@ namespace OrthancCors
   {
     for (const std::string& member : value_.getMemberNames())
     {
-      if (std::find(knownKeys.begin(), knownKeys.end(), member) == knownKeys.end())
+      const auto spelledAsMember = std::find_if(knownKeys.begin(), knownKeys.end(), [&](const std::string& known)
+      {
+        return known != member && GetEnvironmentSpelling(known) == member;
+      });
+      if (spelledAsMember != knownKeys.end() && value_.isMember(*spelledAsMember))
+      {
+        // A file and a variable of the orthancteam image both set it: neither may win silently.
+        throw ConfigurationError(KeyOf(*spelledAsMember), "set twice, as \"" + *spelledAsMember + "\" and as \"" +
+                                 member + "\" (the spelling the orthancteam Docker image gives to this key when "
+                                 "an environment variable sets it): keep one of them");
+      }
+      if (spelledAsMember == knownKeys.end() &&
+          std::find(knownKeys.begin(), knownKeys.end(), member) == knownKeys.end())
       {
         std::string reason = "unknown key";
 
@@ -163,6 +176,19 @@ namespace OrthancCors
         throw ConfigurationError(KeyOf(member), reason);
       }
     }
+  }
+
+  std::string ConfigurationObject::GetWrittenSpelling(const std::string& member) const
+  {
+    if (!value_.isMember(member))
+    {
+      std::string spelling = GetEnvironmentSpelling(member);
+      if (value_.isMember(spelling))
+      {
+        return spelling;
+      }
+    }
+    return member;
   }
 
   bool ConfigurationObject::GetBoolean(const std::string& member, bool defaultValue) const

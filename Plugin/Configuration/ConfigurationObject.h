@@ -36,18 +36,23 @@ namespace OrthancCors
 
     // Throws ConfigurationError "unknown key" for the first member not listed,
     // suggesting the closest listed one: a typo in a security setting must never
-    // be silently ignored.
+    // be silently ignored. A listed key may also be written in its environment
+    // spelling (EnvironmentSpelling.h: "GenerateEtag" for "GenerateETag"), which
+    // the members below read as the key itself; both spellings at once are
+    // refused, naming both.
     void RefuseUnknownKeys(const std::vector<std::string>& knownKeys) const;
 
     const std::string& GetKey() const { return key_; }
-    std::string KeyOf(const std::string& member) const { return MemberKey(key_, member); }
+    // The member's path as the configuration spells it, so that a message names
+    // what the administrator wrote.
+    std::string KeyOf(const std::string& member) const { return MemberKey(key_, GetWrittenSpelling(member)); }
 
     // For objects that map user values (folder prefixes, extensions) rather than
     // setting names: Cors.Folders["ohif"], even when the value looks like a name.
     std::string KeyOfEntry(const std::string& entry) const { return EntryKey(key_, entry); }
 
-    bool Has(const std::string& member) const { return value_.isMember(member); }
-    const Json::Value& Get(const std::string& member) const { return value_[member]; }
+    bool Has(const std::string& member) const { return value_.isMember(GetWrittenSpelling(member)); }
+    const Json::Value& Get(const std::string& member) const { return value_[GetWrittenSpelling(member)]; }
     std::vector<std::string> GetMemberNames() const { return value_.getMemberNames(); }
 
     bool GetBoolean(const std::string& member, bool defaultValue) const;
@@ -56,6 +61,10 @@ namespace OrthancCors
                        int64_t minimum, int64_t maximum, const std::string& rangeReason = "") const;
 
   private:
+    // `member` if the object has it, else its environment spelling if the object
+    // has that, else `member`.
+    std::string GetWrittenSpelling(const std::string& member) const;
+
     const Json::Value& value_;
     std::string key_;
   };

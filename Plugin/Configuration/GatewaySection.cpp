@@ -162,17 +162,22 @@ namespace OrthancCors
     };
   }
 
+  std::vector<std::string> GetGatewaySectionKeys()
+  {
+    return { ENABLE, PORT, BIND_ADDRESS, SSL_ENABLED, SSL_CERTIFICATE, SSL_PRIVATE_KEY,
+             SSL_MINIMUM_PROTOCOL_VERSION, SSL_CIPHERS, ACCESS_LOG, THREADS, MAX_CONNECTIONS,
+             MAX_CONNECTIONS_PER_CLIENT, IDLE_TIMEOUT, REQUEST_HEADER_TIMEOUT, UPSTREAM_TIMEOUT,
+             REQUEST_BODY_BUFFER_SIZE, RESPONSE_BUFFER_SIZE, RESPONSE_TEMPORARY_FOLDER,
+             RESPONSE_TEMPORARY_FILE_LIMIT, RESPONSE_TEMPORARY_FILES_LIMIT };
+  }
+
   GatewaySettings ReadGatewaySection(const ConfigurationObject& cors, const UpstreamSettings& upstream)
   {
     GatewaySettings gateway;
 
     const Json::Value empty(Json::objectValue);
     const ConfigurationObject section(cors.Has(GATEWAY) ? cors.Get(GATEWAY) : empty, cors.KeyOf(GATEWAY));
-    section.RefuseUnknownKeys({ ENABLE, PORT, BIND_ADDRESS, SSL_ENABLED, SSL_CERTIFICATE, SSL_PRIVATE_KEY,
-                                SSL_MINIMUM_PROTOCOL_VERSION, SSL_CIPHERS, ACCESS_LOG, THREADS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT, IDLE_TIMEOUT,
-                                REQUEST_HEADER_TIMEOUT, UPSTREAM_TIMEOUT, REQUEST_BODY_BUFFER_SIZE,
-                                RESPONSE_BUFFER_SIZE, RESPONSE_TEMPORARY_FOLDER, RESPONSE_TEMPORARY_FILE_LIMIT,
-                                RESPONSE_TEMPORARY_FILES_LIMIT });
+    section.RefuseUnknownKeys(GetGatewaySectionKeys());
 
     gateway.enabled = section.GetBoolean(ENABLE, gateway.enabled);
     gateway.port = static_cast<uint16_t>(section.GetInteger(PORT, gateway.port, 1, 65535));

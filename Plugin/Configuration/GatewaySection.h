@@ -5,6 +5,9 @@
 #include "Configuration.h"
 #include "ConfigurationObject.h"
 
+#include <string>
+#include <vector>
+
 namespace OrthancCors
 {
   // Reads "Cors.Gateway" (every key optional, defaults in GatewaySettings).
@@ -14,4 +17,7 @@ namespace OrthancCors
   // loads and matches the pair later. When Orthanc's RemoteAccessAllowed is false,
   // a non-loopback BindAddress is replaced by "127.0.0.1" (and flagged).
   GatewaySettings ReadGatewaySection(const ConfigurationObject& cors, const UpstreamSettings& upstream);
+
+  // Every key "Cors.Gateway" accepts.
+  std::vector<std::string> GetGatewaySectionKeys();
 }

@@ -457,15 +457,26 @@ class DockerComposeRecipe(DeploymentTestCase):
             with self.subTest(origin=origin):
                 self.assert_preflight_allowed(gateway_port, origin)
 
-    def test_generate_etag_cannot_be_set_by_a_variable_and_the_plugin_says_so(self):
-        # ORTHANC__CORS__GENERATE_ETAG maps to "GenerateEtag": the plugin refuses the
-        # unknown key rather than ignoring it; the recipe sets it in the JSON file.
-        self.assertNotIn("ORTHANC__CORS__GENERATE_ETAG", compose_environment(self.service))
-        instance = OrthancInstance(cors={"GenerateEtag": True, "Gateway": {"Port": free_port()}})
+    def test_generate_etag_can_be_set_by_a_variable(self):
+        # The image spells ORTHANC__CORS__GENERATE_ETAG "GenerateEtag" (it cannot write
+        # the capital T): the plugin reads that spelling as GenerateETag.
+        self.assertEqual(environment_name_to_path("ORTHANC__CORS__GENERATE_ETAG"), ["Cors", "GenerateEtag"])
+        orthanc = self.start_orthanc(cors={"GenerateEtag": environment_value_to_json("false"),
+                                           "Gateway": {"Port": free_port()}})
+        self.assertIs(self.policy(orthanc)["GenerateETag"], False)
+
+    def test_generate_etag_in_the_file_and_in_a_variable_stops_orthanc_naming_both(self):
+        # The recipe's orthanc.json sets GenerateETag; a variable added to the compose
+        # file sets it too: neither may win silently.
+        service = copy.deepcopy(self.service)
+        service["environment"]["ORTHANC__CORS__GENERATE_ETAG"] = "false"
+        cors, _ = adjust_for_this_machine(image_configuration(service)["Cors"], self.make_directory())
+        self.assertEqual((cors["GenerateETag"], cors["GenerateEtag"]), (True, False))
+        instance = OrthancInstance(cors=cors)
         instance.report_failures = False
         exit_code, log = instance.start_expecting_failure()
         self.assertNotEqual(exit_code, 0)
-        self.assertIn('Cors.GenerateEtag: unknown key (did you mean "GenerateETag"?)', log)
+        self.assertIn('Cors.GenerateETag: set twice, as "GenerateETag" and as "GenerateEtag"', log)
 
 
 # ---- the four deployment shapes ------------------------------------------------------
