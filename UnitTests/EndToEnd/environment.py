@@ -20,18 +20,17 @@ And three static servers, each an origin of its own serving OHIF (spa_server.py)
   - crossOrigin:   DICOMweb at the open Orthanc's gateway;
   - authenticated: DICOMweb at the secured Orthanc's gateway, Authorization added by app-config.js;
   - orthancDirect: DICOMweb at the open Orthanc's own port (the negative control).
-And two portals, each an origin of its own serving Resources/Examples/Embedded/portal.html
-with its iframe on the isolated Orthanc's viewer (the study opened):
-  - embedded:      listed in the "/" folder's FrameAncestors, and cross-origin isolated
-                   with the headers of Embedded/nginx.conf;
-  - refusedPortal: not listed, and not isolated either, so that only frame-ancestors
-                   can keep the viewer out of its frame.
-Those are all on 127.0.0.1: one site (a site is the scheme and the registrable domain;
-ports do not count). For sites that differ, the browser resolves host names of two
-registrable domains to the loopback servers (its --host-resolver-rules; "sites" in the
-description): the isolated Orthanc's viewer is also pacs.hospital.example, and three
-more portals, isolated as the embedded one, frame a viewer under such names:
-  - sameSitePortal:          portal.hospital.example, the viewer's site;
+And four portals, each an origin of its own serving Resources/Examples/Embedded/portal.html
+with its iframe on an isolated Orthanc's viewer (the study opened). A site is the scheme
+and the registrable domain (ports do not count): for sites that differ, the browser
+resolves host names of two registrable domains to the loopback servers (its
+--host-resolver-rules; "sites" in the description), and the isolated Orthancs' viewers
+are pacs.hospital.example to the portals that use names:
+  - refusedPortal:           127.0.0.1, not in the "/" folder's FrameAncestors, and not
+                             isolated either, so that only frame-ancestors can keep the
+                             viewer (at 127.0.0.1 too) out of its frame;
+and, listed in FrameAncestors and cross-origin isolated with the headers of Embedded/nginx.conf:
+  - embedded:                portal.hospital.example, the viewer's site;
   - crossSitePortal:         portal.elsewhere.example, another site;
   - crossSiteFallbackPortal: portal.elsewhere.example, framing a fourth Orthanc, "fallback",
                              whose OHIF copy's app-config.js ends with
@@ -178,10 +177,10 @@ class Environment:
     def start(self):
         os.makedirs(self.work_dir, exist_ok=True)
         viewer_ports = {name: free_port() for name in ("crossOrigin", "authenticated", "orthancDirect",
-                                                        "embedded", "refusedPortal", "sameSitePortal",
-                                                        "crossSitePortal", "crossSiteFallbackPortal")}
+                                                        "embedded", "refusedPortal", "crossSitePortal",
+                                                        "crossSiteFallbackPortal")}
         viewer_origins = {name: origin(port) for (name, port) in viewer_ports.items()}
-        for (name, host) in (("sameSitePortal", SAME_SITE_PORTAL_HOST), ("crossSitePortal", CROSS_SITE_PORTAL_HOST),
+        for (name, host) in (("embedded", SAME_SITE_PORTAL_HOST), ("crossSitePortal", CROSS_SITE_PORTAL_HOST),
                              ("crossSiteFallbackPortal", CROSS_SITE_PORTAL_HOST)):
             viewer_origins[name] = origin(viewer_ports[name], host)
 
@@ -196,7 +195,7 @@ class Environment:
         isolated_orthanc, isolated_gateway = self.start_isolated_viewer(
             "Isolated", make_app_config("/dicom-web", wado_uri_root="/wado",
                                         friendly_name="Orthanc, same origin via the gateway"),
-            [viewer_origins[name] for name in ("embedded", "sameSitePortal", "crossSitePortal")])
+            [viewer_origins[name] for name in ("embedded", "crossSitePortal")])
         with open(STORAGE_FALLBACK, encoding="utf-8") as source:
             storage_fallback = source.read()
         fallback_orthanc, fallback_gateway = self.start_isolated_viewer(
@@ -235,16 +234,16 @@ class Environment:
         }
         isolated_viewer = origin(isolated_gateway)
         framed_url = "%s/viewer?StudyInstanceUIDs=%s" % (isolated_viewer, isolated_study["study"])
-        for (name, headers) in (("embedded", embedded_portal_headers()), ("refusedPortal", [])):
-            scenarios[name] = dict(isolated_study, dicomWebRoot=isolated_viewer + "/dicom-web",
-                                   framedViewer=isolated_viewer, framedUrl=framed_url,
-                                   portal=self.start_portal(viewer_ports[name], framed_url, name, headers))
+        scenarios["refusedPortal"] = dict(isolated_study, dicomWebRoot=isolated_viewer + "/dicom-web",
+                                          framedViewer=isolated_viewer, framedUrl=framed_url,
+                                          portal=self.start_portal(viewer_ports["refusedPortal"], framed_url,
+                                                                   "refusedPortal", []))
 
-        # The same viewers under the PACS's name, framed by portals of the same site and
-        # of another one, isolated as the embedded portal is.
+        # The viewers under the PACS's name, framed by portals of the same site and of
+        # another one.
         secure_origins = []
         for (name, gateway, study, portal_host) in (
-                ("sameSitePortal", isolated_gateway, isolated_study, SAME_SITE_PORTAL_HOST),
+                ("embedded", isolated_gateway, isolated_study, SAME_SITE_PORTAL_HOST),
                 ("crossSitePortal", isolated_gateway, isolated_study, CROSS_SITE_PORTAL_HOST),
                 ("crossSiteFallbackPortal", fallback_gateway, fallback_study, CROSS_SITE_PORTAL_HOST)):
             viewer = origin(gateway, PACS_HOST)

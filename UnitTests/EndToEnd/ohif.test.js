@@ -230,24 +230,18 @@ describe('OHIF in headless Chromium through the Cors plugin', { timeout: 900_000
       });
     });
 
-  test('OHIF embedded in a portal of another origin that FrameAncestors lists renders the study, cross-origin isolated in the frame',
+  // Shape 4: portal.hospital.example framing pacs.hospital.example, and across sites,
+  // portal.elsewhere.example framing it. The browser of these scenarios, but the last,
+  // refuses storage to a frame of another site than the page's: third-party cookies
+  // blocked (Chromium 156's default) and storage partitioning off (Playwright's default,
+  // see browser.js), where a Chromium with partitioning on gives such a frame storage of
+  // its own (the last).
+  const refusingBrowser = () => ({ sites: environment.sites, storagePartitioning: false });
+
+  test('OHIF embedded in a portal of its own site that FrameAncestors lists renders the study, cross-origin isolated in the frame, even where the browser refuses storage to frames of other sites',
     { timeout: SCENARIO_TIMEOUT_MS }, async () => {
       const scenario = environment.scenarios.embedded;
       const name = 'e-embedded-in-portal';
-      await inPortal(name, scenario, async (portal) => assertRendersInFrame(name, scenario, portal));
-    });
-
-  // Shape 4 across sites: portal.hospital.example and portal.elsewhere.example framing
-  // pacs.hospital.example. The browser of the next three scenarios refuses storage to a
-  // frame of another site than the page's: third-party cookies blocked (Chromium 156's
-  // default) and storage partitioning off (Playwright's default, see browser.js), where
-  // a Chromium with partitioning on gives such a frame storage of its own (the fourth).
-  const refusingBrowser = () => ({ sites: environment.sites, storagePartitioning: false });
-
-  test('OHIF embedded in a portal of its own site renders the study even where the browser refuses storage to frames of other sites',
-    { timeout: SCENARIO_TIMEOUT_MS }, async () => {
-      const scenario = environment.scenarios.sameSitePortal;
-      const name = 'g-same-site-portal';
       await inPortal(name, scenario, async (portal) => {
         await assertRendersInFrame(name, scenario, portal);
         assert.equal(await frameStorageReadable(portal.frame), true,
@@ -258,7 +252,7 @@ describe('OHIF in headless Chromium through the Cors plugin', { timeout: 900_000
   test('OHIF 3.13 embedded in a portal of another site stops at start-up where the browser refuses the frame storage: localStorage SecurityError, nothing rendered',
     { timeout: SCENARIO_TIMEOUT_MS }, async () => {
       const scenario = environment.scenarios.crossSitePortal;
-      const name = 'h-cross-site-portal-storage-refused';
+      const name = 'g-cross-site-portal-storage-refused';
       await inPortal(name, scenario, async ({ page, recorder, frame }) => {
         // The frame was let in (FrameAncestors lists the portal) and its document loaded:
         // what stops OHIF is the browser's refusal of storage, met by OHIF's own code.
@@ -289,7 +283,7 @@ describe('OHIF in headless Chromium through the Cors plugin', { timeout: 900_000
   test('OHIF embedded in a portal of another site renders the study once app-config.js carries Embedded/storage-fallback.js, where the browser refuses the frame storage',
     { timeout: SCENARIO_TIMEOUT_MS }, async () => {
       const scenario = environment.scenarios.crossSiteFallbackPortal;
-      const name = 'i-cross-site-portal-storage-fallback';
+      const name = 'h-cross-site-portal-storage-fallback';
       await inPortal(name, scenario, async (portal) => {
         // Nothing could mark the tour as seen in a store that lasts as long as the page:
         // OHIF shows it, as to any new user, and the user closes it.
@@ -304,7 +298,7 @@ describe('OHIF in headless Chromium through the Cors plugin', { timeout: 900_000
   test('OHIF embedded in a portal of another site renders the study with Chromium\'s default storage partitioning, third-party cookies blocked',
     { timeout: SCENARIO_TIMEOUT_MS }, async () => {
       const scenario = environment.scenarios.crossSitePortal;
-      const name = 'j-cross-site-portal-partitioned-storage';
+      const name = 'i-cross-site-portal-partitioned-storage';
       await inPortal(name, scenario, async (portal) => {
         await assertRendersInFrame(name, scenario, portal);
         // The frame has storage of its own, keyed by the portal's site: not the storage the
