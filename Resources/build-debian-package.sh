@@ -75,6 +75,13 @@ if [ "$soname" != "libOrthancCors.so.${version%%.*}" ]; then
   exit 1
 fi
 
+# A search path baked into the library would make the system's loader look in the
+# build machine's folders first.
+if readelf -d "$LIBRARY" | grep -q -E '\((RPATH|RUNPATH)\)'; then
+  echo "build-debian-package.sh: $LIBRARY has an RPATH or RUNPATH" >&2
+  exit 1
+fi
+
 umask 022
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -195,6 +195,12 @@ inside_namespace()
   rm -f "$merged/tmp/$deb_name"
   [ "$(readlink -f "$merged/usr/share/orthanc/plugins/libOrthancCors.so")" = "$merged/usr/lib/orthanc/libOrthancCors.so.$version" ] \
     || fail "/usr/share/orthanc/plugins/libOrthancCors.so does not lead to /usr/lib/orthanc/libOrthancCors.so.$version"
+  local library="$merged/usr/lib/orthanc/libOrthancCors.so.$version"
+  [ "$(stat -c %a "$library")" = 644 ] || fail "the library's mode is $(stat -c %a "$library"), not 644"
+  ! readelf -S "$library" | grep -q -E '\.(symtab|debug_)' || fail "the library is not stripped"
+  ! readelf -d "$library" | grep -q -E '\((RPATH|RUNPATH)\)' || fail "the library has an RPATH or RUNPATH"
+  in_root dpkg-query -W -f '${Conffiles}' orthanc-cors | grep -q '^ /etc/orthanc/cors.json ' \
+    || fail "/etc/orthanc/cors.json is not a conffile of the package"
   ok "installed with apt-get ($(in_root dpkg-query -W -f '${Package} ${Version}' orthanc-cors), into a root with $(in_root dpkg-query -W -f '${Package} ${Version}' orthanc))"
 
   # Debian's configuration as it is, but the ports, so that the test runs beside
