@@ -62,6 +62,9 @@ fi
 mirror="${mirror:-http://deb.debian.org/debian}"
 
 partial="$(mktemp -d "$CACHE_DIR/$NAME.partial.XXXXXX")"
+# mktemp's 0700 would become the root's "/", which Orthanc's own user could not
+# enter in a copy of the root.
+chmod 0755 "$partial"
 log="$partial.log"
 failed()
 {
