@@ -5,7 +5,9 @@
 # integration tests against a real Orthanc with the real DICOMweb plugin. Then the
 # integration and end-to-end tests again, same library, against the Orthanc users
 # of the orthancteam image run (Orthanc 1.13.0 with DICOMweb 1.24, from a Debian
-# sid root made once under .cache/: Resources/Sid). Then
+# sid root made once under .cache/: Resources/Sid). Then the Debian package, made
+# from the same library, installed, used and purged in a Debian bookworm root made
+# once under .cache/ (Resources/Debian/test-package.sh). Then
 # the unit and integration tests again with the plugin built with AddressSanitizer
 # and UndefinedBehaviorSanitizer (build-asan, Orthanc run by
 # Resources/Sanitizers/orthanc-with-sanitizers.sh), and every fuzz target for a
@@ -15,6 +17,7 @@
 #   Resources/run-tests.sh -L unit    # extra arguments go to ctest (every run; labels combine)
 #
 #   ORTHANC_CORS_SID=OFF              # skip the run against Debian sid's Orthanc 1.13
+#   ORTHANC_CORS_PACKAGE=OFF          # skip the test of the Debian package
 #   ORTHANC_CORS_SANITIZERS=OFF       # skip the sanitizer run
 #   ORTHANC_CORS_FUZZ_SECONDS=0       # skip fuzzing (default: 60 s for all targets)
 set -euo pipefail
@@ -23,6 +26,7 @@ SOURCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${ORTHANC_CORS_TEST_BUILD_DIR:-$SOURCE_DIR/build-tests}"
 ASAN_BUILD_DIR="${ORTHANC_CORS_ASAN_BUILD_DIR:-$SOURCE_DIR/build-asan}"
 SID="${ORTHANC_CORS_SID:-ON}"
+PACKAGE="${ORTHANC_CORS_PACKAGE:-ON}"
 SANITIZERS="${ORTHANC_CORS_SANITIZERS:-ON}"
 FUZZ_SECONDS="${ORTHANC_CORS_FUZZ_SECONDS:-60}"
 JOBS="${JOBS:-$(nproc)}"
@@ -58,6 +62,13 @@ if [ "$SID" != "OFF" ]; then
     status=1
   fi
   echo "Wall time of the run against Debian sid's Orthanc (root included): $(( $(date +%s) - sid_started )) s"
+fi
+
+if [ "$PACKAGE" != "OFF" ]; then
+  package_started=$(date +%s)
+  "$SOURCE_DIR/Resources/Debian/test-package.sh" "$BUILD_DIR/shipped/libOrthancCors.so" "$BUILD_DIR/package" \
+    || status=$?
+  echo "Wall time of the Debian package test: $(( $(date +%s) - package_started )) s"
 fi
 
 if [ "$SANITIZERS" != "OFF" ]; then
