@@ -105,7 +105,12 @@ gzip -9n < "$DEBIAN_DIR/changelog" > "$doc/changelog.Debian.gz"
 # Upstream's changelog is the NEWS file, in Orthanc's own style, as Debian's Orthanc
 # packages ship theirs.
 gzip -9n < "$SOURCE_DIR/NEWS" > "$doc/changelog.gz"
-chmod 0644 "$doc"/*
+# What an administrator needs offline to fill in /etc/orthanc/cors.json: the README,
+# the reference of every key, and the commented complete configuration.
+gzip -9n < "$SOURCE_DIR/README.md" > "$doc/README.md.gz"
+gzip -9n < "$SOURCE_DIR/Resources/Documentation/Configuration.md" > "$doc/Configuration.md.gz"
+install -D -m 0644 "$SOURCE_DIR/Configuration.json.example" "$doc/examples/Configuration.json.example"
+chmod 0644 "$doc"/*.gz "$doc/copyright"
 
 # dpkg-shlibdeps reads the package's name from a debian/control: a minimal one in a
 # throwaway source tree.
