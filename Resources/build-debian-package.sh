@@ -42,8 +42,11 @@ HOMEPAGE="${ORTHANC_CORS_PACKAGE_HOMEPAGE:-}"
 for tool in dpkg-deb dpkg-shlibdeps dpkg-parsechangelog strip readelf; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "Installing: dpkg-dev binutils (for $tool)" >&2
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dpkg-dev binutils >&2
+    # As the other scripts do: sudo for apt-get when not run as root.
+    sudo=""
+    [ "$(id -u)" = "0" ] || sudo="sudo"
+    $sudo apt-get update -qq >&2
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dpkg-dev binutils >&2
     break
   fi
 done
