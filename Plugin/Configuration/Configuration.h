@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include "../Common/AddressRanges.h"
 #include "../Folders/FolderSettings.h"
 #include "../Policy/HostAllowList.h"
 #include "../Policy/Policy.h"
@@ -46,6 +47,8 @@ namespace OrthancCors
     unsigned int threads = 0;              // 0 = hardware threads
     unsigned int maxConnections = 1000;
     unsigned int maxConnectionsPerClient = 100;     // per client address; at most maxConnections
+    // Load balancers whose PROXY protocol header and X-Forwarded-For name the client.
+    AddressRanges trustedProxies;
     unsigned int idleTimeoutSeconds = 60;
     unsigned int requestHeaderTimeoutSeconds = 10;  // first request of a connection; at most idleTimeoutSeconds
     unsigned int upstreamTimeoutSeconds = 300;

@@ -68,16 +68,12 @@ namespace OrthancCors
       description[Gateway::SSL_CERTIFICATE] = gateway.sslCertificate;
       description[Gateway::SSL_PRIVATE_KEY] = gateway.sslPrivateKey;
       description[Gateway::SSL_MINIMUM_PROTOCOL_VERSION] = ToString(gateway.sslMinimumProtocolVersion);
-      Json::Value ciphers(Json::arrayValue);
-      for (const std::string& cipher : gateway.sslCiphers)
-      {
-        ciphers.append(cipher);
-      }
-      description[Gateway::SSL_CIPHERS] = ciphers;
+      description[Gateway::SSL_CIPHERS] = ToJson(gateway.sslCiphers);
       description[Gateway::ACCESS_LOG] = gateway.accessLog;
       description[Gateway::THREADS] = gateway.threads;
       description[Gateway::MAX_CONNECTIONS] = gateway.maxConnections;
       description[Gateway::MAX_CONNECTIONS_PER_CLIENT] = gateway.maxConnectionsPerClient;
+      description[Gateway::TRUSTED_PROXIES] = ToJson(gateway.trustedProxies.Describe());
       description[Gateway::IDLE_TIMEOUT] = gateway.idleTimeoutSeconds;
       description[Gateway::REQUEST_HEADER_TIMEOUT] = gateway.requestHeaderTimeoutSeconds;
       description[Gateway::UPSTREAM_TIMEOUT] = gateway.upstreamTimeoutSeconds;

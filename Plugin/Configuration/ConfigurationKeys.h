@@ -72,6 +72,7 @@ namespace OrthancCors::ConfigurationKeys
     inline constexpr const char* THREADS = "Threads";
     inline constexpr const char* MAX_CONNECTIONS = "MaxConnections";
     inline constexpr const char* MAX_CONNECTIONS_PER_CLIENT = "MaxConnectionsPerClient";
+    inline constexpr const char* TRUSTED_PROXIES = "TrustedProxies";
     inline constexpr const char* IDLE_TIMEOUT = "IdleTimeout";
     inline constexpr const char* REQUEST_HEADER_TIMEOUT = "RequestHeaderTimeout";
     inline constexpr const char* UPSTREAM_TIMEOUT = "UpstreamTimeout";

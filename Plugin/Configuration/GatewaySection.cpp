@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <cctype>
 #include <limits>
+#include <stdexcept>
 
 namespace OrthancCors
 {
@@ -110,6 +111,29 @@ namespace OrthancCors
       throw ConfigurationError(key, "expected " + expected + ", not a value of this type");
     }
 
+    AddressRanges ReadTrustedProxies(const ConfigurationObject& section)
+    {
+      AddressRanges trusted;
+      if (!section.Has(TRUSTED_PROXIES))
+      {
+        return trusted;
+      }
+      const std::string key = section.KeyOf(TRUSTED_PROXIES);
+      const std::vector<std::string> entries = ReadStringList(section.Get(TRUSTED_PROXIES), key);
+      for (std::size_t i = 0; i < entries.size(); i++)
+      {
+        try
+        {
+          trusted.Add(entries[i]);
+        }
+        catch (const std::invalid_argument& e)
+        {
+          throw ConfigurationError(ElementKey(key, static_cast<Json::ArrayIndex>(i)), e.what());
+        }
+      }
+      return trusted;
+    }
+
     // The names are checked against OpenSSL when the gateway loads its TLS
     // context (TlsContext.cpp); here, what a name can never be.
     std::vector<std::string> ReadCiphers(const ConfigurationObject& section)
@@ -166,7 +190,7 @@ namespace OrthancCors
   {
     return { ENABLE, PORT, BIND_ADDRESS, SSL_ENABLED, SSL_CERTIFICATE, SSL_PRIVATE_KEY,
              SSL_MINIMUM_PROTOCOL_VERSION, SSL_CIPHERS, ACCESS_LOG, THREADS, MAX_CONNECTIONS,
-             MAX_CONNECTIONS_PER_CLIENT, IDLE_TIMEOUT, REQUEST_HEADER_TIMEOUT, UPSTREAM_TIMEOUT,
+             MAX_CONNECTIONS_PER_CLIENT, TRUSTED_PROXIES, IDLE_TIMEOUT, REQUEST_HEADER_TIMEOUT, UPSTREAM_TIMEOUT,
              REQUEST_BODY_BUFFER_SIZE, RESPONSE_BUFFER_SIZE, RESPONSE_TEMPORARY_FOLDER,
              RESPONSE_TEMPORARY_FILE_LIMIT, RESPONSE_TEMPORARY_FILES_LIMIT };
   }
@@ -196,6 +220,7 @@ namespace OrthancCors
     gateway.maxConnectionsPerClient = static_cast<unsigned int>(
       section.GetInteger(MAX_CONNECTIONS_PER_CLIENT, std::min(gateway.maxConnectionsPerClient, gateway.maxConnections),
                          1, gateway.maxConnections, "at most " + section.KeyOf(MAX_CONNECTIONS)));
+    gateway.trustedProxies = ReadTrustedProxies(section);
     gateway.idleTimeoutSeconds = static_cast<unsigned int>(
       section.GetInteger(IDLE_TIMEOUT, gateway.idleTimeoutSeconds, 1, MAX_UNSIGNED));
     gateway.requestHeaderTimeoutSeconds = static_cast<unsigned int>(

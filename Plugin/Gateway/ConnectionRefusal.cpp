@@ -5,8 +5,8 @@
 #include "AccessLogFormat.h"
 
 #include "MessageIo.h"
-#include "../Configuration/ConfigurationKeys.h"
 #include "../Protocol/ErrorResponses.h"
+#include "../Configuration/ConfigurationKeys.h"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
@@ -16,6 +16,16 @@ namespace OrthancCors
   namespace
   {
     constexpr std::chrono::seconds REFUSAL_TIMEOUT{2};
+  }
+
+
+  std::string DescribeConnectionLimit(ConnectionRegistry::Limit reached, const GatewaySettings& settings)
+  {
+    return (reached == ConnectionRegistry::Limit::MaxConnectionsPerClient) ?
+      "the gateway serves " + ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::MAX_CONNECTIONS_PER_CLIENT) + " (" +
+      std::to_string(settings.maxConnectionsPerClient) + ") connections of this client address already" :
+      "the gateway serves " + ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::MAX_CONNECTIONS) + " (" +
+      std::to_string(settings.maxConnections) + ") connections already";
   }
 
 
@@ -65,14 +75,8 @@ namespace OrthancCors
       }
     }
 
-    const GatewaySettings& settings = context_.configuration->gateway;
-    LocalResponse answer = MakeErrorResponse(
-      503, (reached_ == ConnectionRegistry::Limit::MaxConnectionsPerClient) ?
-      "the gateway serves " + ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::MAX_CONNECTIONS_PER_CLIENT) + " (" +
-      std::to_string(settings.maxConnectionsPerClient) + ") connections of this client address already" :
-      "the gateway serves " + ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::MAX_CONNECTIONS) + " (" +
-      std::to_string(settings.maxConnections) + ") connections already");
-    answer.headers.push_back(HttpHeader{"Retry-After", "1"});
+    LocalResponse answer = MakeErrorResponse(503, DescribeConnectionLimit(reached_, context_.configuration->gateway));
+    answer.headers.push_back(CONNECTION_LIMIT_RETRY_AFTER);
     const auto began = std::chrono::steady_clock::now();
     const auto beganWallClock = std::chrono::system_clock::now();
     const auto error = co_await MessageIo::WriteResponse(client_, REFUSAL_TIMEOUT, 11, 503, answer.headers,

@@ -15,6 +15,13 @@
 
 namespace OrthancCors
 {
+  // The 503 of a connection over MaxConnections or its client's
+  // MaxConnectionsPerClient (`reached`): its details, and when to try again. A
+  // session sends it too, for a trusted proxy's connection once the client it
+  // carries is over its limit.
+  std::string DescribeConnectionLimit(ConnectionRegistry::Limit reached, const GatewaySettings& settings);
+  inline const HttpHeader CONNECTION_LIMIT_RETRY_AFTER{"Retry-After", "1"};
+
   // A connection above Cors.Gateway.MaxConnections or above MaxConnectionsPerClient
   // of its client: told "503 Service Unavailable"
   // with Retry-After and Connection: close (after the TLS handshake, on HTTPS, so

@@ -2,7 +2,7 @@
 
 #include "ConnectionRegistry.h"
 
-#include "../Protocol/ClientAddress.h"
+#include "../Common/ClientAddress.h"
 
 #include <vector>
 
@@ -38,15 +38,20 @@ namespace OrthancCors
   }
 
 
-  std::optional<ConnectionRegistry::Membership> ConnectionRegistry::TryJoin(Kind kind,
-                                                                            const boost::asio::ip::address& client,
-                                                                            Limit* reached)
+  ConnectionRegistry::Limit ConnectionRegistry::Membership::MoveTo(const boost::asio::ip::address& client)
   {
-    const boost::asio::ip::address key = GetClientKey(client);
+    return registry_ == nullptr ? Limit::Closed : registry_->MoveTo(id_, client);
+  }
+
+
+  std::optional<ConnectionRegistry::Membership> ConnectionRegistry::TryJoin(
+    Kind kind, const std::optional<boost::asio::ip::address>& client, Limit* reached)
+  {
+    const std::optional<boost::asio::ip::address> key =
+      client ? std::optional<boost::asio::ip::address>(GetClientKey(*client)) : std::nullopt;
     Limit limit = Limit::None;
 
     std::lock_guard<std::mutex> lock(mutex_);
-    auto known = clients_.find(key);
     if (closed_)
     {
       limit = Limit::Closed;
@@ -55,7 +60,7 @@ namespace OrthancCors
     {
       limit = Limit::MaxConnections;
     }
-    else if (known != clients_.end() && known->second.Of(kind) >= maxConnectionsPerClient_)
+    else if (key && CountOf(*key, kind) >= maxConnectionsPerClient_)
     {
       limit = Limit::MaxConnectionsPerClient;
     }
@@ -69,15 +74,69 @@ namespace OrthancCors
       return std::nullopt;
     }
 
-    if (known == clients_.end())
+    if (key)
     {
-      known = clients_.emplace(key, Counts()).first;
+      CountFor(*key, kind);
     }
-    ++known->second.Of(kind);
     ++total_.Of(kind);
     const uint64_t id = nextId_++;
     members_.emplace(id, Member{std::weak_ptr<IClosable>(), kind, key});
     return Membership(*this, id);
+  }
+
+
+  ConnectionRegistry::Limit ConnectionRegistry::MoveTo(uint64_t id, const boost::asio::ip::address& client)
+  {
+    const boost::asio::ip::address key = GetClientKey(client);
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto member = members_.find(id);
+    if (member == members_.end())
+    {
+      return Limit::Closed;
+    }
+    Member& moved = member->second;
+    if (moved.client == key)
+    {
+      return Limit::None;
+    }
+    if (CountOf(key, moved.kind) >= maxConnectionsPerClient_)
+    {
+      return Limit::MaxConnectionsPerClient;
+    }
+    if (moved.client)
+    {
+      UncountFor(*moved.client, moved.kind);
+    }
+    CountFor(key, moved.kind);
+    moved.client = key;
+    return Limit::None;
+  }
+
+
+  std::size_t ConnectionRegistry::CountOf(const boost::asio::ip::address& key, Kind kind) const
+  {
+    auto known = clients_.find(key);
+    return known == clients_.end() ? 0 : known->second.Of(kind);
+  }
+
+
+  void ConnectionRegistry::CountFor(const boost::asio::ip::address& key, Kind kind)
+  {
+    ++clients_[key].Of(kind);
+  }
+
+
+  void ConnectionRegistry::UncountFor(const boost::asio::ip::address& key, Kind kind)
+  {
+    auto client = clients_.find(key);
+    if (client != clients_.end())
+    {
+      --client->second.Of(kind);
+      if (client->second.IsEmpty())
+      {
+        clients_.erase(client);   // memory follows the live clients, not every address ever seen
+      }
+    }
   }
 
 
@@ -91,8 +150,7 @@ namespace OrthancCors
   std::size_t ConnectionRegistry::CountSessionsOf(const boost::asio::ip::address& client) const
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto known = clients_.find(GetClientKey(client));
-    return known == clients_.end() ? 0 : known->second.sessions;
+    return CountOf(GetClientKey(client), Kind::Session);
   }
 
 
@@ -140,14 +198,9 @@ namespace OrthancCors
     {
       const Kind kind = member->second.kind;
       --total_.Of(kind);
-      auto client = clients_.find(member->second.client);
-      if (client != clients_.end())
+      if (member->second.client)
       {
-        --client->second.Of(kind);
-        if (client->second.IsEmpty())
-        {
-          clients_.erase(client);   // memory follows the live clients, not every address ever seen
-        }
+        UncountFor(*member->second.client, kind);
       }
       members_.erase(member);
     }

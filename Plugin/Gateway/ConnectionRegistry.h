@@ -59,6 +59,12 @@ namespace OrthancCors
       // came first: the caller drops the connection.
       bool Attach(std::weak_ptr<IClosable> connection);
 
+      // Counts the connection for `client` from now on (a trusted proxy's
+      // connection, once the client it carries is known). Limit::None when done
+      // (or when it counts for that client already); MaxConnectionsPerClient when
+      // that client has its limit of connections of this kind: it stays counted as before.
+      Limit MoveTo(const boost::asio::ip::address& client);
+
     private:
       friend class ConnectionRegistry;
       Membership(ConnectionRegistry& registry, uint64_t id) : registry_(&registry), id_(id) {}
@@ -74,8 +80,11 @@ namespace OrthancCors
     // A place for one more connection of `client`, checked before the connection
     // object is built; std::nullopt (and `reached`, when given, says why) when
     // MaxConnections members of that kind are live, or MaxConnectionsPerClient of
-    // that kind from that client, or once CloseAll() has been called.
-    std::optional<Membership> TryJoin(Kind kind, const boost::asio::ip::address& client, Limit* reached = nullptr);
+    // that kind from that client, or once CloseAll() has been called. No client:
+    // a connection from a trusted proxy, counted against MaxConnections only
+    // until Membership::MoveTo names the client it carries.
+    std::optional<Membership> TryJoin(Kind kind, const std::optional<boost::asio::ip::address>& client,
+                                      Limit* reached = nullptr);
 
     std::size_t CountSessions() const;
     std::size_t CountSessionsOf(const boost::asio::ip::address& client) const;
@@ -88,7 +97,7 @@ namespace OrthancCors
     {
       std::weak_ptr<IClosable> connection;
       Kind kind;
-      boost::asio::ip::address client;
+      std::optional<boost::asio::ip::address> client;   // its key (GetClientKey)
     };
 
     struct Counts
@@ -97,11 +106,18 @@ namespace OrthancCors
       std::size_t refusals = 0;
 
       std::size_t& Of(Kind kind) { return kind == Kind::Session ? sessions : refusals; }
+      std::size_t Of(Kind kind) const { return kind == Kind::Session ? sessions : refusals; }
       bool IsEmpty() const { return sessions == 0 && refusals == 0; }
     };
 
     bool Attach(uint64_t id, std::weak_ptr<IClosable> connection);
+    Limit MoveTo(uint64_t id, const boost::asio::ip::address& client);
     void Leave(uint64_t id);
+
+    // (Under the lock.) A client key's members of `kind`; counting one more, or one less.
+    std::size_t CountOf(const boost::asio::ip::address& key, Kind kind) const;
+    void CountFor(const boost::asio::ip::address& key, Kind kind);
+    void UncountFor(const boost::asio::ip::address& key, Kind kind);
 
     const std::size_t maxConnections_;
     const std::size_t maxConnectionsPerClient_;

@@ -199,13 +199,19 @@ namespace OrthancCors
     // (An unknown address, when the client is already gone, counts as one client.)
     const boost::asio::ip::address client = socket.remote_endpoint(ignored).address();
 
+    // A trusted proxy's connections count for the clients they carry, once the
+    // session knows them; until then, against MaxConnections only.
+    const std::optional<boost::asio::ip::address> countedClient =
+      context_.configuration->gateway.trustedProxies.Contains(client) ? std::nullopt :
+      std::optional<boost::asio::ip::address>(client);
+
     ConnectionRegistry::Limit reached = ConnectionRegistry::Limit::None;
-    if (auto session = context_.registry.TryJoin(ConnectionRegistry::Kind::Session, client, &reached))
+    if (auto session = context_.registry.TryJoin(ConnectionRegistry::Kind::Session, countedClient, &reached))
     {
       Spawn(executor, std::make_shared<Session>(context_, std::move(socket)), std::move(*session),
             context_.logger);
     }
-    else if (auto refusal = context_.registry.TryJoin(ConnectionRegistry::Kind::Refusal, client))
+    else if (auto refusal = context_.registry.TryJoin(ConnectionRegistry::Kind::Refusal, countedClient))
     {
       Spawn(executor, std::make_shared<ConnectionRefusal>(context_, std::move(socket), reached),
             std::move(*refusal), context_.logger);

@@ -2,13 +2,16 @@
 
 #include "Session.h"
 
+#include "ConnectionRefusal.h"
 #include "FolderAccess.h"
 #include "MessageIo.h"
+#include "../Common/ClientAddress.h"
 #include "../Folders/FolderServer.h"
 #include "../Policy/CorsEvaluation.h"
 #include "../Policy/FramePolicy.h"
 #include "../Protocol/ErrorResponses.h"
 #include "../Protocol/HeaderSection.h"
+#include "../Protocol/ProxyProtocol.h"
 #include "../Protocol/RequestValidation.h"
 
 #include <boost/asio/post.hpp>
@@ -61,6 +64,14 @@ namespace OrthancCors
       return error ? boost::asio::ip::tcp::endpoint() : endpoint;
     }
 
+    // Whether the bytes received begin with a whole PROXY protocol header.
+    bool BeginsWithProxyHeader(const boost::beast::flat_buffer& buffer)
+    {
+      const auto received = buffer.data();
+      return ParseProxyHeader(std::string_view(static_cast<const char*>(received.data()), received.size())).status ==
+        ProxyHeader::Status::Complete;
+    }
+
     // Log lines quote what the client sent: keep them short.
     std::string Abbreviate(const std::vector<std::string>& values)
     {
@@ -78,7 +89,10 @@ namespace OrthancCors
     context_(context),
     executor_(socket.get_executor()),
     client_(AnyStream::Accepted(std::move(socket), context.serverTls ? context.serverTls->Current() : nullptr)),
-    clientAddress_(GetRemoteAddress(client_.Tcp().socket())),
+    peerAddress_(Unmapped(GetRemoteAddress(client_.Tcp().socket()))),
+    fromTrustedProxy_(context.configuration->gateway.trustedProxies.Contains(peerAddress_)),
+    proxiedAddress_(peerAddress_),
+    clientAddress_(peerAddress_),
     localEndpoint_(GetLocalEndpoint(client_.Tcp().socket())),
     buffer_(MessageIo::CLIENT_BUFFER_LIMIT),
     fieldArena_(fieldArenaStorage_.data(), fieldArenaStorage_.size(), std::pmr::new_delete_resource()),
@@ -129,7 +143,25 @@ namespace OrthancCors
     // a connection that never sends a request is closed after
     // RequestHeaderTimeout, not held for IdleTimeout.
     client_.Tcp().expires_after(context_.requestHeaderTimeout);
-    if (co_await Handshake())
+    // (Plain statements around co_await: GCC 12 miscompiles some co_await
+    // inside conditional expressions.)
+    bool ready = true;
+    if (fromTrustedProxy_)
+    {
+      ready = co_await ReadProxyHeader();
+    }
+    if (ready)
+    {
+      ready = co_await Handshake();
+    }
+    if (ready && clientOverLimit_)
+    {
+      // (Not reading its request, as a connection refused at once.)
+      BeginRequest();
+      co_await RefuseClientOverLimit(11);
+      FinishRequest();
+    }
+    else if (ready)
     {
       for (bool newConnection = true; !closing_; newConnection = false)
       {
@@ -205,11 +237,76 @@ namespace OrthancCors
   }
 
 
+  boost::asio::awaitable<bool> Session::ReadProxyHeader()
+  {
+    // (Within the deadline Run() set for the first request.) What follows the
+    // header (a TLS ClientHello, a request) stays in the buffer.
+    for (;;)
+    {
+      const auto received = buffer_.data();
+      const ProxyHeader header = ParseProxyHeader(std::string_view(static_cast<const char*>(received.data()),
+                                                                   received.size()));
+      switch (header.status)
+      {
+        case ProxyHeader::Status::Absent:
+          co_return true;
+
+        case ProxyHeader::Status::Malformed:
+          context_.metrics.requestsMalformed.Add();
+          context_.logger.Info("Cors gateway: closed a connection from the trusted proxy " + peerAddress_.to_string() +
+                               ": its PROXY protocol header is " + header.error);
+          co_return false;
+
+        case ProxyHeader::Status::Complete:
+          buffer_.consume(header.length);
+          if (header.source)
+          {
+            proxiedAddress_ = Unmapped(*header.source);
+            clientOverLimit_ = !CountForClient(proxiedAddress_);
+          }
+          co_return true;
+
+        case ProxyHeader::Status::Incomplete:
+          break;
+      }
+      auto [error, bytes] = co_await client_.Tcp().async_read_some(buffer_.prepare(READ_SIZE), MessageIo::AS_TUPLE);
+      if (error || closing_)
+      {
+        co_return false;
+      }
+      buffer_.commit(bytes);
+    }
+  }
+
+
+  bool Session::CountForClient(const boost::asio::ip::address& client)
+  {
+    if (client != clientAddress_)
+    {
+      clientAddress_ = client;
+      clientAddressText_.clear();
+    }
+    return !membership_ || membership_->MoveTo(client) != ConnectionRegistry::Limit::MaxConnectionsPerClient;
+  }
+
+
+  boost::asio::awaitable<void> Session::RefuseClientOverLimit(unsigned int version)
+  {
+    context_.metrics.refused503.Add();
+    // (Locals, not temporaries, among co_await's arguments: GCC 12 miscompiles some.)
+    const std::string details = DescribeConnectionLimit(ConnectionRegistry::Limit::MaxConnectionsPerClient,
+                                                        context_.configuration->gateway);
+    const HttpHeaders retryAfter = {CONNECTION_LIMIT_RETRY_AFTER};
+    co_await Refuse(version, 503, details, retryAfter);
+  }
+
+
   boost::asio::awaitable<void> Session::AnswerPlainHttpOnTlsPort()
   {
     const auto received = buffer_.data();
     const std::string_view text(static_cast<const char*>(received.data()), received.size());
-    if (text.empty() || !std::isalpha(static_cast<unsigned char>(text.front())))
+    const bool proxyHeader = BeginsWithProxyHeader(buffer_);
+    if (!proxyHeader && (text.empty() || !std::isalpha(static_cast<unsigned char>(text.front()))))
     {
       context_.metrics.tlsHandshakeFailures.Add();
       client_.Tcp().close();   // neither TLS nor HTTP: nothing readable to answer
@@ -224,7 +321,8 @@ namespace OrthancCors
       request_.requestLine = std::string(text.substr(0, std::min<std::size_t>(text.find_first_of("\r\n"),
                                                                               MAX_LOGGED_REQUEST_LINE)));
     }
-    const LocalResponse answer = MakeErrorResponse(400, "The plain HTTP request was sent to HTTPS port");
+    const LocalResponse answer = MakeErrorResponse(400, proxyHeader ? DescribeUntrustedProxyHeader() :
+                                                   "The plain HTTP request was sent to HTTPS port");
     const std::string head = SerializeResponseHead(11, 400, answer.headers, BodyFraming::Length(answer.body.size()),
                                                    false).value();   // (the gateway's own fields)
     const std::string message = head + answer.body;
@@ -265,6 +363,11 @@ namespace OrthancCors
     for (;;)
     {
       const auto received = buffer_.data();
+      if (newConnection && !fromTrustedProxy_ && BeginsWithProxyHeader(buffer_))
+      {
+        co_await Refuse(11, 400, DescribeUntrustedProxyHeader(), {});
+        co_return HeaderRead::Refused;
+      }
       const HeaderSectionScan scan = scanner.Scan(
         std::string_view(static_cast<const char*>(received.data()), received.size()));
 
@@ -365,6 +468,18 @@ namespace OrthancCors
       context_.metrics.requestsMalformed.Add();
       co_await Refuse(request.version(), rejection->status, rejection->details, rejection->headers);
       co_return ConnectionFate::Close;
+    }
+
+    if (fromTrustedProxy_)
+    {
+      const ForwardedClient client = ResolveForwardedFor(proxiedAddress_, context_.configuration->gateway.trustedProxies,
+                                                         GetForwardedForEntries(fields_));
+      forwardedForEntriesUsed_ = client.entriesUsed;
+      if (!CountForClient(client.address))
+      {
+        co_await RefuseClientOverLimit(request.version());
+        co_return ConnectionFate::Close;
+      }
     }
 
     // Before anything is answered, preflights and served files included: a page
@@ -644,8 +759,17 @@ namespace OrthancCors
     return ForwardingContext{
       clientAddress_,
       context_.GetScheme(),
-      host.empty() ? DescribeOwnHost() : std::string(host)
+      host.empty() ? DescribeOwnHost() : std::string(host),
+      forwardedForEntriesUsed_
     };
+  }
+
+
+  std::string Session::DescribeUntrustedProxyHeader() const
+  {
+    // The likely mistake: a load balancer missing from the list.
+    return "a PROXY protocol header from " + peerAddress_.to_string() + ", which " +
+      ConfigurationKeys::GatewayKeyPath(ConfigurationKeys::Gateway::TRUSTED_PROXIES) + " does not list";
   }
 
 

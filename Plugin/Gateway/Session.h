@@ -64,6 +64,9 @@ namespace OrthancCors
       CorsOutcome outcome = CorsOutcome::None;
     };
 
+    // A trusted proxy's connection: its PROXY protocol header, when it starts with one.
+    // False when the connection ends (a malformed header, closed, past the deadline).
+    boost::asio::awaitable<bool> ReadProxyHeader();
     boost::asio::awaitable<bool> Handshake();
 
     // Plain HTTP sent to the TLS gateway: a readable 400 in plain HTTP, then close.
@@ -74,6 +77,14 @@ namespace OrthancCors
     // From the connection's PreflightAnswerCache when the same question was answered before.
     boost::asio::awaitable<ConnectionFate> AnswerPreflight(RequestParser& parser, const Policy& policy,
                                                            const CorsFieldViews& corsFields);
+
+    // A trusted proxy's connection, once the client it carries is known (from its
+    // PROXY header, or each request's X-Forwarded-For): that client is the one it
+    // counts for, logs and tells Orthanc about. False when that client has its
+    // MaxConnectionsPerClient already.
+    bool CountForClient(const boost::asio::ip::address& client);
+    // Then: 503 with Retry-After, and the connection closes.
+    boost::asio::awaitable<void> RefuseClientOverLimit(unsigned int version);
 
     // A request refused as malformed: answered with a JSON error, then the
     // connection closes (what follows on it cannot be trusted).
@@ -95,12 +106,19 @@ namespace OrthancCors
     void RecordPolicyOutcome(const CorsRequest& request, const CorsDecision& decision);
 
     std::string DescribeOwnHost() const;
+    // The 400 of a PROXY protocol header from a peer that is not trusted.
+    std::string DescribeUntrustedProxyHeader() const;
     void CloseNow();
 
     const GatewayContext& context_;
     boost::asio::any_io_executor executor_;
     AnyStream client_;
-    boost::asio::ip::address clientAddress_;
+    boost::asio::ip::address peerAddress_;    // the connection's other end
+    const bool fromTrustedProxy_;             // Cors.Gateway.TrustedProxies lists the peer
+    boost::asio::ip::address proxiedAddress_; // the client its PROXY header named, else the peer
+    boost::asio::ip::address clientAddress_;  // the client of the request in progress
+    std::size_t forwardedForEntriesUsed_ = 0; // how X-Forwarded-For named it (ResolveForwardedFor)
+    bool clientOverLimit_ = false;            // the PROXY header named a client at its limit
     std::string clientAddressText_;           // for the access log, made at its first line
     boost::asio::ip::tcp::endpoint localEndpoint_;
     boost::beast::flat_buffer buffer_;

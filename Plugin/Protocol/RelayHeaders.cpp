@@ -2,7 +2,7 @@
 
 #include "RelayHeaders.h"
 
-#include "ClientAddress.h"
+#include "../Common/ClientAddress.h"
 
 #include <algorithm>
 #include <array>
@@ -22,19 +22,12 @@ namespace OrthancCors
                          [&](const std::string& listed) { return EqualsIgnoringCase(listed, name); });
     }
 
-    void AppendForwardedFor(HttpHeaders& headers, const std::string& clientAddress)
+    void SetForwardedFor(HttpHeaders& headers, const ForwardingContext& context)
     {
-      std::vector<std::string> previous = GetAll(headers, "X-Forwarded-For");
-      std::string value;
-      for (const std::string& line : previous)
-      {
-        if (!line.empty())
-        {
-          value += line + ", ";
-        }
-      }
-      value += clientAddress;
-      SetSingle(headers, "X-Forwarded-For", value);
+      std::vector<std::string> entries = GetForwardedForEntries(ViewFields(headers));
+      entries.resize(entries.size() - std::min(context.forwardedForEntriesUsed, entries.size()));
+      entries.push_back(Unmapped(context.clientAddress).to_string());
+      SetSingle(headers, "X-Forwarded-For", JoinHeaderList(entries));
     }
   }
 
@@ -107,7 +100,7 @@ namespace OrthancCors
     SetSingle(headers, "Forwarded", FormatForwarded(context));
     SetSingle(headers, "X-Forwarded-Proto", context.scheme);
     SetSingle(headers, "X-Forwarded-Host", context.host);
-    AppendForwardedFor(headers, Unmapped(context.clientAddress).to_string());
+    SetForwardedFor(headers, context);
     return headers;
   }
 

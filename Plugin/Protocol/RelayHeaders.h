@@ -5,6 +5,7 @@
 #include "../Common/HttpHeaders.h"
 
 #include <boost/asio/ip/address.hpp>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,9 @@ namespace OrthancCors
     boost::asio::ip::address clientAddress;
     std::string scheme;   // the gateway's: "http" or "https"
     std::string host;     // the client's Host (the gateway's own address when it sent none)
+    // The rightmost X-Forwarded-For entries that named the client and the trusted
+    // proxies after it (ResolveForwardedFor): replaced by the client's address.
+    std::size_t forwardedForEntriesUsed = 0;
   };
 
   // Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding,
@@ -39,7 +43,8 @@ namespace OrthancCors
   // (Authorization included) and its Host, without hop-by-hop fields, Expect (the
   // gateway answers 100-continue itself) and framing fields (set by the relay);
   // Forwarded, X-Forwarded-Proto and X-Forwarded-Host replaced by the gateway's
-  // view; the client's address appended to X-Forwarded-For.
+  // view; X-Forwarded-For ending with the client's address (appended, or in place
+  // of the entries that named it and the trusted proxies after it).
   HttpHeaders BuildUpstreamRequestHeaders(const HttpHeaders& client, const ForwardingContext& context);
 
   // The header of Orthanc's answer as relayed to the client: without hop-by-hop

@@ -49,6 +49,7 @@ namespace OrthancCors
     EXPECT_EQ("127.0.0.1", description["Gateway"]["BindAddress"].asString());
     EXPECT_TRUE(description["Gateway"]["BindAddressForcedToLoopback"].asBool());
     EXPECT_EQ(100, description["Gateway"]["MaxConnectionsPerClient"].asInt());
+    EXPECT_EQ(Json::Value(Json::arrayValue), description["Gateway"]["TrustedProxies"]);
     EXPECT_EQ(10, description["Gateway"]["RequestHeaderTimeout"].asInt());
     EXPECT_EQ(1048576, description["Gateway"]["RequestBodyBufferSize"].asInt());
     EXPECT_EQ(std::filesystem::canonical(viewer).string(), description["Folders"]["/ohif/"]["Path"].asString());
@@ -88,7 +89,8 @@ namespace OrthancCors
       "Routes": [ "/wado", { "Prefix": "/dicom-web/", "AllowedOrigins": [ "*" ], "AllowCredentials": false,
                              "ExposedHeaders": [ "*" ] } ],
       "RejectForeignOrigins": false,
-      "Gateway": { "Port": 9443, "SslEnabled": true, "SslCertificate": )" + Quoted(pem) + R"(, "Threads": 2 },
+      "Gateway": { "Port": 9443, "SslEnabled": true, "SslCertificate": )" + Quoted(pem) + R"(, "Threads": 2,
+                   "TrustedProxies": [ "10.0.0.0/8", "2001:db8::7" ] },
       "Folders": { "/": { "Path": )" + Quoted(viewer) + R"(, "SinglePageApplication": true,
                           "FrameAncestors": [ "https://ehr.example", "https://*.portal.example" ],
                           "ServeHiddenFiles": true, "ImmutableNamePattern": "[^.]+\\.bundle\\.[0-9a-f]{16}\\.js" } },
@@ -107,5 +109,6 @@ namespace OrthancCors
     EXPECT_EQ(first, second) << first.toStyledString() << second.toStyledString();
     EXPECT_TRUE(second["Folders"]["/"]["ServeHiddenFiles"].asBool());
     EXPECT_EQ("[^.]+\\.bundle\\.[0-9a-f]{16}\\.js", second["Folders"]["/"]["ImmutableNamePattern"].asString());
+    EXPECT_EQ("2001:db8::7", second["Gateway"]["TrustedProxies"][1].asString());
   }
 }

@@ -88,7 +88,7 @@ namespace OrthancCors
     EXPECT_EQ("GENERATE_ETAG", ToVariableWords("GenerateETag"));
     EXPECT_EQ("STORE_MD5_FOR_ATTACHMENTS", ToVariableWords("StoreMD5ForAttachments"));
     for (const char* key : { "GenerateETag", "CaseSensitivePN", "StoreMD5ForAttachments", "SslEnabled",
-                             "MaxConnectionsPerClient" })
+                             "MaxConnectionsPerClient", "TrustedProxies" })
     {
       EXPECT_EQ(ConvertAsTheImage(ToVariableWords(key)), GetEnvironmentSpelling(key)) << key;
     }

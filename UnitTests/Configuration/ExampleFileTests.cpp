@@ -48,7 +48,7 @@ namespace OrthancCors
     }
 
     for (const char* key : { "Enable", "Port", "BindAddress", "SslEnabled", "SslCertificate", "SslPrivateKey",
-                             "Threads", "MaxConnections", "MaxConnectionsPerClient", "IdleTimeout",
+                             "Threads", "MaxConnections", "MaxConnectionsPerClient", "TrustedProxies", "IdleTimeout",
                              "RequestHeaderTimeout", "UpstreamTimeout", "RequestBodyBufferSize" })
     {
       EXPECT_TRUE(cors["Gateway"].isMember(key)) << key;

@@ -278,4 +278,24 @@ namespace OrthancCors
               ParseCors(R"({ "Gateway": { "AccessLog": "/var/log/orthanc/gateway-access.log" } })").gateway.accessLog);
     EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "AccessLog": true } })", "Cors.Gateway.AccessLog"));
   }
+
+  TEST(Gateway, TrustedProxiesAreAddressesAndRanges)
+  {
+    EXPECT_TRUE(ParseCors("{}").gateway.trustedProxies.IsEmpty());
+    const AddressRanges trusted = ParseCors(R"({ "Gateway": { "TrustedProxies": [ "10.0.0.0/8", "fd00::1" ] } })")
+      .gateway.trustedProxies;
+    EXPECT_TRUE(trusted.Contains(boost::asio::ip::make_address("10.9.8.7")));
+    EXPECT_TRUE(trusted.Contains(boost::asio::ip::make_address("fd00::1")));
+    EXPECT_FALSE(trusted.Contains(boost::asio::ip::make_address("192.0.2.1")));
+  }
+
+  TEST(Gateway, AMalformedTrustedProxyIsRefusedByItsPlace)
+  {
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "TrustedProxies": [ "10.0.0.1", "balancer.example" ] } })",
+                              "Cors.Gateway.TrustedProxies[1]", "is not an IPv4 or IPv6 address"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "TrustedProxies": [ "10.1.2.3/8" ] } })",
+                              "Cors.Gateway.TrustedProxies[0]", "(\"10.0.0.0/8\")"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "TrustedProxies": "10.0.0.1" } })",
+                              "Cors.Gateway.TrustedProxies"));
+  }
 }

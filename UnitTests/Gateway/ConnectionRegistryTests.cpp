@@ -202,3 +202,60 @@ TEST(UpstreamReuse, MalformedTimeoutFallsBackToTheDefault)
   EXPECT_EQ(std::chrono::milliseconds(800), ComputeReuseLimit("timeout=abc"));
   EXPECT_EQ(std::chrono::milliseconds(800), ComputeReuseLimit("timeout=0"));
 }
+
+
+TEST(ConnectionRegistry, ATrustedProxysConnectionCountsForNoClientUntilMoved)
+{
+  ConnectionRegistry registry(10, 1);
+  auto proxied = registry.TryJoin(ConnectionRegistry::Kind::Session, std::nullopt);
+  auto another = registry.TryJoin(ConnectionRegistry::Kind::Session, std::nullopt);
+  ASSERT_TRUE(proxied && another);
+  EXPECT_EQ(2u, registry.CountSessions());
+  EXPECT_EQ(0u, registry.CountSessionsOf(CLIENT));
+
+  EXPECT_EQ(ConnectionRegistry::Limit::None, proxied->MoveTo(CLIENT));
+  EXPECT_EQ(1u, registry.CountSessionsOf(CLIENT));
+  EXPECT_EQ(ConnectionRegistry::Limit::None, proxied->MoveTo(CLIENT));   // the same client again
+  EXPECT_EQ(1u, registry.CountSessionsOf(CLIENT));
+}
+
+
+TEST(ConnectionRegistry, MovingToAClientAtItsLimitIsRefusedAndChangesNothing)
+{
+  ConnectionRegistry registry(10, 1);
+  auto direct = registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT);
+  auto proxied = registry.TryJoin(ConnectionRegistry::Kind::Session, std::nullopt);
+  ASSERT_TRUE(direct && proxied);
+  EXPECT_EQ(ConnectionRegistry::Limit::MaxConnectionsPerClient, proxied->MoveTo(CLIENT));
+  EXPECT_EQ(1u, registry.CountSessionsOf(CLIENT));
+  EXPECT_EQ(ConnectionRegistry::Limit::None, proxied->MoveTo(OTHER_CLIENT));
+  EXPECT_EQ(1u, registry.CountSessionsOf(OTHER_CLIENT));
+}
+
+
+TEST(ConnectionRegistry, AMovedConnectionLeavesItsFormerClient)
+{
+  ConnectionRegistry registry(10, 1);
+  auto proxied = registry.TryJoin(ConnectionRegistry::Kind::Session, std::nullopt);
+  ASSERT_TRUE(proxied);
+  ASSERT_EQ(ConnectionRegistry::Limit::None, proxied->MoveTo(CLIENT));
+  ASSERT_EQ(ConnectionRegistry::Limit::None, proxied->MoveTo(OTHER_CLIENT));   // the next request's client
+  EXPECT_EQ(0u, registry.CountSessionsOf(CLIENT));
+  EXPECT_EQ(1u, registry.CountSessionsOf(OTHER_CLIENT));
+  EXPECT_TRUE(registry.TryJoin(ConnectionRegistry::Kind::Session, CLIENT));
+
+  proxied.reset();
+  EXPECT_EQ(0u, registry.CountSessionsOf(OTHER_CLIENT));
+  EXPECT_EQ(0u, registry.CountSessions());
+}
+
+
+TEST(ConnectionRegistry, ATrustedProxysConnectionsStillCountAgainstMaxConnections)
+{
+  ConnectionRegistry registry(1, 1);
+  auto proxied = registry.TryJoin(ConnectionRegistry::Kind::Session, std::nullopt);
+  ASSERT_TRUE(proxied);
+  ConnectionRegistry::Limit reached = ConnectionRegistry::Limit::None;
+  EXPECT_FALSE(registry.TryJoin(ConnectionRegistry::Kind::Session, std::nullopt, &reached));
+  EXPECT_EQ(ConnectionRegistry::Limit::MaxConnections, reached);
+}

@@ -144,3 +144,16 @@ TEST(ClientResponseHeaders, HopByHopFieldsOfOrthancAreDroppedOthersKept)
   EXPECT_EQ("Basic realm=\"Orthanc\"", Single(client, "WWW-Authenticate"));
   EXPECT_EQ("5", Single(client, "Content-Length"));
 }
+
+
+TEST(UpstreamRequestHeaders, ForwardedForEndsWithTheClientATrustedProxyNamed)
+{
+  // Resolved by ResolveForwardedFor: "198.51.100.1" and the trusted "10.0.0.3" after it.
+  const HttpHeaders client = {{"Host", "h"}, {"X-Forwarded-For", "6.6.6.6, 198.51.100.1"},
+                              {"X-Forwarded-For", "10.0.0.3"}};
+  ForwardingContext context = MakeContext("198.51.100.1");
+  context.forwardedForEntriesUsed = 2;
+  const HttpHeaders upstream = BuildUpstreamRequestHeaders(client, context);
+  EXPECT_EQ("6.6.6.6, 198.51.100.1", Single(upstream, "X-Forwarded-For"));
+  EXPECT_EQ("for=198.51.100.1;host=viewer.example:8043;proto=https", Single(upstream, "Forwarded"));
+}
