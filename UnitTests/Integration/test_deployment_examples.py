@@ -2,7 +2,9 @@
 """The deployment examples work as shipped: Configuration.json.example (comments and
 all), the orthancteam Docker recipe (Resources/Docker/: its ORTHANC__CORS__...
 environment variables and its orthanc.json, merged the way the image merges them;
-its Dockerfile builds with the script the test command builds with),
+its Dockerfile builds with the script the test command builds with), the scale-out
+recipe (docker-compose.scale-out.yml: two replicas configured alike, PostgreSQL, and
+HAProxy's haproxy.cfg sending the PROXY protocol to the address TrustedProxies names),
 and the four deployment shapes of Resources/Examples/ each start a real Orthanc
 with this plugin, and GET /cors/policy shows the values they wrote. Only ports and
 file paths are adjusted, and the gateway stays on loopback. The OHIF app-config.js
@@ -17,6 +19,7 @@ against the keys the plugin really reads.
 
 import copy
 import html.parser
+import ipaddress
 import json
 import os
 import re
@@ -38,6 +41,10 @@ SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file
 EXAMPLE_CONFIGURATION = os.path.join(SOURCE_DIR, "Configuration.json.example")
 DOCKER_DIR = os.path.join(SOURCE_DIR, "Resources", "Docker")
 DOCKERFILE = os.path.join(DOCKER_DIR, "Dockerfile")
+SCALE_OUT_COMPOSE = "docker-compose.scale-out.yml"
+HAPROXY_CONFIGURATION = os.path.join(DOCKER_DIR, "haproxy.cfg")
+# Where the official haproxy image reads its configuration.
+HAPROXY_IMAGE_CONFIGURATION = "/usr/local/etc/haproxy/haproxy.cfg"
 EXAMPLES_DIR = os.path.join(SOURCE_DIR, "Resources", "Examples")
 README = os.path.join(SOURCE_DIR, "README.md")
 SHAPES_DOCUMENT = os.path.join(SOURCE_DIR, "Resources", "Documentation", "DeploymentShapes.md")
@@ -61,7 +68,32 @@ IMAGE_DEFAULTS = {
 }
 IMAGE_PLUGIN_FOLDERS = ["/run/orthanc/plugins", "/usr/share/orthanc/plugins"]
 IMAGE_CONFIGURATION_FOLDER = "/etc/orthanc"
-DICOMWEB_DEFAULTS = {"DicomWeb": {"Enable": True}}
+# The image's plugins that the recipes use (plugins-def.json): the section that enables
+# one when present, the variable that enables it ("false" disables it, section or not),
+# and the defaults the image adds to that section once it is enabled.
+IMAGE_PLUGINS = {
+    "DicomWeb": {"variable": "DICOM_WEB_PLUGIN_ENABLED", "defaults": {"Enable": True}},
+    "PostgreSQL": {"variable": "POSTGRESQL_PLUGIN_ENABLED",
+                   "defaults": {"EnableIndex": True, "EnableStorage": False, "Port": 5432,
+                                "Host": "HOST MUST BE DEFINED", "Database": "postgres", "Username": "postgres",
+                                "Password": "postgres", "EnableSsl": False, "Lock": False}},
+}
+# Variable names the image maps by a table of its own (env-var-non-standards.json), and the
+# prefixes it rewrites before the usual mapping (configurator.py, getJsonPathFromEnvVarName).
+IMAGE_ENVIRONMENT_ALIASES = {
+    "ORTHANC__CASE_SENSITIVE_PN": "CaseSensitivePN",
+    "ORTHANC__HTTPS_CA_CERTIFICATES": "HttpsCACertificates",
+    "ORTHANC__STORE_MD5_FOR_ATTACHMENTS": "StoreMD5ForAttachments",
+    "ORTHANC__POSTGRESQL": "PostgreSQL",
+    "ORTHANC__MYSQL": "MySQL",
+    "ORTHANC__MYSQL__SSL_CA_CERTIFICATES": "MySQL.SslCACertificates",
+    "ORTHANC__OHIF": "OHIF",
+}
+IMAGE_ENVIRONMENT_PREFIXES = {
+    "ORTHANC__POSTGRESQL__": "ORTHANC__POSTGRE_S_Q_L__",
+    "ORTHANC__MYSQL__": "ORTHANC__MY_S_Q_L__",
+    "ORTHANC__OHIF__": "ORTHANC__O_H_I_F__",
+}
 
 # Strings first, so that "//" inside a string (an origin, a regex) is kept.
 
@@ -77,8 +109,15 @@ def environment_word_to_key(word):
 
 def environment_name_to_path(name):
     """ORTHANC__CORS__GATEWAY__SSL_ENABLED -> ["Cors", "Gateway", "SslEnabled"]: each
-    "__" goes one level down. (The image keeps a list of exceptions for some Orthanc
-    and plugin keys, such as ORTHANC__POSTGRESQL -> "PostgreSQL"; none concerns "Cors".)"""
+    "__" goes one level down. The image's exceptions come first: its table of names
+    (ORTHANC__POSTGRESQL -> "PostgreSQL"), then its prefixes written so that the usual
+    rule gives the key (ORTHANC__POSTGRESQL__LOCK -> ["PostgreSQL", "Lock"]); none
+    concerns "Cors"."""
+    if name in IMAGE_ENVIRONMENT_ALIASES:
+        return IMAGE_ENVIRONMENT_ALIASES[name].split(".")
+    for (prefix, written) in IMAGE_ENVIRONMENT_PREFIXES.items():
+        if name.startswith(prefix):
+            name = written + name[len(prefix):]
     if not name.startswith("ORTHANC__"):
         raise ValueError("not an ORTHANC__ variable: " + name)
     return [environment_word_to_key(level) for level in name[len("ORTHANC__"):].split("__")]
@@ -104,22 +143,38 @@ def merge(target, source, overwrite):
     return target
 
 
+class ComposeInterpolationError(ValueError):
+    """A ${NAME:?message} (or ${NAME?message}) whose variable is missing: compose stops."""
+
+
 def interpolate_compose(text, environment=None):
-    """Compose's interpolation of ${NAME:-default}, ${NAME} and $$ (a literal "$"),
-    with an empty environment unless given."""
+    """Compose's interpolation of ${NAME}, ${NAME:-default}, ${NAME-default},
+    ${NAME:?message}, ${NAME?message} and $$ (a literal "$"), with an empty environment
+    unless given. With ":" an empty value counts as unset."""
     environment = environment or {}
 
     def replace(match):
         if match.group(0) == "$$":
             return "$"
-        name, default = match.group(1), match.group(3)
-        return environment.get(name) or (default if default is not None else "")
-    return re.sub(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}", replace, text)
+        name, operator, argument = match.group(1), match.group(2), match.group(3)
+        value = environment.get(name)
+        unset = value is None or (value == "" and operator is not None and operator.startswith(":"))
+        if operator is None or not unset:
+            return value or ""
+        if operator.endswith("-"):
+            return argument
+        raise ComposeInterpolationError("%s: %s" % (name, argument))
+    return re.sub(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}", replace, text)
 
 
-def load_compose():
-    with open(os.path.join(DOCKER_DIR, "docker-compose.yml"), "r", encoding="utf-8") as source:
-        return yaml.safe_load(source)
+def load_compose(name="docker-compose.yml", environment=None):
+    """A compose file of Resources/Docker/, parsed (YAML anchors and "<<" merges
+    resolved); with `environment`, interpolated first as compose would."""
+    with open(os.path.join(DOCKER_DIR, name), "r", encoding="utf-8") as source:
+        text = source.read()
+    if environment is not None:
+        text = interpolate_compose(text, environment)
+    return yaml.safe_load(text)
 
 
 def compose_environment(service):
@@ -174,9 +229,22 @@ def compose_volumes(service):
     return volumes
 
 
+def image_enabled_plugins(configuration, environment):
+    """The image's plugins (of IMAGE_PLUGINS) it enables (configurator.py,
+    getEnabledPlugins), given its configuration before or after its defaults (they add
+    the section of an enabled plugin only)."""
+    enabled = []
+    for (section, plugin) in IMAGE_PLUGINS.items():
+        variable = environment.get(plugin["variable"])
+        if variable != "false" and (section in configuration or variable is not None):
+            enabled.append(section)
+    return enabled
+
+
 def image_configuration(service):
     """The configuration the image generates for the compose service: its JSON files
-    in /etc/orthanc, then its ORTHANC__ variables, then its defaults."""
+    in /etc/orthanc, then its ORTHANC__ variables, then its defaults (Orthanc's, then
+    those of each plugin it enables)."""
     configuration = {}
     for (source, target) in compose_volumes(service):
         if os.path.dirname(target) == IMAGE_CONFIGURATION_FOLDER and target.endswith(".json"):
@@ -189,9 +257,10 @@ def image_configuration(service):
             for key in reversed(path):
                 tree = {key: tree}
             merge(configuration, tree, overwrite=True)
+    plugins = image_enabled_plugins(configuration, environment)
     merge(configuration, IMAGE_DEFAULTS, overwrite=False)
-    if environment.get("DICOM_WEB_PLUGIN_ENABLED", "false") != "false" or "DicomWeb" in configuration:
-        merge(configuration, DICOMWEB_DEFAULTS, overwrite=False)
+    for section in plugins:
+        merge(configuration, {section: IMAGE_PLUGINS[section]["defaults"]}, overwrite=False)
     return configuration
 
 
@@ -477,6 +546,287 @@ class DockerComposeRecipe(DeploymentTestCase):
         exit_code, log = instance.start_expecting_failure()
         self.assertNotEqual(exit_code, 0)
         self.assertIn('Cors.GenerateETag: set twice, as "GenerateETag" and as "GenerateEtag"', log)
+
+
+# ---- the scale-out recipe: two replicas, PostgreSQL, HAProxy --------------------------
+
+def haproxy_sections(path=HAPROXY_CONFIGURATION):
+    """{(keyword, name): [[word, ...], ...]} of an HAProxy configuration: each section
+    ("global", "defaults", "frontend gateway", "backend gateways"...; name "" when it has
+    none) with its lines split into words, comments left out (recipe's file: no quoted
+    word, no "#" inside a word)."""
+    sections = {}
+    current = None
+    with open(path, encoding="utf-8") as source:
+        for line in source:
+            words = line.split("#", 1)[0].split()
+            if not words:
+                continue
+            if not line[0].isspace():
+                current = (words[0], words[1] if len(words) > 1 else "")
+                sections[current] = []
+            else:
+                sections[current].append(words)
+    return sections
+
+
+def haproxy_settings(sections, section):
+    """The lines of a frontend or backend as HAProxy applies them: those of the
+    "defaults" section first (the recipe has one, unnamed), then its own."""
+    return sections.get(("defaults", ""), []) + sections[section]
+
+
+def haproxy_lines(settings, *keywords):
+    """The lines of `settings` whose first words are `keywords`."""
+    return [line for line in settings if line[:len(keywords)] == list(keywords)]
+
+
+def haproxy_servers(sections, backend):
+    """{name: (host, port, options)} of a backend's server lines, each with the options of
+    the backend's default-server line before its own."""
+    defaults = [option for line in haproxy_lines(sections[("backend", backend)], "default-server")
+                for option in line[1:]]
+    servers = {}
+    for line in haproxy_lines(sections[("backend", backend)], "server"):
+        host, _, port = line[2].rpartition(":")
+        servers[line[1]] = (host, int(port), defaults + line[3:])
+    return servers
+
+
+def published_ports(service):
+    """[(host address, host port, container port)] of a service's "ports" (short syntax)."""
+    published = []
+    for entry in service.get("ports", []):
+        parts = str(entry).split(":")
+        published.append((parts[0], int(parts[1]), int(parts[2])) if len(parts) == 3
+                         else (None, None, int(parts[-1])))
+    return published
+
+
+class DockerComposeScaleOutRecipe(DeploymentTestCase):
+    """docker-compose.scale-out.yml and haproxy.cfg, read as compose and HAProxy read them
+    (no Docker engine runs here), and the configuration the image generates for each
+    replica started with a real Orthanc."""
+
+    # What the file requires from the environment (${NAME:?...}), as an administrator sets it.
+    ENVIRONMENT = {"POSTGRES_PASSWORD": "a-test-password"}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.compose = load_compose(SCALE_OUT_COMPOSE, cls.ENVIRONMENT)
+        cls.services = cls.compose["services"]
+        # The replicas are the services built from the recipe's Dockerfile.
+        cls.replicas = sorted(name for (name, service) in cls.services.items() if "build" in service)
+        cls.configurations = {name: image_configuration(cls.services[name]) for name in cls.replicas}
+        (cls.balancer,) = [service for service in cls.services.values()
+                           if str(service.get("image", "")).startswith("haproxy:")]
+        (cls.postgres_name,) = [name for (name, service) in cls.services.items()
+                                if str(service.get("image", "")).startswith("postgres:")]
+        cls.postgres = cls.services[cls.postgres_name]
+        cls.haproxy = haproxy_sections()
+
+    def gateway_port(self, replica):
+        return self.configurations[replica]["Cors"]["Gateway"].get("Port", 8043)
+
+    def balanced_backend(self):
+        """(frontend, backend) of the frontend that relays to the replicas' gateways."""
+        for ((keyword, name), lines) in self.haproxy.items():
+            backends = haproxy_lines(lines, "default_backend")
+            if keyword == "frontend" and backends:
+                return name, backends[0][1]
+        self.fail("haproxy.cfg: no frontend with a default_backend")
+
+    def test_image_environment_names_used_here_map_as_the_image_maps_them(self):
+        self.assertEqual(environment_name_to_path("ORTHANC__POSTGRESQL"), ["PostgreSQL"])
+        self.assertEqual(environment_name_to_path("ORTHANC__POSTGRESQL__LOCK"), ["PostgreSQL", "Lock"])
+        self.assertEqual(environment_name_to_path("ORTHANC__POSTGRESQL__ENABLE_INDEX"), ["PostgreSQL", "EnableIndex"])
+        self.assertEqual(environment_name_to_path("ORTHANC__MYSQL__SSL_CA_CERTIFICATES"),
+                         ["MySQL", "SslCACertificates"])
+        self.assertEqual(environment_name_to_path("ORTHANC__DATABASE_SERVER_IDENTIFIER"), ["DatabaseServerIdentifier"])
+        self.assertEqual(environment_name_to_path("ORTHANC__CORS__GATEWAY__TRUSTED_PROXIES"),
+                         ["Cors", "Gateway", "TrustedProxies"])
+        self.assertEqual(interpolate_compose("${A:-x} ${A-y} ${A}", {"A": ""}), "x  ")
+        self.assertEqual(interpolate_compose("${A:?m} $${A}", {"A": "v"}), "v ${A}")
+        with self.assertRaises(ComposeInterpolationError):
+            interpolate_compose("${A:?set A}", {"A": ""})
+
+    def test_compose_stops_without_a_postgresql_password(self):
+        # No password is written in the file: compose refuses to start without one.
+        with self.assertRaises(ComposeInterpolationError) as refused:
+            load_compose(SCALE_OUT_COMPOSE, {})
+        self.assertIn("POSTGRES_PASSWORD", str(refused.exception))
+
+    def test_two_replicas_of_the_single_recipes_image(self):
+        single = load_compose()["services"]["orthanc"]
+        self.assertEqual(len(self.replicas), 2, self.replicas)
+        for replica in self.replicas:
+            with self.subTest(replica=replica):
+                self.assertEqual(self.services[replica]["build"], single["build"])
+                self.assertEqual(self.services[replica]["image"], single["image"])
+                self.assertEqual(self.services[replica]["restart"], "unless-stopped")
+
+    def test_replicas_get_the_same_cors_section_and_differ_only_by_their_server_identifier(self):
+        first, second = (self.configurations[replica] for replica in self.replicas)
+        self.assertIn("Cors", first)
+        self.assertEqual(first["Cors"], second["Cors"])
+        self.assertEqual({key for key in set(first) | set(second) if first.get(key) != second.get(key)},
+                         {"DatabaseServerIdentifier"})
+        # Orthanc keeps some properties per server in the shared index, under this name.
+        self.assertEqual([self.configurations[replica]["DatabaseServerIdentifier"] for replica in self.replicas],
+                         self.replicas)
+
+    def test_replicas_load_dicomweb_and_postgresql_and_the_plugin_from_the_image_folders(self):
+        for replica in self.replicas:
+            with self.subTest(replica=replica):
+                configuration = self.configurations[replica]
+                self.assertEqual(image_enabled_plugins(configuration, compose_environment(self.services[replica])),
+                                 ["DicomWeb", "PostgreSQL"])
+                self.assertEqual(configuration["Plugins"], IMAGE_DEFAULTS["Plugins"])
+
+    def test_postgresql_holds_the_shared_index_without_lock(self):
+        database = compose_environment(self.postgres)
+        for replica in self.replicas:
+            with self.subTest(replica=replica):
+                postgresql = self.configurations[replica]["PostgreSQL"]
+                self.assertIs(postgresql["EnableIndex"], True)
+                self.assertIs(postgresql["EnableStorage"], False)
+                # "Lock": true would stop the second replica at start-up.
+                self.assertIs(postgresql["Lock"], False)
+                self.assertEqual((postgresql["Host"], postgresql["Port"]), (self.postgres_name, 5432))
+                self.assertEqual((postgresql["Database"], postgresql["Username"], postgresql["Password"]),
+                                 (database["POSTGRES_DB"], database["POSTGRES_USER"], database["POSTGRES_PASSWORD"]))
+                self.assertEqual(postgresql["Password"], self.ENVIRONMENT["POSTGRES_PASSWORD"])
+                self.assertEqual(self.services[replica]["depends_on"][self.postgres_name],
+                                 {"condition": "service_healthy"})
+        self.assertIn("healthcheck", self.postgres)
+        # The official image, version 18 and later: its data below /var/lib/postgresql, in a named volume.
+        self.assertEqual(compose_volumes(self.postgres), [("orthanc-index", "/var/lib/postgresql")])
+        self.assertIn("orthanc-index", self.compose["volumes"])
+
+    def test_one_storage_volume_is_mounted_at_the_storage_directory_of_both(self):
+        mounted = set()
+        for replica in self.replicas:
+            with self.subTest(replica=replica):
+                storage = self.configurations[replica]["StorageDirectory"]
+                sources = [source for (source, target) in compose_volumes(self.services[replica]) if target == storage]
+                self.assertEqual(len(sources), 1, sources)
+                mounted.update(sources)
+        self.assertEqual(len(mounted), 1, mounted)
+        self.assertIn(mounted.pop(), self.compose["volumes"], "a named volume of the file, not a folder of the host")
+
+    def test_trusted_proxies_name_exactly_the_balancers_address(self):
+        networks = self.balancer["networks"]
+        self.assertEqual(len(networks), 1, networks)
+        ((network, attachment),) = networks.items()
+        address = attachment["ipv4_address"]
+        for replica in self.replicas:
+            with self.subTest(replica=replica):
+                self.assertEqual(self.configurations[replica]["Cors"]["Gateway"]["TrustedProxies"], [address])
+                self.assertIn(network, self.services[replica]["networks"])
+        (pool,) = self.compose["networks"][network]["ipam"]["config"]
+        self.assertIn(ipaddress.ip_address(address), ipaddress.ip_network(pool["subnet"]))
+        # Outside the range Docker hands out, so that no other container is given it.
+        self.assertNotIn(ipaddress.ip_address(address), ipaddress.ip_network(pool["ip_range"]))
+        others = [name for (name, service) in self.services.items() if service is not self.balancer
+                  and isinstance(service.get("networks"), dict)
+                  and any((attached or {}).get("ipv4_address") for attached in service["networks"].values())]
+        self.assertEqual(others, [])
+
+    def test_max_connections_per_client_is_left_at_its_default(self):
+        # The gateway counts each browser by the address the balancer reports: no need to raise it.
+        for replica in self.replicas:
+            with self.subTest(replica=replica):
+                self.assertNotIn("MaxConnectionsPerClient", self.configurations[replica]["Cors"]["Gateway"])
+
+    def test_nothing_is_published_beyond_loopback(self):
+        for (name, service) in self.services.items():
+            with self.subTest(service=name):
+                self.assertNotIn("network_mode", service)
+                for (address, _, _) in published_ports(service):
+                    self.assertEqual(address, "127.0.0.1", service["ports"])
+        host_ports = [port for service in self.services.values() for (_, port, _) in published_ports(service)]
+        self.assertEqual(len(host_ports), len(set(host_ports)), host_ports)
+
+    def test_the_gateway_is_published_by_the_balancer_only(self):
+        frontend, _ = self.balanced_backend()
+        (bind,) = haproxy_lines(self.haproxy[("frontend", frontend)], "bind")
+        port = int(bind[1].rpartition(":")[2])
+        self.assertIn(port, [container for (_, _, container) in published_ports(self.balancer)])
+        for replica in self.replicas:
+            with self.subTest(replica=replica):
+                self.assertNotIn(self.gateway_port(replica),
+                                 [container for (_, _, container) in published_ports(self.services[replica])])
+
+    def test_haproxy_cfg_is_mounted_read_only_where_the_image_reads_it(self):
+        self.assertIn("./haproxy.cfg:%s:ro" % HAPROXY_IMAGE_CONFIGURATION, self.balancer["volumes"])
+        self.assertTrue(os.path.isfile(os.path.join(DOCKER_DIR, "haproxy.cfg")))
+        self.assertEqual(sorted(self.balancer["depends_on"]), self.replicas)
+
+    def test_haproxy_relays_to_both_gateways_in_tcp_with_the_proxy_protocol(self):
+        frontend, backend = self.balanced_backend()
+        servers = haproxy_servers(self.haproxy, backend)
+        self.assertEqual(sorted((host, port) for (host, port, _) in servers.values()),
+                         sorted((replica, self.gateway_port(replica)) for replica in self.replicas))
+        for section in (("frontend", frontend), ("backend", backend)):
+            # TCP: the gateway's TLS, if enabled, passes through untouched.
+            self.assertEqual(haproxy_lines(haproxy_settings(self.haproxy, section), "mode")[-1], ["mode", "tcp"])
+        for (name, (_, _, options)) in servers.items():
+            with self.subTest(server=name):
+                self.assertIn("send-proxy-v2", options)
+                self.assertIn("check", options)
+        settings = haproxy_settings(self.haproxy, ("backend", backend))
+        self.assertTrue(haproxy_lines(settings, "option", "redispatch"))
+        self.assertGreaterEqual(int(haproxy_lines(settings, "retries")[-1][1]), 1)
+
+    def test_haproxy_health_check_asks_orthanc_through_each_gateway(self):
+        _, backend = self.balanced_backend()
+        settings = haproxy_settings(self.haproxy, ("backend", backend))
+        self.assertTrue(haproxy_lines(settings, "option", "httpchk"))
+        (send,) = haproxy_lines(settings, "http-check", "send")
+        self.assertEqual(send[send.index("uri") + 1], "/system")   # relayed to Orthanc, not answered by the gateway
+        (expect,) = haproxy_lines(settings, "http-check", "expect")
+        self.assertEqual(expect[2], "rstatus")
+        for (status, healthy) in (("200", True), ("401", True), ("502", False), ("503", False), ("504", False)):
+            with self.subTest(status=status):
+                self.assertEqual(bool(re.search(expect[3], status)), healthy)
+
+    @unittest.skipIf(shutil.which("haproxy") is None, "HAProxy is not installed (Debian's haproxy)")
+    def test_haproxy_accepts_the_configuration(self):
+        # As written: valid, the replicas' names unknown here being its only warnings.
+        checked = subprocess.run(["haproxy", "-c", "-f", HAPROXY_CONFIGURATION], capture_output=True, text=True)
+        self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)
+        warnings = [line for line in (checked.stdout + checked.stderr).splitlines() if "[WARNING]" in line]
+        self.assertEqual([line for line in warnings if "could not resolve address" not in line], [])
+        # With the names replaced by an address: no warning at all.
+        with open(HAPROXY_CONFIGURATION, encoding="utf-8") as source:
+            text = source.read()
+        for replica in self.replicas:
+            text = text.replace(" %s:" % replica, " 127.0.0.1:")
+        copy_path = os.path.join(self.make_directory(), "haproxy.cfg")
+        with open(copy_path, "w", encoding="utf-8") as output:
+            output.write(text)
+        checked = subprocess.run(["haproxy", "-c", "-f", copy_path], capture_output=True, text=True)
+        self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)
+        self.assertNotIn("[WARNING]", checked.stdout + checked.stderr)
+
+    def test_each_replica_runs_with_the_generated_configuration_and_shows_its_values(self):
+        # The whole generated configuration, its "PostgreSQL" section included, but with
+        # the PostgreSQL plugin not loaded (no PostgreSQL server here; Orthanc ignores the
+        # section of a plugin it has not loaded): this plugin and DICOMweb, with Orthanc's
+        # own index and storage in a temporary folder.
+        for replica in self.replicas:
+            with self.subTest(replica=replica):
+                configuration = self.configurations[replica]
+                cors, gateway_port = adjust_for_this_machine(configuration["Cors"], self.make_directory())
+                extra = keep_on_loopback({key: value for (key, value) in configuration.items()
+                                          if key not in ("Cors", "HttpPort", "StorageDirectory", "Plugins")}, cors)
+                self.assertIn("PostgreSQL", extra)
+                orthanc = self.start_orthanc(cors=cors, extra_configuration=extra, authentication_enabled=None,
+                                             registered_users=None)
+                wait_until_http_ready(gateway_port, path="/system")
+                self.assert_policy_shows(self.policy(orthanc), configuration["Cors"], cors)
+                for origin in configuration["Cors"]["AllowedOrigins"]:
+                    self.assert_preflight_allowed(gateway_port, origin)
 
 
 # ---- the four deployment shapes ------------------------------------------------------

@@ -17,7 +17,7 @@ TAG = "SPDX-License-Identifier: " + LICENCE
 COMMENT_BY_SUFFIX = {
     ".cpp": "// {}", ".h": "// {}", ".js": "// {}",
     ".py": "# {}", ".sh": "# {}", ".cmake": "# {}", ".conf": "# {}", ".in": "# {}",
-    ".yml": "# {}", ".toml": "# {}", ".map": "# {}",
+    ".yml": "# {}", ".toml": "# {}", ".map": "# {}", ".cfg": "# {}",
     ".lua": "-- {}", ".html": "<!-- {} -->",
 }
 COMMENT_BY_NAME = {
