@@ -130,6 +130,13 @@ namespace OrthancCors
         {
           throw ConfigurationError(ElementKey(key, static_cast<Json::ArrayIndex>(i)), e.what());
         }
+        const std::string added = trusted.Describe().back();
+        if (added.size() >= 2 && added.compare(added.size() - 2, 2, "/0") == 0)
+        {
+          throw ConfigurationError(ElementKey(key, static_cast<Json::ArrayIndex>(i)), "\"" + entries[i] +
+                                   "\" trusts every address: any client could then claim any address; list "
+                                   "the load balancers' addresses only");
+        }
       }
       return trusted;
     }

@@ -297,5 +297,9 @@ namespace OrthancCors
                               "Cors.Gateway.TrustedProxies[0]", "(\"10.0.0.0/8\")"));
     EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "TrustedProxies": "10.0.0.1" } })",
                               "Cors.Gateway.TrustedProxies"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "TrustedProxies": [ "0.0.0.0/0" ] } })",
+                              "Cors.Gateway.TrustedProxies[0]", "trusts every address"));
+    EXPECT_TRUE(CorsIsRefused(R"({ "Gateway": { "TrustedProxies": [ "10.0.0.1", "::/00" ] } })",
+                              "Cors.Gateway.TrustedProxies[1]", "trusts every address"));
   }
 }
