@@ -475,6 +475,7 @@ namespace OrthancCors
       const ForwardedClient client = ResolveForwardedFor(proxiedAddress_, context_.configuration->gateway.trustedProxies,
                                                          GetForwardedForEntries(fields_));
       forwardedForEntriesUsed_ = client.entriesUsed;
+      forwardedScheme_ = client.entriesUsed > 0 ? GetTrustedForwardedScheme(fields_) : nullptr;
       if (!CountForClient(client.address))
       {
         co_await RefuseClientOverLimit(request.version());
@@ -758,7 +759,7 @@ namespace OrthancCors
     const std::string_view host = LookUpField(fields_, "Host").first;
     return ForwardingContext{
       clientAddress_,
-      context_.GetScheme(),
+      forwardedScheme_ != nullptr ? forwardedScheme_ : context_.GetScheme(),
       host.empty() ? DescribeOwnHost() : std::string(host),
       forwardedForEntriesUsed_
     };

@@ -118,6 +118,7 @@ namespace OrthancCors
     boost::asio::ip::address proxiedAddress_; // the client its PROXY header named, else the peer
     boost::asio::ip::address clientAddress_;  // the client of the request in progress
     std::size_t forwardedForEntriesUsed_ = 0; // how X-Forwarded-For named it (ResolveForwardedFor)
+    const char* forwardedScheme_ = nullptr;   // the scheme a trusted HTTP proxy reported, if any
     bool clientOverLimit_ = false;            // the PROXY header named a client at its limit
     std::string clientAddressText_;           // for the access log, made at its first line
     boost::asio::ip::tcp::endpoint localEndpoint_;

@@ -57,6 +57,22 @@ namespace OrthancCors
   }
 
 
+  const char* GetTrustedForwardedScheme(const HttpFieldViews& fields)
+  {
+    const FieldLookup proto = LookUpField(fields, "X-Forwarded-Proto");
+    const std::string_view scheme = TrimOptionalWhitespace(proto.first);
+    if (proto.count != 1)
+    {
+      return nullptr;
+    }
+    if (EqualsIgnoringCase(scheme, "https"))
+    {
+      return "https";
+    }
+    return EqualsIgnoringCase(scheme, "http") ? "http" : nullptr;
+  }
+
+
   std::string FormatForwardedNode(const boost::asio::ip::address& address)
   {
     const boost::asio::ip::address plain = Unmapped(address);

@@ -36,6 +36,13 @@ namespace OrthancCors
   // An IPv4-mapped IPv6 address is written as the IPv4 address.
   std::string FormatForwardedNode(const boost::asio::ip::address& address);
 
+  // The scheme a trusted HTTP proxy says the client used (X-Forwarded-Proto, one
+  // field, "http" or "https" in any case): "http", "https", or null for anything
+  // else. Only for a request whose client a trusted proxy named in X-Forwarded-For:
+  // a proxy that ends TLS itself reaches the gateway in plain HTTP, and the links
+  // Orthanc returns must still say https.
+  const char* GetTrustedForwardedScheme(const HttpFieldViews& fields);
+
   // "for=<node>;host=<host>;proto=<scheme>".
   std::string FormatForwarded(const ForwardingContext& context);
 

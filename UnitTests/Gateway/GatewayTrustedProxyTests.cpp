@@ -96,12 +96,30 @@ TEST(GatewayTrustedProxies, XForwardedForFromATrustedPeerNamesTheClient)
 }
 
 
+TEST(GatewayTrustedProxies, ATrustedHttpProxyThatEndsTlsNamesTheScheme)
+{
+  FakeUpstream upstream;
+  RunningGateway gateway(TrustingLoopback(upstream.GetPort()));
+
+  // HAProxy in HTTP mode with "option forwardfor" and X-Forwarded-Proto set on its TLS side.
+  EXPECT_EQ(200u, Send(gateway.GetPort(), Get("X-Forwarded-For: 198.51.100.7\r\nX-Forwarded-Proto: https\r\n")).status);
+  // Over the PROXY protocol the fields are the browser's own: its X-Forwarded-Proto is not believed.
+  EXPECT_EQ(200u, Send(gateway.GetPort(), ProxyVersion1("198.51.100.7") + Get("X-Forwarded-Proto: https\r\n")).status);
+  const auto requests = upstream.GetRequests();
+  ASSERT_EQ(2u, requests.size());
+  EXPECT_EQ("for=198.51.100.7;host=gw.example:8043;proto=https", requests[0].Get("Forwarded"));
+  EXPECT_EQ("https", requests[0].Get("X-Forwarded-Proto"));
+  EXPECT_EQ("for=198.51.100.7;host=gw.example:8043;proto=http", requests[1].Get("Forwarded"));
+  EXPECT_EQ("http", requests[1].Get("X-Forwarded-Proto"));
+}
+
+
 TEST(GatewayTrustedProxies, AnUntrustedPeersForwardedForChangesNothing)
 {
   FakeUpstream upstream;
   RunningGateway gateway(TrustingLoopback(upstream.GetPort(), "10.0.0.0/8"));
 
-  EXPECT_EQ(200u, Send(gateway.GetPort(), Get("X-Forwarded-For: 198.51.100.7\r\n")).status);
+  EXPECT_EQ(200u, Send(gateway.GetPort(), Get("X-Forwarded-For: 198.51.100.7\r\nX-Forwarded-Proto: https\r\n")).status);
   const auto requests = upstream.GetRequests();
   ASSERT_EQ(1u, requests.size());
   EXPECT_EQ("for=127.0.0.1;host=gw.example:8043;proto=http", requests[0].Get("Forwarded"));

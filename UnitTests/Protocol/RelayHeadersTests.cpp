@@ -157,3 +157,16 @@ TEST(UpstreamRequestHeaders, ForwardedForEndsWithTheClientATrustedProxyNamed)
   EXPECT_EQ("6.6.6.6, 198.51.100.1", Single(upstream, "X-Forwarded-For"));
   EXPECT_EQ("for=198.51.100.1;host=viewer.example:8043;proto=https", Single(upstream, "Forwarded"));
 }
+
+
+TEST(TrustedForwardedScheme, OneFieldNamingHttpOrHttps)
+{
+  EXPECT_STREQ("https", GetTrustedForwardedScheme(ViewFields({{"X-Forwarded-Proto", "https"}})));
+  EXPECT_STREQ("https", GetTrustedForwardedScheme(ViewFields({{"x-forwarded-proto", " HTTPS "}})));
+  EXPECT_STREQ("http", GetTrustedForwardedScheme(ViewFields({{"X-Forwarded-Proto", "http"}})));
+  EXPECT_EQ(nullptr, GetTrustedForwardedScheme(ViewFields({})));
+  EXPECT_EQ(nullptr, GetTrustedForwardedScheme(ViewFields({{"X-Forwarded-Proto", "https, http"}})));
+  EXPECT_EQ(nullptr, GetTrustedForwardedScheme(ViewFields({{"X-Forwarded-Proto", "wss"}})));
+  EXPECT_EQ(nullptr, GetTrustedForwardedScheme(ViewFields({{"X-Forwarded-Proto", "https"},
+                                                           {"X-Forwarded-Proto", "https"}})));
+}
