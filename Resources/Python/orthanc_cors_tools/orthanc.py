@@ -342,6 +342,24 @@ class OrthancInstance:
             versions["DICOMweb"] = self.api("GET", "/plugins/dicom-web")["Version"]
         return versions
 
+    def metrics(self, prefix="orthanc_cors_"):
+        """{name: value} of the metrics of /tools/metrics-prometheus (Orthanc's port,
+        with credentials if any) whose name starts with `prefix`, as Prometheus
+        would scrape them."""
+        response = self.request("GET", "/tools/metrics-prometheus", headers=self.authorization_header())
+        if response.status != 200:
+            raise AssertionError("GET /tools/metrics-prometheus -> %d: %r" % (response.status, response.body[:300]))
+        metrics = {}
+        for line in response.body.decode("utf-8").splitlines():
+            fields = line.split()
+            if len(fields) >= 2 and fields[0].startswith(prefix):
+                metrics[fields[0]] = float(fields[1])
+        return metrics
+
+    def metric(self, name):
+        """One metric of metrics(), None if Orthanc does not report it."""
+        return self.metrics().get(name)
+
     # ---- HTTP -----------------------------------------------------------------------
 
     @property
