@@ -31,6 +31,8 @@ from orthanc_cors_tools.raw_http import LOOPBACK, basic_authorization, free_port
 
 ORTHANC_BINARY = os.environ.get("ORTHANC_BINARY", "/usr/sbin/Orthanc")
 DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so"
+# Debian's orthanc-postgresql (bookworm's 4.0, sid's 5.0): the index in PostgreSQL.
+POSTGRESQL_INDEX_PLUGIN = "/usr/share/orthanc/plugins/libOrthancPostgreSQLIndex.so"
 
 START_TIMEOUT = 30        # seconds for Orthanc to answer GET /system (it takes ~0.1 s)
 STOP_TIMEOUT = 30         # seconds after SIGTERM before SIGKILL (a clean stop takes ~3.5 s)
@@ -81,6 +83,27 @@ def cors_plugin_path():
     if not os.path.isfile(path):
         raise OrthancError("ORTHANC_CORS_PLUGIN=%s does not exist: build the OrthancCors target first" % path)
     return path
+
+
+def orthanc_file_system_root():
+    """The folder that the Orthanc under test sees as "/": the Debian sid root when
+    ORTHANC_BINARY is Resources/Sid/orthanc-in-root.sh (ORTHANC_SID_ROOT, else what
+    its make-root.sh prints, as the wrapper does), else "/". Plugin paths such as
+    DICOMWEB_PLUGIN are Orthanc's: inside that root for the sid run."""
+    if os.path.basename(ORTHANC_BINARY) != "orthanc-in-root.sh":
+        return "/"
+    root = os.environ.get("ORTHANC_SID_ROOT")
+    if not root:
+        make_root = os.path.join(os.path.dirname(os.path.abspath(ORTHANC_BINARY)), "make-root.sh")
+        root = subprocess.run([make_root], check=True, stdout=subprocess.PIPE, text=True,
+                              timeout=1800).stdout.strip()
+    return root
+
+
+def orthanc_has_file(path):
+    """Whether the Orthanc under test sees the file `path` (an absolute path of
+    its file system: a plugin of the sid root for the sid run)."""
+    return os.path.isfile(os.path.join(orthanc_file_system_root(), path.lstrip("/")))
 
 
 def default_plugins():
@@ -225,6 +248,19 @@ class OrthancInstance:
 
     def is_running(self):
         return self.process is not None and self.process.poll() is None
+
+    def kill(self):
+        """SIGKILL, as a crash or an out-of-memory kill would end it; start()
+        then starts it again with the same configuration, ports and folder."""
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait(timeout=30)
+        self.exit_code = self.process.returncode
+        self.process = None
+        if self._log_handle is not None:
+            self._log_handle.close()
+            self._log_handle = None
 
     def stop(self, timeout=STOP_TIMEOUT):
         """SIGTERM, then SIGKILL after `timeout` s. Returns a description of anything
