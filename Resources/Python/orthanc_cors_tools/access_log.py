@@ -4,7 +4,8 @@ format, then the request time and the CORS outcome (Configuration.md, Access log
 Its lines are written by a thread of their own, just after the answer: wait for them."""
 
 import re
-import time
+
+from orthanc_cors_tools.testing import wait_for
 
 # client - - [time] "request" status bytes "referer" "agent" seconds outcome
 LINE = re.compile(r'^(?P<client>\S+) - - \[(?P<time>\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] '
@@ -12,7 +13,6 @@ LINE = re.compile(r'^(?P<client>\S+) - - \[(?P<time>\d\d/\w{3}/\d{4}:\d\d:\d\d:\
                   r'"(?P<agent>[^"]*)" (?P<seconds>\d+\.\d{3}) (?P<outcome>\S+)$')
 
 SETTLE_SECONDS = 10
-POLL_INTERVAL = 0.05
 
 
 def read_lines(path):
@@ -28,9 +28,8 @@ def wait_for_lines(path, count, containing=None, skip=0, timeout=SETTLE_SECONDS)
     """The lines past the first `skip` (only those holding `containing`, if given)
     once there are at least `count` of them, or whatever there is after `timeout`
     seconds: the caller asserts on what it gets."""
-    deadline = time.monotonic() + timeout
-    while True:
-        lines = [line for line in read_lines(path)[skip:] if containing is None or containing in line]
-        if len(lines) >= count or time.monotonic() > deadline:
-            return lines
-        time.sleep(POLL_INTERVAL)
+    def lines():
+        return [line for line in read_lines(path)[skip:] if containing is None or containing in line]
+
+    wait_for(lambda: len(lines()) >= count, timeout)
+    return lines()

@@ -22,20 +22,16 @@ answers server_states().
 import csv
 import io
 import os
-import shutil
+import signal
 import socket
-import subprocess
-import sys
-import tempfile
 import time
 
-from orthanc_cors_tools.orthanc import KEEP_TEMPORARY, POLL_INTERVAL
+from orthanc_cors_tools.processes import POLL_INTERVAL, ServerProcess
 from orthanc_cors_tools.raw_http import LOOPBACK, free_port
 
 HAPROXY_BINARY = os.environ.get("ORTHANC_CORS_HAPROXY", "/usr/sbin/haproxy")
 BALANCER_SOURCE = "127.0.0.9"
 START_TIMEOUT = 30        # seconds for HAProxy to start and see every server up
-STOP_TIMEOUT = 10
 CHECK_INTERVAL_MS = 200
 HTTP_BACKEND, TCP_BACKEND = "gateways_http", "gateways_tcp"
 
@@ -49,7 +45,7 @@ def _quoted(value):
     return '"%s"' % value.replace("\\", "\\\\").replace('"', '\\"')
 
 
-class Haproxy:
+class Haproxy(ServerProcess):
     """HAProxy with two frontends over `servers` ([(name, port)] on 127.0.0.1).
 
     source: the address it connects to the servers from.
@@ -62,8 +58,14 @@ class Haproxy:
       one client connection, as the tcp frontend does).
     """
 
+    NAME = "HAProxy"
+    ERROR = HaproxyError
+    CLEAN_EXITS = (0, -signal.SIGTERM)   # SIGTERM stops it at once, by the signal
+    STOP_TIMEOUT = 10
+
     def __init__(self, servers, source=BALANCER_SOURCE, proxy_protocol=False, check_path="/system",
                  check_headers=None, http_reuse=None, parent_directory=None):
+        super().__init__("orthanc-cors-haproxy-", parent_directory)
         self.servers = list(servers)
         self.source = source
         self.proxy_protocol = proxy_protocol
@@ -72,12 +74,9 @@ class Haproxy:
         self.check_headers = dict(check_headers or {})
         self.http_port = free_port()
         self.tcp_port = free_port()
-        self.directory = tempfile.mkdtemp(prefix="orthanc-cors-haproxy-", dir=parent_directory)
         self.configuration_path = os.path.join(self.directory, "haproxy.cfg")
         self.socket_path = os.path.join(self.directory, "admin.sock")
         self.log_path = os.path.join(self.directory, "haproxy.log")
-        self.process = None
-        self._log_handle = None
 
     def configuration(self):
         """The configuration file's text."""
@@ -139,71 +138,14 @@ class Haproxy:
         """Starts HAProxy; returns once every server of both backends is up."""
         with open(self.configuration_path, "w", encoding="utf-8") as output:
             output.write(self.configuration())
-        self._log_handle = open(self.log_path, "wb")
         # -db: foreground, no daemon; the process is HAProxy's own.
-        self.process = subprocess.Popen([HAPROXY_BINARY, "-db", "-f", self.configuration_path], cwd=self.directory,
-                                        stdin=subprocess.DEVNULL, stdout=self._log_handle, stderr=subprocess.STDOUT)
+        self.spawn([HAPROXY_BINARY, "-db", "-f", self.configuration_path], self.log_path)
         try:
             self.wait_for_states("UP", timeout=timeout)
         except HaproxyError:
             self.stop()
             raise
         return self
-
-    def is_running(self):
-        return self.process is not None and self.process.poll() is None
-
-    def stop(self, timeout=STOP_TIMEOUT):
-        """SIGTERM (HAProxy stops at once), SIGKILL after `timeout`. Returns a
-        description of anything abnormal, or None."""
-        if self.process is None:
-            return None
-        problem = None
-        if self.process.poll() is not None:
-            problem = "HAProxy had already exited with status %d" % self.process.returncode
-        else:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-                problem = "HAProxy did not stop within %d s of SIGTERM and was killed" % timeout
-        self.process = None
-        if self._log_handle is not None:
-            self._log_handle.close()
-            self._log_handle = None
-        return problem
-
-    def cleanup(self, failed):
-        """Stops HAProxy; removes its folder unless `failed` (or ORTHANC_CORS_KEEP_TEMP=1)."""
-        problem = self.stop()
-        if failed or problem or KEEP_TEMPORARY:
-            if failed or problem:
-                sys.stderr.write("\n--- HAProxy folder kept for diagnosis: %s\n%s\n---\n"
-                                 % (self.directory, self.log_tail()))
-        else:
-            shutil.rmtree(self.directory, ignore_errors=True)
-        if problem and not failed:
-            raise HaproxyError("%s; log: %s\n%s" % (problem, self.log_path, self.log_tail()))
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.cleanup(failed=True)
-            raise
-
-    def __exit__(self, exc_type, exc_value, traceback):
-        self.cleanup(failed=exc_type is not None)
-        return False
-
-    def log_tail(self, lines=30):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as log:
-                return "\n".join(log.read().splitlines()[-lines:])
-        except FileNotFoundError:
-            return ""
 
     # ---- administration socket ------------------------------------------------------
 

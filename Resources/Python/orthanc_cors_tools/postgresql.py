@@ -17,18 +17,14 @@ import glob
 import os
 import pwd
 import re
-import shutil
 import signal
 import subprocess
-import sys
-import tempfile
 import time
 
-from orthanc_cors_tools.orthanc import KEEP_TEMPORARY, POLL_INTERVAL
+from orthanc_cors_tools.processes import POLL_INTERVAL, ServerProcess
 from orthanc_cors_tools.raw_http import LOOPBACK, free_port
 
 START_TIMEOUT = 60        # seconds for initdb and for the server to accept connections (~1 s each)
-STOP_TIMEOUT = 30         # seconds after SIGINT (fast shutdown) before SIGKILL
 USER = "orthanc"          # the cluster's superuser, the one Orthanc connects as
 
 
@@ -61,18 +57,20 @@ def _unprivileged_account():
     raise PostgresqlError("running as root, and neither a postgres nor a nobody account to run PostgreSQL as")
 
 
-class PostgresqlServer:
+class PostgresqlServer(ServerProcess):
     """One PostgreSQL server in a temporary folder (data, socket, log), on a free
     loopback port."""
 
+    NAME = "PostgreSQL"
+    ERROR = PostgresqlError
+    STOP_SIGNAL = signal.SIGINT   # fast shutdown: clients are disconnected
+
     def __init__(self, parent_directory=None):
+        super().__init__("orthanc-cors-postgresql-", parent_directory)
         self.bin_directory = postgresql_bin_directory()
         self.port = free_port()
-        self.directory = tempfile.mkdtemp(prefix="orthanc-cors-postgresql-", dir=parent_directory)
         self.data_directory = os.path.join(self.directory, "data")
         self.log_path = os.path.join(self.directory, "postgresql.log")
-        self.process = None
-        self._log_handle = None
         self.start_seconds = None
         self._account = _unprivileged_account() if os.geteuid() == 0 else None
         if self._account:
@@ -100,16 +98,11 @@ class PostgresqlServer:
         if initdb.returncode != 0:
             raise PostgresqlError("initdb failed with status %d; folder %s\n%s"
                                   % (initdb.returncode, self.directory, initdb.stdout[-3000:]))
-        self._log_handle = open(self.log_path, "wb")
-        if self._account:
-            os.chown(self.log_path, *self._account)
-        self.process = subprocess.Popen(
-            [self._binary("postgres"), "-D", self.data_directory, "-p", str(self.port),
-             "-c", "listen_addresses=" + LOOPBACK, "-c", "unix_socket_directories=" + self.directory,
-             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-             "-c", "max_connections=200"],
-            cwd=self.directory, stdin=subprocess.DEVNULL, stdout=self._log_handle, stderr=subprocess.STDOUT,
-            **self._run_as_owner())
+        self.spawn([self._binary("postgres"), "-D", self.data_directory, "-p", str(self.port),
+                    "-c", "listen_addresses=" + LOOPBACK, "-c", "unix_socket_directories=" + self.directory,
+                    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                    "-c", "max_connections=200"],
+                   self.log_path, **self._run_as_owner())
         deadline = began + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -145,66 +138,10 @@ class PostgresqlServer:
 
     def orthanc_section(self, database, **extra):
         """The "PostgreSQL" section of an Orthanc configuration using `database` as
-        its index (the orthanc-postgresql plugin). "Lock": false lets several
-        Orthanc processes share it, and one killed start again (a lock would stay
-        behind); plugins older than 5.0 need it for that, newer ones ignore it."""
+        its index (the orthanc-postgresql plugin, 4.0 and 5.0). "Lock": false lets
+        several Orthanc processes share it (by default the first one locks it), and
+        one that was killed start again."""
         section = {"EnableIndex": True, "EnableStorage": False, "Host": LOOPBACK, "Port": self.port,
                    "Database": database, "Username": USER, "Password": "", "EnableSsl": False, "Lock": False}
         section.update(extra)
         return section
-
-    def is_running(self):
-        return self.process is not None and self.process.poll() is None
-
-    def stop(self, timeout=STOP_TIMEOUT):
-        """Fast shutdown (SIGINT: clients are disconnected), SIGKILL after `timeout`.
-        Returns a description of anything abnormal, or None."""
-        if self.process is None:
-            return None
-        problem = None
-        if self.process.poll() is not None:
-            problem = "PostgreSQL had already exited with status %d" % self.process.returncode
-        else:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-                problem = "PostgreSQL did not stop within %d s of SIGINT and was killed" % timeout
-        self.process = None
-        if self._log_handle is not None:
-            self._log_handle.close()
-            self._log_handle = None
-        return problem
-
-    def cleanup(self, failed):
-        """Stops the server; removes its folder unless `failed` (or
-        ORTHANC_CORS_KEEP_TEMP=1). Raises PostgresqlError if it had died or hung."""
-        problem = self.stop()
-        if failed or problem or KEEP_TEMPORARY:
-            if failed or problem:
-                sys.stderr.write("\n--- PostgreSQL folder kept for diagnosis: %s\n%s\n---\n"
-                                 % (self.directory, self.log_tail()))
-        else:
-            shutil.rmtree(self.directory, ignore_errors=True)
-        if problem and not failed:
-            raise PostgresqlError("%s; log: %s\n%s" % (problem, self.log_path, self.log_tail()))
-
-    def log_tail(self, lines=30):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as log:
-                return "\n".join(log.read().splitlines()[-lines:])
-        except FileNotFoundError:
-            return ""
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.cleanup(failed=True)
-            raise
-
-    def __exit__(self, exc_type, exc_value, traceback):
-        self.cleanup(failed=exc_type is not None)
-        return False

@@ -26,10 +26,11 @@ import time
 from http.client import HTTPException
 
 from orthanc_cors_tools.haproxy import Haproxy
-from orthanc_cors_tools.orthanc import (DICOMWEB_PLUGIN, KEEP_TEMPORARY, NO_USERS, ORTHANC_BINARY,
-                                        POSTGRESQL_INDEX_PLUGIN, OrthancInstance, cors_plugin_path,
-                                        orthanc_file_system_root, orthanc_has_file, wait_until_http_ready)
+from orthanc_cors_tools.orthanc import (DICOMWEB_PLUGIN, NO_USERS, ORTHANC_BINARY, POSTGRESQL_INDEX_PLUGIN,
+                                        OrthancInstance, cors_plugin_path, orthanc_file_system_root,
+                                        orthanc_has_file, wait_until_http_ready)
 from orthanc_cors_tools.postgresql import PostgresqlServer
+from orthanc_cors_tools.processes import KEEP_TEMPORARY
 from orthanc_cors_tools.raw_http import basic_authorization, free_port, http_request
 
 DATABASE = "orthanc"

@@ -6,7 +6,8 @@ class) ends and kept on disk when it failed."""
 import time
 import unittest
 
-from orthanc_cors_tools.orthanc import POLL_INTERVAL, OrthancInstance
+from orthanc_cors_tools.orthanc import OrthancInstance
+from orthanc_cors_tools.processes import POLL_INTERVAL
 
 
 def start_orthanc(test, ready_port=None, **options):
