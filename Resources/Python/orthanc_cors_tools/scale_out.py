@@ -137,9 +137,9 @@ class ScaleOutCluster:
         if self.database is not None:
             clean(self.database)
         if self.storage:
-            if failed or problems or KEEP_TEMPORARY:
+            if failed or problems:
                 sys.stderr.write("\n--- shared storage kept for diagnosis: %s\n" % self.storage)
-            else:
+            if not (failed or problems or KEEP_TEMPORARY):
                 shutil.rmtree(self.storage, ignore_errors=True)
         if problems and not failed:
             raise problems[0]
