@@ -40,7 +40,23 @@ KEEP_TEMPORARY = os.environ.get("ORTHANC_CORS_KEEP_TEMP", "").upper() in ("1", "
 POLL_INTERVAL = 0.05      # seconds between two looks of a bounded wait
 
 
-class ServerProcess:
+class StartAndCleanup:
+    """The context manager of anything with start() and cleanup(failed): cleaned up
+    as failed when it does not start, or when the block raises."""
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.cleanup(failed=True)
+            raise
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        self.cleanup(failed=exc_type is not None)
+        return False
+
+
+class ServerProcess(StartAndCleanup):
     """A server the tests start (Orthanc, PostgreSQL, HAProxy): one process, a
     temporary folder of its own holding its configuration and its output, stopped
     by stop() or cleanup(failed), which keeps the folder when something failed.
@@ -134,14 +150,3 @@ class ServerProcess:
 
     def log_tail(self, lines=40):
         return "\n".join(self.log_text().splitlines()[-lines:])
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.cleanup(failed=True)
-            raise
-
-    def __exit__(self, exc_type, exc_value, traceback):
-        self.cleanup(failed=exc_type is not None)
-        return False

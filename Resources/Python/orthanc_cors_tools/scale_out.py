@@ -30,7 +30,7 @@ from orthanc_cors_tools.orthanc import (DICOMWEB_PLUGIN, NO_USERS, ORTHANC_BINAR
                                         OrthancInstance, cors_plugin_path, orthanc_file_system_root,
                                         orthanc_has_file, wait_until_http_ready)
 from orthanc_cors_tools.postgresql import PostgresqlServer
-from orthanc_cors_tools.processes import KEEP_TEMPORARY
+from orthanc_cors_tools.processes import KEEP_TEMPORARY, StartAndCleanup
 from orthanc_cors_tools.raw_http import basic_authorization, free_port, http_request
 
 DATABASE = "orthanc"
@@ -50,7 +50,7 @@ def missing_postgresql_plugin():
             % (POSTGRESQL_INDEX_PLUGIN, root, ORTHANC_BINARY))
 
 
-class ScaleOutCluster:
+class ScaleOutCluster(StartAndCleanup):
     """PostgreSQL, `replicas` Orthanc replicas and HAProxy in front of their gateways.
 
     cors: the "Cors" section every replica gets; its Gateway.Port is set to each
@@ -143,17 +143,6 @@ class ScaleOutCluster:
                 shutil.rmtree(self.storage, ignore_errors=True)
         if problems and not failed:
             raise problems[0]
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.cleanup(failed=True)
-            raise
-
-    def __exit__(self, exc_type, exc_value, traceback):
-        self.cleanup(failed=exc_type is not None)
-        return False
 
     # ---- replicas -------------------------------------------------------------------
 
