@@ -13,8 +13,11 @@ set -euo pipefail
 BUILD_PACKAGES=(cmake g++ make pkg-config orthanc-dev libjsoncpp-dev libboost1.81-dev
                 libssl-dev libgtest-dev dpkg-dev)
 # python3-pip, -setuptools and -wheel: unit.python_package installs Resources/Python offline.
+# postgresql, orthanc-postgresql and haproxy: integration.test_scale_out, which runs its own
+# PostgreSQL and HAProxy from their binaries (not their system services) on free ports.
 TEST_PACKAGES=(orthanc orthanc-dicomweb openssl testssl.sh curl python3 python3-yaml
-               python3-pip python3-setuptools python3-wheel binutils)
+               python3-pip python3-setuptools python3-wheel binutils
+               postgresql orthanc-postgresql haproxy)
 
 build_only=false
 list_only=false

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # Makes (once) a Debian sid root holding the Orthanc that users of the orthancteam
-# image run: Orthanc 1.13.0 with DICOMweb 1.24, which sid packages too. Prints its
-# path. Cached under .cache/ and reused (Resources/cached-debian-root.sh).
+# image run: Orthanc 1.13.0 with DICOMweb 1.24, which sid packages too, and sid's
+# PostgreSQL plugin (for integration.test_scale_out). Prints its path. Cached under
+# .cache/ and reused (Resources/cached-debian-root.sh).
 # Resources/Sid/orthanc-in-root.sh runs that root's Orthanc.
 #
 #   Resources/Sid/make-root.sh            # -> .cache/debian-sid-orthanc
@@ -18,7 +19,7 @@ set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/../cached-debian-root.sh"
 
-PACKAGES="orthanc,orthanc-dicomweb"
+PACKAGES="orthanc,orthanc-dicomweb,orthanc-postgresql"
 
 fill_sid_root()
 {
@@ -28,4 +29,4 @@ fill_sid_root()
 }
 
 make_cached_debian_root debian-sid-orthanc "suite=sid variant=minbase include=$PACKAGES" fill_sid_root \
-  orthanc orthanc-dicomweb
+  orthanc orthanc-dicomweb orthanc-postgresql

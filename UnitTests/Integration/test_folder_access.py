@@ -12,28 +12,17 @@ carry no credentials); Orthanc's own port keeps its authentication for it.
 """
 
 import json
-import os
 import shutil
 import tempfile
 
 from orthanc_cors_tools.orthanc import wait_until_http_ready
 from orthanc_cors_tools.raw_http import basic_authorization, free_port
 from orthanc_cors_tools.testing import OrthancTestCase
+from orthanc_cors_tools.viewer_files import INDEX, SCRIPT, make_viewer
 
 USER = "alice"
 PASSWORD = "alice-password"
 ALLOWED_ORIGIN = "http://localhost:3000"
-INDEX = b"<!doctype html><title>viewer</title>\n"
-SCRIPT = b"console.log('viewer');\n"
-
-
-def make_viewer(root, name):
-    folder = os.path.join(root, name)
-    os.makedirs(folder)
-    for (file_name, content) in (("index.html", INDEX), ("app.js", SCRIPT)):
-        with open(os.path.join(folder, file_name), "wb") as output:
-            output.write(content)
-    return folder
 
 
 class FolderAccessUnderAuthentication(OrthancTestCase):

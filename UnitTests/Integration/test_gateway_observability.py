@@ -7,11 +7,11 @@ connections."""
 
 import http.client
 import os
-import re
 import threading
 import time
 import unittest
 
+from orthanc_cors_tools import access_log
 from orthanc_cors_tools.dicom_data import create_ct_series
 from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request, raw_exchange, status_of
 from orthanc_cors_tools.testing import OrthancTestCase
@@ -19,24 +19,7 @@ from orthanc_cors_tools.testing import OrthancTestCase
 ALLOWED_ORIGIN = "http://viewer.example"
 FOREIGN_ORIGIN = "http://evil.example"
 
-# nginx's combined format, then the request time and the CORS outcome.
-LINE = re.compile(r'^(?P<client>\S+) - - \[(?P<time>\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] '
-                  r'"(?P<request>[^"]*)" (?P<status>\d{3}) (?P<bytes>\d+) "(?P<referer>[^"]*)" '
-                  r'"(?P<agent>[^"]*)" (?P<seconds>\d+\.\d{3}) (?P<outcome>\S+)$')
-
 SETTLE_SECONDS = 10
-
-
-def read_metrics(orthanc):
-    """{name: value} of the orthanc_cors_ metrics, as Prometheus would scrape them."""
-    response = http_request(orthanc.http_port, "GET", "/tools/metrics-prometheus")
-    assert response.status == 200, response
-    metrics = {}
-    for line in response.body.decode("utf-8").splitlines():
-        fields = line.split()
-        if len(fields) >= 2 and fields[0].startswith("orthanc_cors_"):
-            metrics[fields[0]] = float(fields[1])
-    return metrics
 
 
 class GatewayObservability(OrthancTestCase):
@@ -64,34 +47,23 @@ class GatewayObservability(OrthancTestCase):
         return self.request("OPTIONS", "/dicom-web/studies", headers)
 
     def log_lines(self):
-        with open(self.access_log, encoding="utf-8") as log:
-            return log.read().splitlines()
+        return access_log.read_lines(self.access_log)
 
     def wait_for_log_lines(self, count):
         """The access log's lines once it has at least `count` (written by a thread of its own)."""
-        deadline = time.monotonic() + SETTLE_SECONDS
-        while True:
-            lines = self.log_lines()
-            if len(lines) >= count or time.monotonic() > deadline:
-                return lines
-            time.sleep(0.05)
+        return access_log.wait_for_lines(self.access_log, count)
 
     def wait_for_log_lines_containing(self, text, count, skip):
         """The lines past the first `skip` that hold `text`, once there are `count` (the lines of
         the tests before may still be landing)."""
-        deadline = time.monotonic() + SETTLE_SECONDS
-        while True:
-            lines = [line for line in self.log_lines()[skip:] if text in line]
-            if len(lines) >= count or time.monotonic() > deadline:
-                return lines
-            time.sleep(0.05)
+        return access_log.wait_for_lines(self.access_log, count, containing=text, skip=skip)
 
     def wait_for_deltas(self, before, expected):
         """Polls the metrics until every expected delta is reached (the counts land just after
         the answer); returns the deltas of every metric then."""
         deadline = time.monotonic() + SETTLE_SECONDS
         while True:
-            after = read_metrics(self.orthanc)
+            after = self.orthanc.metrics()
             deltas = {name: after[name] - before.get(name, 0.0) for name in after}
             if all(deltas.get(name) == value for name, value in expected.items()) or time.monotonic() > deadline:
                 return deltas
@@ -112,7 +84,7 @@ class GatewayObservability(OrthancTestCase):
         lines = self.wait_for_log_lines(already + 4)[already:]
         self.assertEqual(len(lines), 4, lines)
         self.assertNotIn("s3cr3t", "\n".join(lines))
-        fields = [LINE.match(line) for line in lines]
+        fields = [access_log.LINE.match(line) for line in lines]
         self.assertTrue(all(fields), lines)
 
         first = fields[0]
@@ -148,7 +120,7 @@ class GatewayObservability(OrthancTestCase):
         lines = self.wait_for_log_lines_containing("token=", 2, already)
         self.assertEqual(len(lines), 2, lines)
         self.assertNotIn("SEKRET", "\n".join(lines))
-        fields = [LINE.match(line) for line in lines]
+        fields = [access_log.LINE.match(line) for line in lines]
         self.assertTrue(all(fields), lines)
         self.assertEqual((fields[0]["request"], fields[0]["outcome"]),
                          ("GET /dicom-web/studies?PatientID=P#&token=*** HTTP/1.1", "cors-ok"))
@@ -177,7 +149,7 @@ class GatewayObservability(OrthancTestCase):
     # ---- metrics -----------------------------------------------------------------------
 
     def test_metrics_read_back_exactly_after_known_traffic(self):
-        before = read_metrics(self.orthanc)
+        before = self.orthanc.metrics()
         self.assertIn("orthanc_cors_preflights_allowed_total", before)
 
         for _ in range(3):
@@ -222,7 +194,7 @@ class GatewayObservability(OrthancTestCase):
     def test_counters_add_up_after_16_concurrent_connections(self):
         connections = 16
         rounds = 60   # four requests a round: 3,840 requests in all
-        before = read_metrics(self.orthanc)
+        before = self.orthanc.metrics()
         lines_before = len(self.log_lines()) if os.path.exists(self.access_log) else 0
         failures = []
 
@@ -267,7 +239,7 @@ class GatewayObservability(OrthancTestCase):
         self.assertEqual({name: deltas.get(name) for name in expected}, expected)
         lines = self.wait_for_log_lines(lines_before + 4 * per_kind)
         self.assertEqual(len(lines) - lines_before, 4 * per_kind)
-        outcomes = [LINE.match(line)["outcome"] for line in lines[lines_before:]]
+        outcomes = [access_log.LINE.match(line)["outcome"] for line in lines[lines_before:]]
         self.assertEqual(outcomes.count("preflight-ok"), per_kind)
         self.assertEqual(outcomes.count("preflight-refused:method"), per_kind)
         self.assertEqual(outcomes.count("cors-ok"), per_kind)

@@ -35,7 +35,7 @@ from orthanc_cors_tools.dicom_data import flat_png16, new_uid
 from orthanc_cors_tools.memory import memory_kib
 from orthanc_cors_tools.orthanc import wait_until_http_ready
 from orthanc_cors_tools.raw_http import LOOPBACK, free_port, http_request, raw_exchange, status_of
-from orthanc_cors_tools.testing import OrthancTestCase
+from orthanc_cors_tools.testing import OrthancTestCase, wait_for
 
 MIB = 1024 * 1024
 SIDE = 3548                  # 3548 x 3548 x 16 bits: 24 MiB of pixel data
@@ -65,12 +65,6 @@ def create_large_instance(orthanc):
     return answer["ID"]
 
 
-def metric(orthanc, name):
-    text = http_request(orthanc.http_port, "GET", "/tools/metrics-prometheus").body.decode()
-    found = re.search(r"(?m)^%s(?:\{[^}]*\})? ([0-9.e+]+)" % re.escape(name), text)
-    return float(found.group(1)) if found else None
-
-
 def open_files_in(pid, folder):
     """The process's open files that are (or were) in `folder`."""
     found = []
@@ -83,15 +77,6 @@ def open_files_in(pid, folder):
         if target.startswith(folder + "/"):
             found.append(target)
     return found
-
-
-def wait_for(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 def get_request(path):
@@ -199,7 +184,7 @@ class SlowReadersDoNotHoldOrthancsThreads(OrthancTestCase):
                 reader.start()
             # Twenty 24 MiB answers at once keep Orthanc busy a moment on 2 cores:
             # the probes start once the gateway holds them (a bounded wait).
-            self.assertTrue(wait_for(lambda: metric(self.orthanc, "orthanc_cors_response_temporary_file_bytes")
+            self.assertTrue(wait_for(lambda: self.orthanc.metric("orthanc_cors_response_temporary_file_bytes")
                                      > SLOW_READERS * (self.size - 8 * MIB), 60))
             worst = {"orthanc": 0.0, "gateway": 0.0}
             failures = []
@@ -217,7 +202,7 @@ class SlowReadersDoNotHoldOrthancsThreads(OrthancTestCase):
                         worst[name] = max(worst[name], elapsed)
                 rss_peak = max(rss_peak, memory_kib(pid, "VmRSS"))
                 names_seen.update(os.listdir(self.temporary_folder))
-                bytes_peak = max(bytes_peak, metric(self.orthanc, "orthanc_cors_response_temporary_file_bytes") or 0)
+                bytes_peak = max(bytes_peak, self.orthanc.metric("orthanc_cors_response_temporary_file_bytes") or 0)
                 time.sleep(0.25)
 
             open_spools = len(open_files_in(pid, self.temporary_folder))
@@ -248,15 +233,15 @@ class SlowReadersDoNotHoldOrthancsThreads(OrthancTestCase):
         # Clients gone mid-answer: every temporary file closed (hence freed), the metric back to 0.
         self.assertTrue(wait_for(lambda: not open_files_in(pid, self.temporary_folder), 10),
                         open_files_in(pid, self.temporary_folder))
-        self.assertTrue(wait_for(lambda: metric(self.orthanc, "orthanc_cors_response_temporary_file_bytes") == 0,
+        self.assertTrue(wait_for(lambda: self.orthanc.metric("orthanc_cors_response_temporary_file_bytes") == 0,
                                  10))
         self.assertEqual(os.listdir(self.temporary_folder), [])
-        self.assertGreaterEqual(metric(self.orthanc, "orthanc_cors_responses_spilled_total"), SLOW_READERS)
+        self.assertGreaterEqual(self.orthanc.metric("orthanc_cors_responses_spilled_total"), SLOW_READERS)
         self.assertTrue(self.orthanc.is_running())
 
     def test_a_client_pausing_until_its_answer_is_in_a_temporary_file_gets_every_byte(self):
         expected = hashlib.sha256(http_request(self.orthanc.http_port, "GET", self.path).body).hexdigest()
-        spilled_before = metric(self.orthanc, "orthanc_cors_responses_spilled_total")
+        spilled_before = self.orthanc.metric("orthanc_cors_responses_spilled_total")
         with socket.create_connection((LOOPBACK, self.gateway_port), timeout=30) as connection:
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
             connection.sendall(get_request(self.path))
@@ -264,12 +249,12 @@ class SlowReadersDoNotHoldOrthancsThreads(OrthancTestCase):
             self.assertIn(b" 200 ", head.split(b"\r\n", 1)[0])
             length = content_length(head)
             # Until Orthanc's whole answer is on the gateway's side.
-            self.assertTrue(wait_for(lambda: metric(self.orthanc, "orthanc_cors_response_temporary_file_bytes")
+            self.assertTrue(wait_for(lambda: self.orthanc.metric("orthanc_cors_response_temporary_file_bytes")
                                      >= length - RESPONSE_BUFFER_SIZE - 8 * MIB, 30))
             received, digest = read_body_digest(connection, head, body)
         self.assertEqual(received, length)
         self.assertEqual(digest, expected)
-        self.assertGreater(metric(self.orthanc, "orthanc_cors_responses_spilled_total"), spilled_before)
+        self.assertGreater(self.orthanc.metric("orthanc_cors_responses_spilled_total"), spilled_before)
 
 
 class WithoutBufferingSlowReadersHoldOrthancsThreads(OrthancTestCase):
@@ -299,7 +284,7 @@ class WithoutBufferingSlowReadersHoldOrthancsThreads(OrthancTestCase):
                 reader.stop()
         # Once the readers are gone, Orthanc's threads are free again.
         self.assertTrue(wait_for(lambda: probe(orthanc.http_port) is not None, 30))
-        self.assertGreaterEqual(metric(orthanc, "orthanc_cors_responses_unbuffered_total"), HTTP_THREADS)
+        self.assertGreaterEqual(orthanc.metric("orthanc_cors_responses_unbuffered_total"), HTTP_THREADS)
 
 
 class AnswersPastTheTemporaryFilesLimit(OrthancTestCase):
@@ -329,17 +314,17 @@ class AnswersPastTheTemporaryFilesLimit(OrthancTestCase):
                 connection.sendall(get_request(self.path))
                 connections.append(connection)
                 self.assertTrue(wait_for(
-                    lambda: metric(self.orthanc, "orthanc_cors_response_temporary_file_bytes") > 16 * MIB
-                    or metric(self.orthanc, "orthanc_cors_responses_unbuffered_total") > 0, 30))
-            self.assertTrue(wait_for(lambda: metric(self.orthanc, "orthanc_cors_responses_unbuffered_total") >= 1, 30))
-            self.assertLessEqual(metric(self.orthanc, "orthanc_cors_response_temporary_file_bytes"), self.FILES_LIMIT)
+                    lambda: self.orthanc.metric("orthanc_cors_response_temporary_file_bytes") > 16 * MIB
+                    or self.orthanc.metric("orthanc_cors_responses_unbuffered_total") > 0, 30))
+            self.assertTrue(wait_for(lambda: self.orthanc.metric("orthanc_cors_responses_unbuffered_total") >= 1, 30))
+            self.assertLessEqual(self.orthanc.metric("orthanc_cors_response_temporary_file_bytes"), self.FILES_LIMIT)
             for connection in connections:
                 head, body = read_head(connection)
                 self.assertEqual(read_body_digest(connection, head, body), (content_length(head), expected))
         finally:
             for connection in connections:
                 connection.close()
-        self.assertTrue(wait_for(lambda: metric(self.orthanc, "orthanc_cors_response_temporary_file_bytes") == 0, 10))
+        self.assertTrue(wait_for(lambda: self.orthanc.metric("orthanc_cors_response_temporary_file_bytes") == 0, 10))
 
 
 if __name__ == "__main__":

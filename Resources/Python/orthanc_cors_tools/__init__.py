@@ -20,4 +20,9 @@ reads the tree named by ORTHANC_CORS_SOURCE_DIR.
     ohif_config   OHIF app-config.js text
     spa_server    a static server for a single-page viewer (python3 -m orthanc_cors_tools.spa_server)
     latency_relay a TCP relay adding a round-trip time, the benchmark's WAN (python3 -m ...latency_relay)
+    access_log    the gateway's access log read back (its line format, waiting for lines)
+    viewer_files  a stand-in viewer build (index.html, app.js) for served folders
+    postgresql    a throw-away PostgreSQL server (Debian's binaries), for the PostgreSQL index plugin
+    haproxy       HAProxy in front of gateways (mode http and mode tcp with the PROXY protocol)
+    scale_out     PostgreSQL, Orthanc replicas sharing its index and storage, HAProxy in front
 """

@@ -20,26 +20,21 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
-import tempfile
 import time
 import types
 from http.client import HTTPException
 
-from orthanc_cors_tools.processes import detached_options
+from orthanc_cors_tools.processes import KEEP_TEMPORARY, POLL_INTERVAL, ServerProcess, detached_options
 from orthanc_cors_tools.raw_http import LOOPBACK, basic_authorization, free_port, http_request
 
 ORTHANC_BINARY = os.environ.get("ORTHANC_BINARY", "/usr/sbin/Orthanc")
 DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so"
+# Debian's orthanc-postgresql (bookworm's 4.0, sid's 5.0): the index in PostgreSQL.
+POSTGRESQL_INDEX_PLUGIN = "/usr/share/orthanc/plugins/libOrthancPostgreSQLIndex.so"
 
 START_TIMEOUT = 30        # seconds for Orthanc to answer GET /system (it takes ~0.1 s)
 STOP_TIMEOUT = 30         # seconds after SIGTERM before SIGKILL (a clean stop takes ~3.5 s)
 FAILURE_TIMEOUT = 30      # seconds for an Orthanc meant to refuse its configuration to exit
-POLL_INTERVAL = 0.05
-
-# Set to 1 to keep every temporary folder (configuration, storage, log), not only
-# those of failed tests.
-KEEP_TEMPORARY = os.environ.get("ORTHANC_CORS_KEEP_TEMP", "").upper() in ("1", "ON", "TRUE", "YES")
 
 # Orthanc's log lines start with the severity letter and the date: "E1124 10:55:07.856 ...".
 _ERROR_LINE = re.compile(r"^E\d{4} ", re.MULTILINE)
@@ -83,6 +78,27 @@ def cors_plugin_path():
     return path
 
 
+def orthanc_file_system_root():
+    """The folder that the Orthanc under test sees as "/": the Debian sid root when
+    ORTHANC_BINARY is Resources/Sid/orthanc-in-root.sh (ORTHANC_SID_ROOT, else what
+    its make-root.sh prints, as the wrapper does), else "/". Plugin paths such as
+    DICOMWEB_PLUGIN are Orthanc's: inside that root for the sid run."""
+    if os.path.basename(ORTHANC_BINARY) != "orthanc-in-root.sh":
+        return "/"
+    root = os.environ.get("ORTHANC_SID_ROOT")
+    if not root:
+        make_root = os.path.join(os.path.dirname(os.path.abspath(ORTHANC_BINARY)), "make-root.sh")
+        root = subprocess.run([make_root], check=True, stdout=subprocess.PIPE, text=True,
+                              timeout=1800).stdout.strip()
+    return root
+
+
+def orthanc_has_file(path):
+    """Whether the Orthanc under test sees the file `path` (an absolute path of
+    its file system: a plugin of the sid root for the sid run)."""
+    return os.path.isfile(os.path.join(orthanc_file_system_root(), path.lstrip("/")))
+
+
 def default_plugins():
     return [DICOMWEB_PLUGIN, cors_plugin_path()]
 
@@ -101,7 +117,7 @@ def wait_until_http_ready(port, timeout=START_TIMEOUT, path="/", tls_context=Non
     raise OrthancError("nothing answered HTTP on port %d within %d s (last error: %r)" % (port, timeout, last_error))
 
 
-class OrthancInstance:
+class OrthancInstance(ServerProcess):
     """One Orthanc process on free loopback ports, with a temporary configuration.
 
     cors: the "Cors" section (dict), or None for no section at all.
@@ -119,6 +135,10 @@ class OrthancInstance:
       for a program that stops it itself, such as the demo.
     """
 
+    NAME = "Orthanc"
+    ERROR = OrthancError
+    STOP_TIMEOUT = STOP_TIMEOUT
+
     def __init__(self, cors=None, plugins=None, remote_access_allowed=False, authentication_enabled=False,
                  registered_users=NO_USERS, extra_configuration=None, name="OrthancCorsTest",
                  parent_directory=None, detached=False):
@@ -132,14 +152,10 @@ class OrthancInstance:
         self.detached = detached
         self.http_port = free_port()
         self.dicom_port = free_port()
-        self.directory = tempfile.mkdtemp(prefix="orthanc-cors-", dir=parent_directory)
+        super().__init__("orthanc-cors-", parent_directory)
         self.configuration_path = os.path.join(self.directory, "configuration.json")
         self.log_path = os.path.join(self.directory, "orthanc.log")
-        self.process = None
-        self.exit_code = None
-        self._log_handle = None
         self.start_seconds = None   # measured start-up time, for reports
-        self.report_failures = True  # print the kept folder and the log's tail on failure
 
     # ---- configuration ----------------------------------------------------------
 
@@ -175,11 +191,9 @@ class OrthancInstance:
         self._write_configuration()
         # Orthanc reads options left to right; --logfile keeps the log in a file the
         # tests can read while Orthanc runs. stdout/stderr (early errors) go there too.
-        self._log_handle = open(os.path.join(self.directory, "stdout-stderr.txt"), "wb")
-        self.process = subprocess.Popen(
-            [ORTHANC_BINARY, "--verbose", "--logfile=" + self.log_path, self.configuration_path],
-            cwd=self.directory, stdin=subprocess.DEVNULL, stdout=self._log_handle, stderr=subprocess.STDOUT,
-            **(detached_options() if self.detached else {}))
+        self.spawn([ORTHANC_BINARY, "--verbose", "--logfile=" + self.log_path, self.configuration_path],
+                   os.path.join(self.directory, "stdout-stderr.txt"),
+                   **(detached_options() if self.detached else {}))
 
     # ---- life cycle -------------------------------------------------------------
 
@@ -223,58 +237,9 @@ class OrthancInstance:
             pass
         return False
 
-    def is_running(self):
-        return self.process is not None and self.process.poll() is None
-
-    def stop(self, timeout=STOP_TIMEOUT):
-        """SIGTERM, then SIGKILL after `timeout` s. Returns a description of anything
-        abnormal (died before the stop, non-zero exit, had to be killed), or None."""
-        if self.process is None:
-            return None
-        problem = None
-        if self.process.poll() is not None:
-            problem = "Orthanc had already exited with status %d before the test stopped it" % self.process.returncode
-        else:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-                if self.process.returncode != 0:
-                    problem = "Orthanc exited with status %d after SIGTERM" % self.process.returncode
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-                problem = "Orthanc did not stop within %d s of SIGTERM and was killed" % timeout
-        self.exit_code = self.process.returncode
-        self.process = None
-        if self._log_handle is not None:
-            self._log_handle.close()
-            self._log_handle = None
-        return problem
-
-    def cleanup(self, failed):
-        """Stops Orthanc; removes the temporary folder unless `failed` (or
-        ORTHANC_CORS_KEEP_TEMP=1), printing where it is and the log's tail. Raises
-        OrthancError if Orthanc crashed or hung, so that a test cannot pass over it."""
-        problem = self.stop()
-        if failed or problem or KEEP_TEMPORARY:
-            if (failed or problem) and self.report_failures:
-                sys.stderr.write("\n--- Orthanc folder kept for diagnosis: %s (log: %s)\n%s\n---\n"
-                                 % (self.directory, self.log_path, self.log_tail()))
-        else:
-            shutil.rmtree(self.directory, ignore_errors=True)
-        if problem and not failed:
-            raise OrthancError("%s; log: %s\n%s" % (problem, self.log_path, self.log_tail()))
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.cleanup(failed=True)
-            raise
-
-    def __exit__(self, exc_type, exc_value, traceback):
-        self.cleanup(failed=exc_type is not None)
-        return False
+    # kill() (SIGKILL, as a crash or an out-of-memory kill would end it), then start()
+    # again: the same configuration, ports and folder. stop(), cleanup(failed) and the
+    # context manager: ServerProcess.
 
     def start_expecting_failure(self, timeout=FAILURE_TIMEOUT):
         """Runs Orthanc with this configuration, expecting it to refuse to start.
@@ -314,9 +279,6 @@ class OrthancInstance:
                 pass
         return text
 
-    def log_tail(self, lines=40):
-        return "\n".join(self.log_text().splitlines()[-lines:])
-
     def error_lines(self):
         """The log's error lines ("E..."), e.g. a configuration refusal."""
         return [line for line in self.log_text().splitlines() if _ERROR_LINE.match(line)]
@@ -341,6 +303,24 @@ class OrthancInstance:
         if "dicom-web" in self.api("GET", "/plugins"):
             versions["DICOMweb"] = self.api("GET", "/plugins/dicom-web")["Version"]
         return versions
+
+    def metrics(self, prefix="orthanc_cors_"):
+        """{name: value} of the metrics of /tools/metrics-prometheus (Orthanc's port,
+        with credentials if any) whose name starts with `prefix`, as Prometheus
+        would scrape them."""
+        response = self.request("GET", "/tools/metrics-prometheus", headers=self.authorization_header())
+        if response.status != 200:
+            raise AssertionError("GET /tools/metrics-prometheus -> %d: %r" % (response.status, response.body[:300]))
+        metrics = {}
+        for line in response.body.decode("utf-8").splitlines():
+            fields = line.split()
+            if len(fields) >= 2 and fields[0].startswith(prefix):
+                metrics[fields[0]] = float(fields[1])
+        return metrics
+
+    def metric(self, name):
+        """One metric of metrics(), None if Orthanc does not report it."""
+        return self.metrics().get(name)
 
     # ---- HTTP -----------------------------------------------------------------------
 

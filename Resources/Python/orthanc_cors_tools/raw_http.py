@@ -93,22 +93,27 @@ def _header_items(headers):
     return list(headers)
 
 
-def http_request(port, method, path, headers=None, body=None, host=LOOPBACK, timeout=30, tls_context=None):
+def http_request(port, method, path, headers=None, body=None, host=LOOPBACK, timeout=30, tls_context=None,
+                 source=None):
     """One request on a new connection, sending exactly the given headers.
 
     `headers` is a dict or a list of (name, value) pairs (a list may repeat a name,
     e.g. two Access-Control-Request-Headers lines). Host is added unless given;
     Content-Length is added when there is a body and none is given. `body` is
     bytes, str (UTF-8) or None. `tls_context`: an ssl.SSLContext for HTTPS.
+    `source`: the local address to connect from, such as "127.0.0.2" (another
+    client than 127.0.0.1: Linux routes all of 127.0.0.0/8 to the loopback).
     """
     items = _header_items(headers)
     names = {name.lower() for (name, _) in items}
     if isinstance(body, str):
         body = body.encode("utf-8")
+    source_address = (source, 0) if source else None
     if tls_context is not None:
-        connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=tls_context)
+        connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=tls_context,
+                                                 source_address=source_address)
     else:
-        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        connection = http.client.HTTPConnection(host, port, timeout=timeout, source_address=source_address)
     try:
         connection.putrequest(method, path, skip_host="host" in names, skip_accept_encoding=True)
         for (name, value) in items:

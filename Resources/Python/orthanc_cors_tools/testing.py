@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""unittest glue: one Orthanc per test, or one per test class, stopped when the test
-(or the class) ends and kept on disk when it failed."""
+"""unittest glue: one Orthanc per test, or one per test class (or anything else that
+starts and cleans up, such as a scale-out cluster), stopped when the test (or the
+class) ends and kept on disk when it failed."""
 
+import time
 import unittest
 
 from orthanc_cors_tools.orthanc import OrthancInstance
+from orthanc_cors_tools.processes import POLL_INTERVAL
 
 
 def start_orthanc(test, ready_port=None, **options):
@@ -18,6 +21,17 @@ def start_orthanc(test, ready_port=None, **options):
         raise
     test.addCleanup(lambda: instance.cleanup(failed=has_failed(test)))
     return instance
+
+
+def wait_for(condition, timeout, interval=POLL_INTERVAL):
+    """Polls `condition()` until it is true (returns True) or `timeout` seconds have
+    passed (returns False): a bounded wait, for the caller to assert on."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+    return True
 
 
 def has_failed(test):
@@ -53,12 +67,19 @@ class OrthancTestCase(unittest.TestCase):
 
     @classmethod
     def start_class_orthanc(cls, **options):
-        instance = OrthancInstance(**options)
+        return cls.start_class_resource(OrthancInstance(**options))
+
+    @classmethod
+    def start_class_resource(cls, resource):
+        """Starts `resource` for the whole class: anything with start() and
+        cleanup(failed), such as an OrthancInstance, a postgresql.PostgresqlServer
+        or a scale_out.ScaleOutCluster. Cleaned up when the class ends (kept on disk
+        if one of its tests failed), or at once if it does not start."""
         try:
-            instance.start()
+            resource.start()
         except BaseException:
-            instance.cleanup(failed=True)
+            resource.cleanup(failed=True)
             raise
         cls._class_had_failure = False
-        cls.addClassCleanup(lambda: instance.cleanup(failed=cls._class_had_failure))
-        return instance
+        cls.addClassCleanup(lambda: resource.cleanup(failed=cls._class_had_failure))
+        return resource
