@@ -19,8 +19,7 @@ connecting from its own loopback address (127.0.0.9). Test clients connect from
   printed); restarted, it serves again;
 - without Cors.Gateway.TrustedProxies every connection is the balancer's: one
   client holding 100 connections shuts another out, and the access log names the
-  balancer. With TrustedProxies naming the balancer (the library must know the
-  key), from X-Forwarded-For and from the PROXY protocol (the tcp frontend sends
+  balancer. With TrustedProxies naming the balancer, from X-Forwarded-For and from the PROXY protocol (the tcp frontend sends
   v2): the second client gets its answers, the access log names the real client,
   and what an untrusted client claims (X-Forwarded-For, a PROXY header) changes
   nothing.
@@ -29,7 +28,6 @@ PostgreSQL and the replicas are started once per class. Against the Orthanc of a
 Debian sid root made without the PostgreSQL plugin, the suite is skipped, saying
 so (on this machine, a missing plugin is an error)."""
 
-import mmap
 import os
 import select
 import socket
@@ -41,7 +39,7 @@ import uuid
 from orthanc_cors_tools import access_log
 from orthanc_cors_tools.dicom_data import create_ct_series, create_unstored_instances
 from orthanc_cors_tools.haproxy import BALANCER_SOURCE
-from orthanc_cors_tools.orthanc import OrthancError, cors_plugin_path, orthanc_file_system_root
+from orthanc_cors_tools.orthanc import OrthancError, orthanc_file_system_root
 from orthanc_cors_tools.orthanc_json import find_values
 from orthanc_cors_tools.raw_http import (LOOPBACK, basic_authorization, http_request, raw_exchange, receive_head,
                                          status_of)
@@ -63,7 +61,6 @@ SETTLE_SECONDS = 10           # bounded waits: the balancer's checks run every 2
 ROUNDS = 4                    # requests of a kind through a frontend: round robin reaches both replicas
 FAILOVER_LOAD_THREADS = 3
 AFTER_FAILOVER_REQUESTS = 20  # of each kind, all of which must succeed once the replica is out
-TRUSTED_PROXIES_KEY = b"TrustedProxies"
 CLIENT_CONNECTIONS = "orthanc_cors_client_connections"
 REFUSED_503 = "orthanc_cors_connections_refused_503_total"
 REFUSAL_SECONDS = 1.0         # a refused connection is answered at once; a held one, never
@@ -78,14 +75,6 @@ def scale_out_cors(viewer, **gateway):
         "Gateway": dict({"AccessLog": "access.log", "MaxConnectionsPerClient": PER_CLIENT}, **gateway),
         "Folders": {"/viewer": {"Path": viewer, "SinglePageApplication": True}},
     }
-
-
-def library_knows(key):
-    """Whether the library under test holds the configuration key `key` (each key
-    name is a string literal in it): a library that predates a key refuses it."""
-    with open(cors_plugin_path(), "rb") as library, \
-            mmap.mmap(library.fileno(), 0, access=mmap.ACCESS_READ) as content:
-        return content.find(key) >= 0
 
 
 def hold_request(port, source, forwarded_for=None):
@@ -500,13 +489,6 @@ class ScaleOutWithTrustedProxies(CorsThroughTheBalancer, ScaleOutTestCase):
     sends the PROXY protocol (v2)."""
 
     TRUSTED_PROXIES = [BALANCER_SOURCE]
-
-    @classmethod
-    def setUpClass(cls):
-        if not library_knows(TRUSTED_PROXIES_KEY):
-            raise unittest.SkipTest("the library under test (%s) predates Cors.Gateway.TrustedProxies, which "
-                                    "these tests need" % cors_plugin_path())
-        super().setUpClass()
 
     def test_one_client_holding_100_connections_does_not_shut_out_another(self):
         for frontend in self.frontends:
