@@ -14,7 +14,13 @@ SOURCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${ORTHANC_CORS_FUZZ_BUILD_DIR:-$SOURCE_DIR/build-fuzz}"
 TOTAL_SECONDS="${FUZZ_SECONDS:-60}"
 JOBS="${JOBS:-$(nproc)}"
-TARGETS=(Configuration Origin Evaluation PathResolver ByteRange GatewayRequest ChunkedFraming HeadSerializer)
+# Every UnitTests/Fuzzing/FuzzX.cpp is the target fuzz_X (UnitTests/Fuzzing/CMakeLists.txt),
+# with its seed corpus in corpus/X: a new target is run without being listed here.
+TARGETS=()
+for source in "$SOURCE_DIR"/UnitTests/Fuzzing/Fuzz*.cpp; do
+  target="$(basename "$source" .cpp)"
+  TARGETS+=("${target#Fuzz}")
+done
 
 if ! command -v clang++ >/dev/null 2>&1 || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
   SUDO=""
@@ -33,6 +39,11 @@ status=0
 summary=()
 for target in "${TARGETS[@]}"; do
   corpus="$SOURCE_DIR/UnitTests/Fuzzing/corpus/$target"
+  if [ ! -d "$corpus" ]; then
+    summary+=("$(printf '%-16s no seed corpus in %s: FAILED' "$target" "$corpus")")
+    status=1
+    continue
+  fi
   scratch="$BUILD_DIR/fuzz-output/$target"
   artifacts="$BUILD_DIR/fuzz-artifacts/$target/"
   rm -rf "$scratch"
