@@ -201,14 +201,14 @@ namespace OrthancCors
 
     // A trusted proxy's connections count for the clients they carry, once the
     // session knows them; until then, against MaxConnections only.
+    const bool fromTrustedProxy = context_.configuration->gateway.trustedProxies.Contains(client);
     const std::optional<boost::asio::ip::address> countedClient =
-      context_.configuration->gateway.trustedProxies.Contains(client) ? std::nullopt :
-      std::optional<boost::asio::ip::address>(client);
+      fromTrustedProxy ? std::nullopt : std::optional<boost::asio::ip::address>(client);
 
     ConnectionRegistry::Limit reached = ConnectionRegistry::Limit::None;
     if (auto session = context_.registry.TryJoin(ConnectionRegistry::Kind::Session, countedClient, &reached))
     {
-      Spawn(executor, std::make_shared<Session>(context_, std::move(socket)), std::move(*session),
+      Spawn(executor, std::make_shared<Session>(context_, std::move(socket), fromTrustedProxy), std::move(*session),
             context_.logger);
     }
     else if (auto refusal = context_.registry.TryJoin(ConnectionRegistry::Kind::Refusal, countedClient))

@@ -85,12 +85,12 @@ namespace OrthancCors
   }
 
 
-  Session::Session(const GatewayContext& context, boost::asio::ip::tcp::socket socket) :
+  Session::Session(const GatewayContext& context, boost::asio::ip::tcp::socket socket, bool fromTrustedProxy) :
     context_(context),
     executor_(socket.get_executor()),
     client_(AnyStream::Accepted(std::move(socket), context.serverTls ? context.serverTls->Current() : nullptr)),
     peerAddress_(Unmapped(GetRemoteAddress(client_.Tcp().socket()))),
-    fromTrustedProxy_(context.configuration->gateway.trustedProxies.Contains(peerAddress_)),
+    fromTrustedProxy_(fromTrustedProxy),
     proxiedAddress_(peerAddress_),
     clientAddress_(peerAddress_),
     localEndpoint_(GetLocalEndpoint(client_.Tcp().socket())),

@@ -34,7 +34,8 @@ namespace OrthancCors
   class Session : public IClosable, public std::enable_shared_from_this<Session>
   {
   public:
-    Session(const GatewayContext& context, boost::asio::ip::tcp::socket socket);
+    // `fromTrustedProxy`: Cors.Gateway.TrustedProxies lists the socket's peer (the listener looked).
+    Session(const GatewayContext& context, boost::asio::ip::tcp::socket socket, bool fromTrustedProxy);
     ~Session() override;
 
     // The registry entry that counts this connection; released with the session.

@@ -6,8 +6,9 @@
 #include <boost/asio/ip/address_v6.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace OrthancCors
@@ -68,6 +69,26 @@ namespace OrthancCors
       return std::stoul(std::string(text)) <= 65535;
     }
 
+    // An IPv4 address in dotted decimal, or an IPv6 one, as version 1 writes them.
+    std::optional<boost::asio::ip::address> ParseAddressOfFamily(bool v4, std::string_view text)
+    {
+      boost::system::error_code error;
+      const std::string written(text);
+      const boost::asio::ip::address parsed = v4 ?
+        boost::asio::ip::address(boost::asio::ip::make_address_v4(written, error)) :
+        boost::asio::ip::address(boost::asio::ip::make_address_v6(written, error));
+      return error ? std::nullopt : std::optional<boost::asio::ip::address>(parsed);
+    }
+
+    // A version 2 source address: the first bytes of the address block.
+    template <typename Address>
+    boost::asio::ip::address ReadSourceAddress(std::string_view received)
+    {
+      typename Address::bytes_type bytes{};
+      std::copy_n(received.begin() + V2_FIXED_LENGTH, bytes.size(), bytes.begin());
+      return Address(bytes);
+    }
+
     ProxyHeader ParseVersion1(std::string_view received)
     {
       const std::size_t end = received.find("\r\n");
@@ -93,22 +114,9 @@ namespace OrthancCors
         return Malformed("a version 1 line that is not \"PROXY TCP4|TCP6 <source> <destination> <ports>\" "
                          "nor \"PROXY UNKNOWN\"");
       }
-      boost::system::error_code sourceError;
-      boost::system::error_code destinationError;
       const bool v4 = words.front() == "TCP4";
-      const std::string source(words[1]);
-      const std::string destination(words[2]);
-      header.source = v4 ? boost::asio::ip::address(boost::asio::ip::make_address_v4(source, sourceError)) :
-        boost::asio::ip::address(boost::asio::ip::make_address_v6(source, sourceError));
-      if (v4)
-      {
-        boost::asio::ip::make_address_v4(destination, destinationError);
-      }
-      else
-      {
-        boost::asio::ip::make_address_v6(destination, destinationError);
-      }
-      if (sourceError || destinationError || !IsPort(words[3]) || !IsPort(words[4]))
+      header.source = ParseAddressOfFamily(v4, words[1]);
+      if (!header.source || !ParseAddressOfFamily(v4, words[2]) || !IsPort(words[3]) || !IsPort(words[4]))
       {
         return Malformed("a version 1 line whose addresses or ports are not those of " +
                          std::string(v4 ? "IPv4" : "IPv6"));
@@ -153,29 +161,20 @@ namespace OrthancCors
       {
         return header;   // LOCAL (the balancer's own check), unspecified, or UNIX sockets: no client address
       }
-      if (addressFamily == 1)
+      if (addressFamily > 2)
       {
-        if (addressLength < 12)
-        {
-          return Malformed("a version 2 IPv4 header with " + std::to_string(addressLength) + " address bytes");
-        }
-        std::array<unsigned char, 4> bytes{};
-        std::copy_n(received.begin() + V2_FIXED_LENGTH, bytes.size(), bytes.begin());
-        header.source = boost::asio::ip::address_v4(bytes);
-        return header;
+        return Malformed("a version 2 address family " + std::to_string(addressFamily) + " that does not exist");
       }
-      if (addressFamily == 2)
+      // The source and destination addresses, then their ports: 12 bytes for IPv4, 36 for IPv6.
+      const bool v4 = addressFamily == 1;
+      if (addressLength < (v4 ? 12u : 36u))
       {
-        if (addressLength < 36)
-        {
-          return Malformed("a version 2 IPv6 header with " + std::to_string(addressLength) + " address bytes");
-        }
-        std::array<unsigned char, 16> bytes{};
-        std::copy_n(received.begin() + V2_FIXED_LENGTH, bytes.size(), bytes.begin());
-        header.source = boost::asio::ip::address_v6(bytes);
-        return header;
+        return Malformed("a version 2 " + std::string(v4 ? "IPv4" : "IPv6") + " header with " +
+                         std::to_string(addressLength) + " address bytes");
       }
-      return Malformed("a version 2 address family " + std::to_string(addressFamily) + " that does not exist");
+      header.source = v4 ? ReadSourceAddress<boost::asio::ip::address_v4>(received) :
+        ReadSourceAddress<boost::asio::ip::address_v6>(received);
+      return header;
     }
   }
 
